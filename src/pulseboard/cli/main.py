@@ -1,0 +1,282 @@
+"""The `pulse` command line: argument parsing and one small function per command over the core.
+
+User errors print one sentence on stderr and exit 1; usage errors exit 2; nothing prints a
+traceback unless PULSE_DEBUG is set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from pulseboard import __version__
+from pulseboard.cli import output
+from pulseboard.core import actions, doctor, ids
+from pulseboard.core.board import STATES, Board, discover
+from pulseboard.core.errors import PulseError
+from pulseboard.core.fields import PRIORITIES
+from pulseboard.core.taskfile import read_body
+
+
+def _board(args: argparse.Namespace) -> Board:
+    return Board(discover(args.board, Path.cwd()))
+
+
+def _warn(message: str) -> None:
+    print(f"pulse: warning: {message}", file=sys.stderr)
+
+
+def _editor_command() -> list[str]:
+    chosen = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    if chosen:
+        return shlex.split(chosen)
+    for fallback in ("sensible-editor", "nano", "vi"):
+        if shutil.which(fallback):
+            return [fallback]
+    raise PulseError("no editor found; set $VISUAL or $EDITOR.")
+
+
+def _open_in_editor(path: Path) -> None:
+    command = _editor_command()
+    try:
+        code = subprocess.call([*command, str(path)])
+    except FileNotFoundError:
+        raise PulseError(f"the editor '{command[0]}' was not found; set $VISUAL or $EDITOR.") from None
+    if code != 0:
+        raise PulseError(f"the editor '{command[0]}' exited with code {code}.")
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    base = Path(args.dir or ".").expanduser().absolute()
+    root = base if base.name == "tasks" or (base / "open").is_dir() else base / "tasks"
+    made = actions.init_board(root)
+    if made:
+        print(f"Made a board in {root}: {', '.join(made)}")
+    else:
+        print(f"{root} is already a board; nothing changed.")
+    return 0
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    board = _board(args)
+    task = actions.create_task(
+        board,
+        args.title,
+        priority=args.priority,
+        estimate=args.estimate,
+        touches=args.touches,
+        depends=args.depends,
+        tags=args.tags,
+        body=args.body or "",
+    )
+    if args.edit:
+        _open_in_editor(task.path)
+        task = board.load(board.find(task.id))
+    short = ids.short_ids(e.id for e in board.entries())[task.id]
+    if args.json:
+        print(output.dumps(output.task_json(task, short)))
+    else:
+        print(f"{short}  {task.path}")
+    return 0
+
+
+def cmd_ls(args: argparse.Namespace) -> int:
+    board = _board(args)
+    states = args.state or list(STATES)
+    tasks = board.tasks(STATES)
+    shorts = ids.short_ids(t.id for t in tasks)
+    chosen = [t for t in tasks if t.state in states]
+    chosen.sort(key=lambda t: (STATES.index(t.state), *output.sort_key(t)))
+    if args.json:
+        print(output.dumps([output.task_json(t, shorts[t.id]) for t in chosen]))
+        return 0
+    width = max((len(shorts[t.id]) for t in chosen), default=4)
+    sys.stdout.write("".join(output.task_line(t, shorts[t.id], width) + "\n" for t in chosen))
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    board = _board(args)
+    entries = board.entries()
+    task = board.load(board.find(args.id, entries))
+    short = ids.short_ids(e.id for e in entries)[task.id]
+    body = read_body(task.path)
+    body = None if body is None else body.replace("\r\n", "\n")
+    if args.json:
+        print(output.dumps({**output.task_json(task, short), "body": body}))
+    else:
+        print(output.task_details(task, short, body))
+    return 0
+
+
+def _move(args: argparse.Namespace, to_state: str) -> int:
+    board = _board(args)
+    result = actions.move_task(
+        board,
+        args.id,
+        to_state,
+        reason=getattr(args, "reason", None),
+        waiting_on=getattr(args, "waiting_on", None),
+        force=getattr(args, "force", False),
+    )
+    for warning in result.warnings:
+        _warn(warning)
+    short = ids.short_ids(e.id for e in board.entries())[result.task.id]
+    if args.json:
+        print(
+            output.dumps(
+                {
+                    **output.task_json(result.task, short),
+                    "from": result.from_state,
+                    "warnings": result.warnings,
+                }
+            )
+        )
+    else:
+        print(f'{short} "{output.plain(result.task.title)}": {result.from_state} -> {to_state}')
+    return 0
+
+
+def cmd_edit(args: argparse.Namespace) -> int:
+    board = _board(args)
+    _open_in_editor(board.find(args.id).path)
+    return 0
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    problems = doctor.check(_board(args))
+    if args.json:
+        print(output.dumps([{"kind": p.kind, "message": p.message, "ids": list(p.ids)} for p in problems]))
+    elif problems:
+        for problem in problems:
+            print(f"{problem.kind}: {output.plain(problem.message)}")
+    else:
+        print("No problems found.")
+    return 1 if problems else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--board",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
+        help="the tasks folder (default: $PULSE_BOARD, else the nearest tasks/ upwards)",
+    )
+    json_flag = argparse.ArgumentParser(add_help=False)
+    json_flag.add_argument("--json", action="store_true", help="print JSON for scripts and agents")
+
+    parser = argparse.ArgumentParser(
+        prog="pulse", parents=[common], description="A kanban board over a folder of Markdown task files."
+    )
+    parser.add_argument("--version", action="version", version=f"pulse {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(
+        name: str, func: Callable[[argparse.Namespace], int], help_text: str, *, with_json: bool = False
+    ) -> argparse.ArgumentParser:
+        parents = [common, json_flag] if with_json else [common]
+        p = sub.add_parser(name, parents=parents, help=help_text, description=help_text)
+        p.set_defaults(func=func)
+        return p
+
+    p = command("init", cmd_init, "make a board: tasks/ with open/ doing/ done/ blocked/ and pulse.yaml")
+    p.add_argument("dir", nargs="?", help="where (default: ./tasks)")
+
+    p = command("add", cmd_add, "create a task in open/", with_json=True)
+    p.add_argument("title")
+    p.add_argument("--priority", choices=PRIORITIES)
+    p.add_argument("--estimate", metavar="DURATION", help="30s, 5m, 1h30m")
+    p.add_argument(
+        "--touches",
+        action="append",
+        default=[],
+        metavar="X",
+        help="a file, glob or component it changes (repeatable)",
+    )
+    p.add_argument(
+        "--depends",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="a task that must be done first (repeatable)",
+    )
+    p.add_argument("--tag", dest="tags", action="append", default=[], metavar="T")
+    body = p.add_mutually_exclusive_group()
+    body.add_argument("--body", metavar="TEXT")
+    body.add_argument("--edit", action="store_true", help="open the new file in your editor")
+
+    p = command("ls", cmd_ls, "list tasks", with_json=True)
+    p.add_argument("--state", action="append", choices=STATES, help="only this state (repeatable)")
+
+    p = command("show", cmd_show, "show one task", with_json=True)
+    p.add_argument("id")
+
+    for name, state, help_text in (
+        ("start", "doing", "move a task to doing/"),
+        ("done", "done", "move a task to done/"),
+        ("reopen", "open", "move a task back to open/"),
+    ):
+        p = command(name, lambda a, s=state: _move(a, s), help_text, with_json=True)
+        p.add_argument("id")
+        if state == "doing":
+            p.add_argument("--force", action="store_true", help="start even past a hard WIP limit")
+
+    p = command("block", lambda a: _move(a, "blocked"), "move a task to blocked/", with_json=True)
+    p.add_argument("id")
+    p.add_argument("--reason", required=True, help="what is needed to unblock it")
+    p.add_argument("--waiting-on", metavar="WHO", help="who must act")
+
+    p = command("mv", lambda a: _move(a, a.state), "move a task to any state", with_json=True)
+    p.add_argument("id")
+    p.add_argument("state", choices=STATES)
+    p.add_argument("--reason", help="with blocked: what is needed")
+    p.add_argument("--waiting-on", metavar="WHO", help="with blocked: who must act")
+    p.add_argument("--force", action="store_true", help="move into doing/ even past a hard WIP limit")
+
+    p = command("edit", cmd_edit, "open a task in $VISUAL or $EDITOR")
+    p.add_argument("id")
+
+    command("doctor", cmd_doctor, "check the board for problems", with_json=True)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "board"):
+        args.board = None
+    if args.command is None:
+        parser.print_help()
+        return 0
+    try:
+        return args.func(args)
+    except PulseError as exc:
+        print(f"pulse: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        sys.stderr.close()
+        return 0
+    except OSError as exc:
+        if os.environ.get("PULSE_DEBUG"):
+            raise
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"pulse: {exc.strerror or exc}{where}.", file=sys.stderr)
+        return 1
+    except Exception as exc:
+        if os.environ.get("PULSE_DEBUG"):
+            raise
+        print(
+            f"pulse: internal error ({type(exc).__name__}: {exc}); "
+            "set PULSE_DEBUG=1 to see where, and please report it.",
+            file=sys.stderr,
+        )
+        return 1

@@ -1,0 +1,94 @@
+"""How the CLI prints tasks: the stable JSON shape, and plain lines with task text made inert."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from pulseboard.core.board import Task
+from pulseboard.core.fields import PRIORITIES, format_estimate
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def plain(text: str) -> str:
+    """Task text with terminal control characters made visible, so a title can't drive the terminal."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def task_json(task: Task, short: str) -> dict[str, Any]:
+    """The stable JSON shape of a task."""
+    return {
+        "id": task.id,
+        "short": short,
+        "title": task.title,
+        "state": task.state,
+        "path": str(task.path),
+        "priority": task.priority,
+        "estimate": None if task.estimate is None else format_estimate(task.estimate),
+        "estimate_seconds": task.estimate,
+        "touches": list(task.touches),
+        "depends": list(task.depends),
+        "tags": list(task.tags),
+        "created": task.created,
+        "started": task.started,
+        "done": task.done,
+        "blocked": task.blocked,
+        "criteria": {"done": task.criteria[0], "total": task.criteria[1]},
+        "error": task.error,
+    }
+
+
+def dumps(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def sort_key(task: Task) -> tuple[int, str, str]:
+    return (PRIORITIES.index(task.priority), task.created or "", task.name)
+
+
+def task_line(task: Task, short: str, width: int) -> str:
+    estimate = "-" if task.estimate is None else format_estimate(task.estimate)
+    line = f"{short:<{width}}  {task.state:<7}  {task.priority:<8}  {estimate:>6}  {plain(task.title)}"
+    if task.blocked:
+        line += f"  (blocked: {plain(task.blocked.get('reason') or '?')}"
+        if task.blocked.get("waiting_on"):
+            line += f"; waiting on {plain(task.blocked['waiting_on'])}"
+        line += ")"
+    if task.error:
+        line += f"  [broken: {plain(task.error)}]"
+    return line
+
+
+def task_details(task: Task, short: str, body: str | None) -> str:
+    """The `pulse show` text: fields, then the body."""
+    rows = [
+        ("state", f"{task.state}  ({task.path})"),
+        ("priority", task.priority),
+        ("estimate", "-" if task.estimate is None else format_estimate(task.estimate)),
+        ("touches", ", ".join(task.touches)),
+        ("depends", ", ".join(task.depends)),
+        ("tags", ", ".join(task.tags)),
+        ("created", task.created),
+        ("started", task.started),
+        ("done", task.done),
+    ]
+    if task.blocked:
+        b = task.blocked
+        rows.append(
+            (
+                "blocked",
+                f"{b.get('reason')}; waiting on {b.get('waiting_on') or 'nobody named'}"
+                f" since {b.get('since') or '?'}",
+            )
+        )
+    if task.criteria[1]:
+        rows.append(("criteria", f"{task.criteria[0]}/{task.criteria[1]} checked"))
+    if task.error:
+        rows.append(("error", task.error))
+    lines = [f"{short}  {plain(task.title)}  (id {task.id})"]
+    lines += [f"  {name:<9} {plain(str(value))}" for name, value in rows if value]
+    if body and body.strip():
+        lines += ["", plain(body.rstrip("\n"))]
+    return "\n".join(lines)

@@ -1,0 +1,218 @@
+"""The board store, write side: making a board, creating tasks, moving them between states.
+
+The CLI and the board call these same functions, so a move is equally safe from either:
+a rename that never overwrites, then the stamps written atomically, then a journal line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import os
+import secrets
+import stat as stat_module
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pulseboard.core import fields, ids, journal
+from pulseboard.core.board import STATES, Board, Entry, Task
+from pulseboard.core.config import CONFIG_NAME, DEFAULT_CONFIG_TEXT
+from pulseboard.core.errors import PulseError
+from pulseboard.core.fsops import atomic_write, rename_noreplace
+from pulseboard.core.taskfile import read_task_file, render_new_task, update_owned_keys
+
+
+def init_board(root: Path) -> list[str]:
+    """Create the four state folders and a commented pulse.yaml; return what was new."""
+    made: list[str] = []
+    for state in STATES:
+        folder = root / state
+        if not folder.is_dir():
+            folder.mkdir(parents=True)
+            made.append(f"{state}/")
+    config = root / CONFIG_NAME
+    try:
+        with open(config, "x", encoding="utf-8") as handle:
+            handle.write(DEFAULT_CONFIG_TEXT)
+        made.append(CONFIG_NAME)
+    except FileExistsError:
+        pass
+    journal.ensure_pulse_dir(root)
+    return made
+
+
+def _now(now: dt.datetime | None) -> dt.datetime:
+    return now or dt.datetime.now(dt.UTC)
+
+
+def create_task(
+    board: Board,
+    title: str,
+    *,
+    priority: str | None = None,
+    estimate: str | None = None,
+    touches: Sequence[str] = (),
+    depends: Sequence[str] = (),
+    tags: Sequence[str] = (),
+    body: str = "",
+    now: dt.datetime | None = None,
+    randbits: Callable[[int], int] = secrets.randbits,
+) -> Task:
+    """Write a new task file in open/ under a fresh id; never overwrites anything."""
+    title = " ".join(title.split())
+    if not title:
+        raise PulseError("a task needs a title.")
+    try:
+        clean_priority = fields.clean_priority(priority)
+        estimate_text = fields.format_estimate(fields.parse_estimate(estimate)) if estimate else None
+    except ValueError as exc:
+        raise PulseError(f"{exc}.") from None
+    entries = board.entries()
+    meta: dict[str, Any] = {
+        "title": title,
+        "priority": clean_priority,
+        "estimate": estimate_text,
+        "touches": list(touches),
+        "depends": [board.find(d, entries).id for d in depends],
+        "tags": list(tags),
+    }
+    moment = _now(now)
+    text = render_new_task(meta, fields.format_time(moment), body).encode("utf-8")
+    folder = board.root / "open"
+    folder.mkdir(parents=True, exist_ok=True)
+    taken = {e.id for e in entries}
+    slug = ids.slugify(title)
+    for _ in range(100):
+        task_id = ids.new_id(randbits)
+        if task_id in taken:
+            continue
+        name = f"{task_id}-{slug}.md" if slug else f"{task_id}.md"
+        tmp = folder / f".{name}.{secrets.token_hex(4)}.pulse-tmp"
+        tmp.write_bytes(text)
+        try:
+            rename_noreplace(tmp, folder / name)
+        except FileExistsError:
+            tmp.unlink()
+            continue
+        entry = Entry("open", name, task_id, folder / name)
+        journal.record(board.root, journal.new_event("create", task_id, name, None, "open", moment))
+        return board.load(entry)
+    raise PulseError("could not find a free id after 100 tries; is the random source broken?")
+
+
+@dataclass
+class MoveResult:
+    task: Task
+    from_state: str
+    warnings: list[str] = field(default_factory=list)
+
+
+def _stamp_changes(to_state: str, moment: str, reason: str | None, waiting_on: str | None) -> dict[str, Any]:
+    if to_state == "open":
+        return {"started": None, "done": None, "blocked": None}
+    if to_state == "doing":
+        return {"started": moment, "done": None, "blocked": None}
+    if to_state == "done":
+        return {"done": moment, "blocked": None}
+    return {"done": None, "blocked": {"reason": reason, "waiting_on": waiting_on, "since": moment}}
+
+
+def describe(task: Task, shorts: dict[str, str]) -> str:
+    """`a1b2 "Title"`: how messages name a task."""
+    return f'{shorts.get(task.id, task.id)} "{task.title}"'
+
+
+def wip_check(board: Board, entries: list[Entry], moving: Entry, force: bool) -> list[str]:
+    """Apply the WIP limit to a move into doing/: a warning past a soft limit, an error past a hard one."""
+    in_doing = sorted(
+        {e.id: e for e in entries if e.state == "doing" and e.id != moving.id}.values(), key=lambda e: e.name
+    )
+    limit = board.settings.wip_doing
+    if len(in_doing) < limit:
+        return []
+    shorts = ids.short_ids(e.id for e in entries)
+    names = ", ".join(describe(board.load(e), shorts) for e in in_doing)
+    if board.settings.wip_hard and not force:
+        raise PulseError(
+            f"doing/ is full ({len(in_doing)}/{limit}: {names}); finish or block one first, or pass --force."
+        )
+    return [f"doing/ is now over its limit ({len(in_doing) + 1}/{limit}); already in progress: {names}."]
+
+
+def _check_movable(board: Board, entry: Entry) -> None:
+    try:
+        st = os.lstat(entry.path)
+    except FileNotFoundError:
+        raise PulseError(f"{entry.key} is gone: another process moved or deleted it first.") from None
+    if stat_module.S_ISLNK(st.st_mode):
+        if not entry.path.resolve().is_relative_to(board.root.resolve()):
+            raise PulseError(f"{entry.key} is a symlink to outside the board; pulse won't move it.")
+    elif not stat_module.S_ISREG(st.st_mode):
+        raise PulseError(f"{entry.key} is not a regular file; pulse moves only task files.")
+
+
+def move_task(
+    board: Board,
+    query: str,
+    to_state: str,
+    *,
+    reason: str | None = None,
+    waiting_on: str | None = None,
+    force: bool = False,
+    now: dt.datetime | None = None,
+) -> MoveResult:
+    """Move a task to another state folder and stamp it; exactly one of two racing movers wins."""
+    if to_state not in STATES:
+        raise PulseError(f"'{to_state}' is not a state; use one of {', '.join(STATES)}.")
+    if to_state == "blocked" and not (reason and reason.strip()):
+        raise PulseError("a blocked task needs a reason: say what is needed with --reason.")
+    entries = board.entries()
+    entry = board.find(query, entries)
+    if entry.state == to_state:
+        raise PulseError(f"{entry.key} is already in {to_state}/.")
+    warnings = wip_check(board, entries, entry, force) if to_state == "doing" else []
+    _check_movable(board, entry)
+    target_dir = board.root / to_state
+    target_dir.mkdir(parents=True, exist_ok=True)
+    target = target_dir / entry.name
+    try:
+        rename_noreplace(entry.path, target)
+    except FileNotFoundError:
+        raise PulseError(f"{entry.key} is gone: another process moved or deleted it first.") from None
+    except FileExistsError:
+        raise PulseError(f"{to_state}/{entry.name} already exists; pulse never overwrites a file.") from None
+    except PermissionError:
+        raise PulseError(f"permission denied moving {entry.key} to {to_state}/.") from None
+    moment = _now(now)
+    journal.record(board.root, journal.new_event("move", entry.id, entry.name, entry.state, to_state, moment))
+    moved = Entry(to_state, entry.name, entry.id, target)
+    changes = _stamp_changes(to_state, fields.format_time(moment), reason, waiting_on)
+    problem = write_stamps(board, moved, changes)
+    if problem:
+        warnings.append(f"moved, but the stamps were not written: {moved.key} {problem}.")
+    return MoveResult(board.load(moved), entry.state, warnings)
+
+
+def write_stamps(board: Board, entry: Entry, changes: dict[str, Any]) -> str | None:
+    """Write the owned keys into a task file atomically; return why not, or None on success."""
+    record = read_task_file(entry.path, board.root, entry.fallback_title)
+    if not record["writable"]:
+        return record["error"]
+    path = entry.path.resolve() if entry.path.is_symlink() else entry.path
+    try:
+        st = os.stat(path)
+        text = path.read_bytes().decode("utf-8")
+        new_text = update_owned_keys(text, changes)
+        if new_text != text:
+            atomic_write(path, new_text.encode("utf-8"), expect_inode=st.st_ino)
+    except ValueError as exc:
+        return str(exc)
+    except FileNotFoundError:
+        return "moved again before its stamps could be written"
+    except OSError as exc:
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            return "can't be written (permission denied)"
+        return f"can't be written ({exc.strerror})"
+    return None

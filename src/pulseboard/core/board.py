@@ -1,0 +1,209 @@
+"""The board store, read side: finding the board, listing task files, loading tasks, resolving ids.
+
+A task's state is the folder its file sits in; its id comes from its file name, so listing ids
+needs only a directory scan. Parsed records are cached (see cache.py) so unchanged files are
+never parsed twice.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from pulseboard.core import ids
+from pulseboard.core.cache import ParseCache, signature
+from pulseboard.core.config import CONFIG_NAME, Settings, load_settings
+from pulseboard.core.errors import PulseError
+from pulseboard.core.journal import PULSE_DIR, ensure_pulse_dir
+from pulseboard.core.taskfile import read_task_file, title_from_name
+
+STATES = ("open", "doing", "done", "blocked")
+BOARD_DIR = "tasks"
+
+
+def is_task_name(name: str) -> bool:
+    """Task files end in `.md`; dotfiles (editor swap and temp files, pulse's own) never count."""
+    return len(name) > 3 and name[-3:].lower() == ".md" and not name.startswith(".")
+
+
+def looks_like_board(folder: Path) -> bool:
+    return folder.is_dir() and (
+        (folder / CONFIG_NAME).is_file() or any((folder / s).is_dir() for s in STATES)
+    )
+
+
+def discover(explicit: str | None, cwd: Path) -> Path:
+    """The board folder: --board DIR, else $PULSE_BOARD, else the nearest `tasks/` upwards."""
+    given = explicit or os.environ.get("PULSE_BOARD")
+    if given:
+        folder = Path(given).expanduser().absolute()
+        if not folder.is_dir():
+            source = "--board" if explicit else "$PULSE_BOARD"
+            raise PulseError(f"the board folder {given} (from {source}) does not exist.")
+        if not looks_like_board(folder) and looks_like_board(folder / BOARD_DIR):
+            return folder / BOARD_DIR
+        return folder
+    cwd = cwd.absolute()
+    for parent in (cwd, *cwd.parents):
+        if looks_like_board(parent / BOARD_DIR):
+            return parent / BOARD_DIR
+    raise PulseError(
+        "no tasks/ folder here or in any parent folder; run `pulse init` to make one, or pass --board DIR."
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A task file as a directory scan sees it: no content read."""
+
+    state: str
+    name: str
+    id: str
+    path: Path
+
+    @property
+    def key(self) -> str:
+        return f"{self.state}/{self.name}"
+
+    @property
+    def fallback_title(self) -> str:
+        return title_from_name(ids.name_part(self.name[:-3]))
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    """A task: where its file is, and what its file says."""
+
+    id: str
+    state: str
+    name: str
+    path: Path
+    title: str
+    priority: str
+    estimate: int | None
+    touches: tuple[str, ...]
+    depends: tuple[str, ...]
+    tags: tuple[str, ...]
+    created: str | None
+    started: str | None
+    done: str | None
+    blocked: dict[str, str | None] | None
+    criteria: tuple[int, int]
+    error: str | None
+    writable: bool
+
+    @classmethod
+    def from_record(cls, entry: Entry, record: dict[str, Any]) -> Task:
+        return cls(
+            id=entry.id,
+            state=entry.state,
+            name=entry.name,
+            path=entry.path,
+            title=record["title"],
+            priority=record["priority"],
+            estimate=record["estimate"],
+            touches=tuple(record["touches"]),
+            depends=tuple(record["depends"]),
+            tags=tuple(record["tags"]),
+            created=record["created"],
+            started=record["started"],
+            done=record["done"],
+            blocked=record["blocked"],
+            criteria=tuple(record["criteria"]),
+            error=record["error"],
+            writable=record["writable"],
+        )
+
+
+class Board:
+    """One tasks folder: its settings, its files and the tasks in them."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    @cached_property
+    def settings(self) -> Settings:
+        return load_settings(self.root)
+
+    def relative(self, path: Path) -> str:
+        return os.path.relpath(path, self.root)
+
+    def entries(self, states: Iterable[str] = STATES) -> list[Entry]:
+        """Every task file in the given state folders, sorted by folder then name."""
+        found: list[Entry] = []
+        for state in states:
+            folder = self.root / state
+            try:
+                names = sorted(n for n in os.listdir(folder) if is_task_name(n))
+            except (FileNotFoundError, NotADirectoryError):
+                continue
+            found.extend(Entry(state, n, ids.id_from_stem(n[:-3]), folder / n) for n in names)
+        return found
+
+    def load(self, entry: Entry) -> Task:
+        """Read one task from disk, bypassing the cache."""
+        return Task.from_record(entry, read_task_file(entry.path, self.root, entry.fallback_title))
+
+    def tasks(self, states: Iterable[str] = STATES) -> list[Task]:
+        """Every task, parsing only files that changed since the cache last saw them."""
+        cache = ParseCache(self.root / PULSE_DIR / "cache")
+        result: list[Task] = []
+        for entry in self.entries(states):
+            try:
+                st = os.lstat(entry.path)
+            except FileNotFoundError:
+                continue  # moved away since the scan
+            if os.path.islink(entry.path):
+                result.append(self.load(entry))
+                continue
+            sig = signature(st)
+            record = cache.get(entry.key, sig)
+            if record is None:
+                record = read_task_file(entry.path, self.root, entry.fallback_title)
+                cache.put(entry.key, sig, record)
+            result.append(Task.from_record(entry, record))
+        if cache.needs_save and tuple(states) == STATES:
+            try:
+                ensure_pulse_dir(self.root)
+            except OSError:
+                return result
+            cache.save()
+        return result
+
+    def find(self, query: str, entries: list[Entry] | None = None) -> Entry:
+        """The one task a user means: an id prefix, a file name, or a path."""
+        entries = self.entries() if entries is None else entries
+        wanted = query.strip()
+        if not wanted:
+            raise PulseError("an empty ID matches every task; give a few characters of one.")
+        prefix = wanted.lower()
+        matches = [e for e in entries if e.id.startswith(prefix)]
+        if not matches:
+            name = Path(wanted).name
+            matches = [e for e in entries if name in (e.name, e.name[:-3], ids.name_part(e.name[:-3]))]
+        if not matches:
+            matches = [e for e in entries if ids.name_part(e.name[:-3]).startswith(name)]
+        found_ids = sorted({e.id for e in matches})
+        if not found_ids:
+            raise PulseError(f"no task matches '{wanted}'; `pulse ls` lists the tasks.")
+        if len(found_ids) > 1:
+            shown = ", ".join(f"{e.id} ({self.load(e).title})" for e in matches[:8] if e.id in found_ids)
+            more = f" and {len(found_ids) - 8} more" if len(found_ids) > 8 else ""
+            raise PulseError(f"'{wanted}' is ambiguous: it matches {shown}{more}; give more of the ID.")
+        if len(matches) > 1:
+            places = ", ".join(e.key for e in matches)
+            raise PulseError(
+                f"task {found_ids[0]} is in {len(matches)} places ({places}); "
+                "run `pulse doctor` to sort it out."
+            )
+        return matches[0]
+
+
+def resolve_prefix(prefix: str, all_ids: Iterable[str]) -> list[str]:
+    """The ids a dependency prefix names (one when all is well)."""
+    wanted = prefix.strip().lower()
+    return sorted({i for i in all_ids if wanted and i.startswith(wanted)})

@@ -1,0 +1,135 @@
+"""Board health checks: duplicate ids, broken files, dependencies on no task, dependency cycles.
+
+Read-only: `check` reports problems and never changes a file.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+
+from pulseboard.core import ids
+from pulseboard.core.board import STATES, Board, Task, resolve_prefix
+from pulseboard.core.fsops import TEMP_SUFFIX
+
+LEFTOVER_AGE_S = 60
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    kind: str  # duplicate | broken | missing-dependency | ambiguous-dependency | cycle | leftover
+    message: str
+    ids: tuple[str, ...] = ()
+
+
+def dependency_graph(tasks: list[Task]) -> tuple[dict[str, list[str]], list[Problem]]:
+    """Each task's resolved dependencies, and the dependencies that name no task or several."""
+    all_ids = {t.id for t in tasks}
+    shorts = ids.short_ids(all_ids)
+    graph: dict[str, list[str]] = {}
+    problems: list[Problem] = []
+    for task in tasks:
+        resolved = graph.setdefault(task.id, [])
+        for dep in task.depends:
+            matches = resolve_prefix(dep, all_ids)
+            if len(matches) == 1:
+                resolved.append(matches[0])
+            elif not matches:
+                problems.append(
+                    Problem(
+                        "missing-dependency",
+                        f"{shorts[task.id]} depends on '{dep}', which names no task.",
+                        (task.id,),
+                    )
+                )
+            else:
+                problems.append(
+                    Problem(
+                        "ambiguous-dependency",
+                        f"{shorts[task.id]} depends on '{dep}', which matches "
+                        f"{len(matches)} tasks; write more of the ID.",
+                        (task.id,),
+                    )
+                )
+    return graph, problems
+
+
+def find_cycles(graph: dict[str, list[str]]) -> list[list[str]]:
+    """Each dependency cycle once, as a list of ids (Tarjan's strongly connected components)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    cycles: list[list[str]] = []
+    for root in sorted(graph):
+        if root in index:
+            continue
+        work = [(root, iter(graph.get(root, ())))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(graph.get(child, ()))))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                if len(component) > 1 or node in graph.get(node, ()):
+                    cycles.append(sorted(component))
+    return cycles
+
+
+def check(board: Board) -> list[Problem]:
+    """Every problem on the board, most serious first."""
+    tasks = board.tasks()
+    shorts = ids.short_ids(t.id for t in tasks)
+    problems: list[Problem] = []
+    places: dict[str, list[Task]] = defaultdict(list)
+    for task in tasks:
+        places[task.id].append(task)
+    for task_id, group in sorted(places.items()):
+        if len(group) > 1:
+            where = ", ".join(f"{t.state}/{t.name}" for t in group)
+            problems.append(
+                Problem("duplicate", f"{shorts[task_id]} is in {len(group)} places: {where}.", (task_id,))
+            )
+    for task in tasks:
+        if task.error:
+            problems.append(Problem("broken", f"{task.state}/{task.name} {task.error}.", (task.id,)))
+    graph, dep_problems = dependency_graph(tasks)
+    problems.extend(dep_problems)
+    for cycle in find_cycles(graph):
+        loop = " -> ".join(shorts[i] for i in [*cycle, cycle[0]])
+        problems.append(Problem("cycle", f"dependency cycle: {loop}.", tuple(cycle)))
+    now = time.time()
+    for state in STATES:
+        folder = board.root / state
+        if folder.is_dir():
+            for path in folder.glob(f".*{TEMP_SUFFIX}"):
+                if now - path.stat().st_mtime > LEFTOVER_AGE_S:
+                    problems.append(
+                        Problem(
+                            "leftover",
+                            f"{state}/{path.name} is a temp file left by an interrupted "
+                            "write; it is safe to delete.",
+                        )
+                    )
+    return problems

@@ -1,0 +1,100 @@
+"""The task fields: their allowed values, and how raw frontmatter values become clean ones.
+
+Each `clean_*` function returns the clean value, or raises ValueError with a plain sentence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+PRIORITIES = ("critical", "high", "medium", "low")
+DEFAULT_PRIORITY = "medium"
+OWNED_KEYS = ("started", "done", "blocked")
+
+_ESTIMATE = re.compile(r"^\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*(?:(\d+)\s*s)?\s*$", re.I)
+
+
+def parse_estimate(text: str | int | float) -> int:
+    """Seconds in an estimate such as `30s`, `5m`, `1h30m`; a bare number means minutes."""
+    if isinstance(text, bool):
+        raise ValueError("estimate must be a duration such as 30s, 5m or 1h30m")
+    if isinstance(text, int | float):
+        if text < 0:
+            raise ValueError("estimate can't be negative")
+        return int(text * 60)
+    match = _ESTIMATE.match(str(text))
+    if not match or not any(match.groups()):
+        raise ValueError(f"estimate {text!r} is not a duration such as 30s, 5m or 1h30m")
+    hours, minutes, seconds = (int(g or 0) for g in match.groups())
+    return hours * 3600 + minutes * 60 + seconds
+
+
+def format_estimate(seconds: int) -> str:
+    """`5400` -> `1h30m`; `30` -> `30s`; `0` -> `0m`."""
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    parts = [f"{hours}h" if hours else "", f"{minutes}m" if minutes else "", f"{secs}s" if secs else ""]
+    return "".join(parts) or "0m"
+
+
+def format_time(moment: dt.datetime) -> str:
+    """A UTC timestamp as pulse writes it: `2026-11-22T10:02:00Z`."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def clean_time(value: Any, key: str) -> str | None:
+    """A timestamp from YAML (datetime, date or ISO string) as an ISO string."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return format_time(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        try:
+            return format_time(dt.datetime.fromisoformat(value.replace("Z", "+00:00")))
+        except ValueError:
+            raise ValueError(f"{key} {value!r} is not a date and time") from None
+    raise ValueError(f"{key} must be a date and time")
+
+
+def clean_priority(value: Any) -> str:
+    if value is None:
+        return DEFAULT_PRIORITY
+    text = str(value).strip().lower()
+    if text not in PRIORITIES:
+        raise ValueError(f"priority {value!r} is not one of {', '.join(PRIORITIES)}")
+    return text
+
+
+def clean_list(value: Any, key: str) -> list[str]:
+    """A list of strings; a single string or number counts as a list of one."""
+    if value is None:
+        return []
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        return [str(value)]
+    if isinstance(value, list) and all(
+        isinstance(v, str | int | float) and not isinstance(v, bool) for v in value
+    ):
+        return [str(v) for v in value]
+    raise ValueError(f"{key} must be a list of names")
+
+
+def clean_blocked(value: Any) -> dict[str, str | None] | None:
+    """`blocked: {reason, waiting_on, since}`; a plain string is the reason."""
+    if value is None or value is False:
+        return None
+    if isinstance(value, str):
+        return {"reason": value, "waiting_on": None, "since": None}
+    if isinstance(value, dict):
+        reason, waiting = value.get("reason"), value.get("waiting_on")
+        return {
+            "reason": None if reason is None else str(reason),
+            "waiting_on": None if waiting is None else str(waiting),
+            "since": clean_time(value.get("since"), "blocked.since"),
+        }
+    raise ValueError("blocked must be a reason or a mapping of reason, waiting_on and since")

@@ -1,0 +1,101 @@
+"""Safe file-system primitives: renames that never overwrite, atomic writes, atomic appends.
+
+Every write pulse makes to a user's tasks folder goes through this module.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import errno
+import os
+import secrets
+import sys
+from pathlib import Path
+
+_AT_FDCWD = -100
+_RENAME_NOREPLACE = 1  # Linux renameat2 flag
+_RENAME_EXCL = 0x4  # macOS renamex_np flag
+
+TEMP_SUFFIX = ".pulse-tmp"
+
+
+def _load_libc() -> ctypes.CDLL | None:
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+    except OSError:
+        return None
+
+
+_libc = _load_libc()
+
+
+def _native_noreplace(src: bytes, dst: bytes) -> bool:
+    """Try the kernel's no-overwrite rename; False when this system has none."""
+    if _libc is None:
+        return False
+    if sys.platform.startswith("linux") and hasattr(_libc, "renameat2"):
+        result = _libc.renameat2(_AT_FDCWD, src, _AT_FDCWD, dst, _RENAME_NOREPLACE)
+    elif sys.platform == "darwin" and hasattr(_libc, "renamex_np"):
+        result = _libc.renamex_np(src, dst, _RENAME_EXCL)
+    else:
+        return False
+    if result == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):
+        return False  # the file system cannot do it; fall back
+    raise OSError(err, os.strerror(err), os.fsdecode(src), None, os.fsdecode(dst))
+
+
+def rename_noreplace(src: Path, dst: Path) -> None:
+    """Rename src to dst, failing with FileExistsError if dst exists; atomic on one file system.
+
+    Where the kernel lacks a no-overwrite rename, a hard link plus unlink gives the same
+    guarantee against overwriting (the link fails if dst exists).
+    """
+    if _native_noreplace(os.fsencode(src), os.fsencode(dst)):
+        return
+    os.link(src, dst, follow_symlinks=False)
+    os.unlink(src)
+
+
+def atomic_write(path: Path, data: bytes, *, expect_inode: int | None = None) -> None:
+    """Replace path's content with data via a temp file and rename, keeping its permissions.
+
+    With expect_inode, refuse (FileNotFoundError) if path is gone or is no longer that file,
+    so a write never resurrects a task another process has just moved away.
+    """
+    folder = path.parent
+    tmp = folder / f".{path.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    try:
+        try:
+            os.write(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        try:
+            st = os.stat(path)
+        except FileNotFoundError:
+            st = None
+        if expect_inode is not None and (st is None or st.st_ino != expect_inode):
+            raise FileNotFoundError(errno.ENOENT, "the file moved while pulse was writing", str(path))
+        if st is not None:
+            os.chmod(tmp, st.st_mode & 0o7777)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def append_line(path: Path, line: str) -> None:
+    """Append one line with a single O_APPEND write, so concurrent writers never interleave."""
+    data = (line.rstrip("\n") + "\n").encode("utf-8")
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        os.write(fd, data)
+    finally:
+        os.close(fd)

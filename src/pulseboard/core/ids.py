@@ -1,0 +1,84 @@
+"""Task ids: made without a central counter, read from file names, shown as short unique prefixes.
+
+A file pulse creates is named `<id>-<slug>.md`, where the id is 10 random characters of
+Crockford's base32 (50 bits: two clones of 100,000 tasks each collide with odds of 1 in 100,000).
+A file made by hand (`touch tasks/open/fix-navbar-typo.md`) gets a stable id hashed from its
+name, so it is a full task at once and pulse never has to rename or rewrite it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import unicodedata
+from collections.abc import Callable, Iterable
+
+ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
+ID_LENGTH = 10
+SHORT_LENGTH = 4
+_ID_IN_NAME = re.compile(r"^([0-9a-hjkmnp-tv-z]{10})(?:-|$)")
+
+
+def _is_generated(token: str) -> bool:
+    """A generated id has at least one digit and one letter, so words and dates are never ids."""
+    return any(c.isdigit() for c in token) and any(c.isalpha() for c in token)
+
+
+def new_id(randbits: Callable[[int], int] = secrets.randbits) -> str:
+    """A fresh random id (always holding a digit and a letter)."""
+    while True:
+        n = randbits(5 * ID_LENGTH)
+        token = "".join(ALPHABET[(n >> (5 * i)) & 31] for i in range(ID_LENGTH))
+        if _is_generated(token):
+            return token
+
+
+def id_from_stem(stem: str) -> str:
+    """The id of a task file, from its name without `.md`."""
+    match = _ID_IN_NAME.match(stem)
+    if match and _is_generated(match.group(1)):
+        return match.group(1)
+    digest = hashlib.blake2b(unicodedata.normalize("NFC", stem).encode("utf-8"), digest_size=8)
+    n = int.from_bytes(digest.digest(), "big")
+    return "".join(ALPHABET[(n >> (5 * i)) & 31] for i in range(ID_LENGTH))
+
+
+def name_part(stem: str) -> str:
+    """The human part of a file name: `7kq2m9xw4d-add-date` -> `add-date`."""
+    match = _ID_IN_NAME.match(stem)
+    if match and _is_generated(match.group(1)):
+        return stem[match.end() :]
+    return stem
+
+
+def short_ids(ids: Iterable[str], minimum: int = SHORT_LENGTH) -> dict[str, str]:
+    """Map each id to its shortest prefix (at least `minimum` long) that no other id shares."""
+    ordered = sorted(set(ids))
+    result: dict[str, str] = {}
+    for i, current in enumerate(ordered):
+        need = minimum
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(ordered):
+                other = ordered[j]
+                common = 0
+                while common < len(current) and common < len(other) and current[common] == other[common]:
+                    common += 1
+                need = max(need, common + 1)
+        result[current] = current[:need]
+    return result
+
+
+def slugify(title: str, max_length: int = 60) -> str:
+    """A file-name-safe slug of a title: lowercase words joined by dashes, no `/` or `..`."""
+    text = unicodedata.normalize("NFC", title).lower()
+    words = re.findall(r"[^\W_]+", text)
+    slug = ""
+    for word in words:
+        candidate = f"{slug}-{word}" if slug else word
+        if len(candidate) > max_length:
+            if not slug:
+                slug = word[:max_length]
+            break
+        slug = candidate
+    return slug

@@ -1,0 +1,105 @@
+"""The history journal: one JSON line per creation and transition pulse makes, append-only.
+
+Lines go to `tasks/.pulse/journal/YYYY-MM.jsonl` with single O_APPEND writes (safe for concurrent
+writers); a `.gitattributes` marks the files `merge=union`, so git merges two clones' histories
+without conflicts. Readers skip lines they cannot parse (a torn line from a crash, a merge).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from pulseboard.core.fields import format_time
+from pulseboard.core.fsops import append_line
+
+PULSE_DIR = ".pulse"
+_GITATTRIBUTES = "journal/*.jsonl merge=union\n"
+_GITIGNORE = "cache/\n"
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    at: str
+    op: str  # "create" or "move"
+    id: str
+    file: str
+    from_state: str | None
+    to_state: str
+    by: str
+
+
+def actor() -> str:
+    """Who is acting: $PULSE_ACTOR (agents set it), else the login name."""
+    name = os.environ.get("PULSE_ACTOR")
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def ensure_pulse_dir(board_root: Path) -> Path:
+    """Create `.pulse/` with its git attributes (union merge) and ignore file (caches)."""
+    pulse_dir = board_root / PULSE_DIR
+    (pulse_dir / "journal").mkdir(parents=True, exist_ok=True)
+    for name, content in ((".gitattributes", _GITATTRIBUTES), (".gitignore", _GITIGNORE)):
+        target = pulse_dir / name
+        if not target.exists():
+            target.write_text(content, encoding="utf-8")
+    return pulse_dir
+
+
+def record(board_root: Path, event: Event) -> None:
+    """Append one event to this month's journal file."""
+    pulse_dir = ensure_pulse_dir(board_root)
+    line = json.dumps(
+        {
+            "at": event.at,
+            "op": event.op,
+            "id": event.id,
+            "file": event.file,
+            "from": event.from_state,
+            "to": event.to_state,
+            "by": event.by,
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    append_line(pulse_dir / "journal" / f"{event.at[:7]}.jsonl", line)
+
+
+def new_event(
+    op: str, task_id: str, file: str, from_state: str | None, to_state: str, now: dt.datetime | None = None
+) -> Event:
+    at = format_time(now or dt.datetime.now(dt.UTC))
+    return Event(at, op, task_id, file, from_state, to_state, actor())
+
+
+def read_events(board_root: Path) -> Iterator[Event]:
+    """Every journal event, oldest month first, in file order within a month."""
+    folder = board_root / PULSE_DIR / "journal"
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.glob("*.jsonl")):
+        with path.open(encoding="utf-8", errors="replace") as handle:
+            for line in handle:
+                try:
+                    raw = json.loads(line)
+                    yield Event(
+                        raw["at"],
+                        raw["op"],
+                        raw["id"],
+                        raw["file"],
+                        raw.get("from"),
+                        raw["to"],
+                        raw.get("by", "unknown"),
+                    )
+                except (ValueError, KeyError, TypeError):
+                    continue

@@ -1,0 +1,277 @@
+"""The task file format: YAML frontmatter + Markdown body, read leniently and written surgically.
+
+`read_task_file` never raises: a file it cannot use comes back with `error` set and
+`writable` False. `update_owned_keys` changes only the keys pulse owns (started, done, blocked)
+and keeps every other byte; it re-parses its result and refuses if anything else would change.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import stat as stat_module
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from pulseboard.core import fields
+
+MAX_BYTES = 1 << 20  # task files are notes; a 10 MB file is a mistake, not a task
+_HEADING = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t#]*$", re.M)
+_CRITERION = re.compile(r"^[ \t]*[-*+][ \t]+\[([ xX])\]", re.M)
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass(frozen=True, slots=True)
+class Split:
+    """A file's text cut at its frontmatter: text == head + "".join(lines) + close + body."""
+
+    head: str  # BOM (if any) + the opening `---` line; empty when there is no frontmatter
+    lines: list[str]
+    close: str
+    body: str
+    newline: str
+
+    @property
+    def has_frontmatter(self) -> bool:
+        return bool(self.head)
+
+
+def _line_end(text: str, start: int) -> int:
+    end = text.find("\n", start)
+    return len(text) if end < 0 else end + 1
+
+
+def split(text: str) -> Split:
+    """Cut text at its frontmatter; ValueError if a frontmatter opens but never closes."""
+    bom = "\ufeff" if text.startswith("\ufeff") else ""
+    first_end = _line_end(text, len(bom))
+    first = text[len(bom) : first_end]
+    newline = "\r\n" if first.endswith("\r\n") else "\n"
+    if first.rstrip() != "---":
+        return Split("", [], "", text, newline)
+    lines: list[str] = []
+    pos = first_end
+    while pos < len(text):
+        end = _line_end(text, pos)
+        line = text[pos:end]
+        if line.rstrip() in ("---", "..."):
+            return Split(text[:first_end], lines, line, text[end:], newline)
+        lines.append(line)
+        pos = end
+    raise ValueError("the frontmatter opens with --- but never closes")
+
+
+def _load_yaml(lines: list[str]) -> dict[str, Any]:
+    try:
+        data = yaml.load("".join(lines), Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f" at line {mark.line + 2}" if mark is not None else ""
+        raise ValueError(f"bad YAML in the frontmatter{where}: {exc.problem or exc.context}") from None
+    except yaml.YAMLError as exc:
+        raise ValueError(f"bad YAML in the frontmatter: {exc}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ValueError("the frontmatter is not a mapping of keys and values")
+    return data
+
+
+def title_from_name(name_part: str) -> str:
+    """`fix-navbar-typo` -> `Fix navbar typo`."""
+    words = name_part.replace("_", " ").replace("-", " ").split()
+    text = " ".join(words)
+    return text[:1].upper() + text[1:] if text else "(untitled)"
+
+
+def empty_record(title: str, error: str | None) -> dict[str, Any]:
+    return {
+        "title": title,
+        "priority": fields.DEFAULT_PRIORITY,
+        "estimate": None,
+        "touches": [],
+        "depends": [],
+        "tags": [],
+        "created": None,
+        "started": None,
+        "done": None,
+        "blocked": None,
+        "criteria": [0, 0],
+        "error": error,
+        "writable": False,
+    }
+
+
+def parse_text(text: str, fallback_title: str) -> dict[str, Any]:
+    """The task record of a file's text; problems land in `error`, never raised."""
+    try:
+        parts = split(text)
+        meta = _load_yaml(parts.lines) if parts.has_frontmatter else {}
+    except ValueError as exc:
+        return empty_record(fallback_title, str(exc))
+    record = empty_record(fallback_title, None)
+    record["writable"] = True
+    problems: list[str] = []
+
+    def take(key: str, clean: Any, *args: Any) -> None:
+        if key in meta:
+            try:
+                record[key] = clean(meta[key], *args)
+            except ValueError as exc:
+                problems.append(str(exc))
+
+    title = meta.get("title")
+    if isinstance(title, str | int | float) and str(title).strip():
+        record["title"] = str(title).strip()
+    else:
+        heading = _HEADING.search(parts.body, 0, 65536)
+        if heading:
+            record["title"] = heading.group(1)
+    take("priority", fields.clean_priority)
+    if meta.get("estimate") is not None:
+        take("estimate", fields.parse_estimate)
+    for key in ("touches", "depends", "tags"):
+        take(key, fields.clean_list, key)
+    for key in ("created", "started", "done"):
+        take(key, fields.clean_time, key)
+    take("blocked", fields.clean_blocked)
+    marks = _CRITERION.findall(parts.body)
+    record["criteria"] = [sum(1 for m in marks if m != " "), len(marks)]
+    record["error"] = problems[0] if problems else None
+    return record
+
+
+def read_task_file(path: Path, root: Path, fallback_title: str) -> dict[str, Any]:
+    """Read one task file into a record; never raises, never writes."""
+    try:
+        st = os.lstat(path)
+        if stat_module.S_ISLNK(st.st_mode):
+            target = path.resolve()
+            if not target.is_relative_to(root.resolve()):
+                return empty_record(fallback_title, "is a symlink to outside the board")
+            st = os.stat(path)
+        if stat_module.S_ISDIR(st.st_mode):
+            return empty_record(fallback_title, "is a folder, not a task file")
+        if not stat_module.S_ISREG(st.st_mode):
+            return empty_record(fallback_title, "is not a regular file")
+        if st.st_size > MAX_BYTES:
+            size = st.st_size / (1 << 20)
+            return empty_record(
+                fallback_title, f"is too large ({size:.1f} MB; task files are read up to 1 MB)"
+            )
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return empty_record(fallback_title, "vanished while being read")
+    except OSError as exc:
+        return empty_record(fallback_title, f"can't be read: {exc.strerror}")
+    if b"\0" in data:
+        return empty_record(fallback_title, "is a binary file, not Markdown text")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return empty_record(fallback_title, f"is not UTF-8 text (bad byte at offset {exc.start})")
+    return parse_text(text, fallback_title)
+
+
+def read_body(path: Path) -> str | None:
+    """The Markdown body of a task file, or None if it can't be read as text."""
+    try:
+        return split(path.read_bytes().decode("utf-8")).body
+    except (OSError, ValueError):
+        return None
+
+
+def _owned_lines(key: str, value: Any, newline: str) -> list[str]:
+    if key != "blocked":
+        return [f"{key}: {value}{newline}"]
+    lines = [f"blocked:{newline}"]
+    for sub in ("reason", "waiting_on"):
+        if value.get(sub) is not None:
+            lines.append(f"  {sub}: {json.dumps(value[sub], ensure_ascii=False)}{newline}")
+    lines.append(f"  since: {value['since']}{newline}")
+    return lines
+
+
+def _key_block(lines: list[str], key: str) -> tuple[int, int] | None:
+    """Where a top-level key and its indented (or `- ` sequence) continuation lines are."""
+    prefix = key + ":"
+    for i, line in enumerate(lines):
+        if line.startswith(prefix) and line[len(prefix) : len(prefix) + 1] in ("", " ", "\t", "\r", "\n"):
+            j = i + 1
+            while j < len(lines) and (lines[j][:1] in (" ", "\t") or lines[j].startswith("- ")):
+                j += 1
+            return i, j
+    return None
+
+
+def _normalized(key: str, value: Any) -> Any:
+    return fields.clean_blocked(value) if key == "blocked" else fields.clean_time(value, key)
+
+
+def update_owned_keys(text: str, changes: dict[str, Any]) -> str:
+    """Set (or, with None, remove) keys pulse owns, leaving every other byte as it was.
+
+    ValueError if the frontmatter is unreadable or its layout would make the edit unsafe.
+    """
+    unknown = set(changes) - set(fields.OWNED_KEYS)
+    if unknown:
+        raise ValueError(f"pulse does not own the keys {sorted(unknown)}")
+    parts = split(text)
+    old = _load_yaml(parts.lines) if parts.has_frontmatter else {}
+    lines = list(parts.lines)
+    for key, value in changes.items():
+        block = _key_block(lines, key)
+        new = [] if value is None else _owned_lines(key, value, parts.newline)
+        if block is not None:
+            lines[block[0] : block[1]] = new
+        else:
+            lines.extend(new)
+    if lines == parts.lines:
+        return text
+    if parts.has_frontmatter:
+        result = parts.head + "".join(lines) + parts.close + parts.body
+    else:
+        bom = "\ufeff" if text.startswith("\ufeff") else ""
+        fence = "---" + parts.newline
+        result = bom + fence + "".join(lines) + fence + text[len(bom) :]
+    _verify(old, result, changes)
+    return result
+
+
+def _verify(old: dict[str, Any], result: str, changes: dict[str, Any]) -> None:
+    new = _load_yaml(split(result).lines)
+    expected_keys = {k for k in old if k not in changes} | {k for k, v in changes.items() if v is not None}
+    same_others = all(new.get(k) == old[k] for k in old if k not in changes)
+    same_owned = all(_normalized(k, new.get(k)) == _normalized(k, v) for k, v in changes.items())
+    if set(new) != expected_keys or not same_others or not same_owned:
+        raise ValueError("its frontmatter layout is unusual, so pulse can't change its stamps safely")
+
+
+class _NewTaskDumper(yaml.SafeDumper):
+    """Block mappings with flow lists: `touches: [a.py, navbar]`."""
+
+
+_NewTaskDumper.add_representer(
+    list, lambda dumper, data: dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=True)
+)
+
+
+def render_new_task(meta: dict[str, Any], created: str, body: str) -> str:
+    """The text of a new task file: frontmatter (empty fields left out) and body."""
+    data = {k: v for k, v in meta.items() if v not in (None, [], "")}
+    front = yaml.dump(
+        data,
+        Dumper=_NewTaskDumper,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=False,
+        width=1 << 30,
+    )
+    text = f"---\n{front}created: {created}\n---\n"
+    if body:
+        text += body if body.endswith("\n") else body + "\n"
+    return text
