@@ -32,6 +32,7 @@ def init_board(root: Path) -> list[str]:
         if not folder.is_dir():
             folder.mkdir(parents=True)
             made.append(f"{state}/")
+        (folder / ".gitkeep").touch()  # git keeps no empty folders; pulse ignores dotfiles
     config = root / CONFIG_NAME
     try:
         with open(config, "x", encoding="utf-8") as handle:
