@@ -8,6 +8,7 @@ never parsed twice.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
@@ -157,7 +158,7 @@ class Board:
                 st = os.lstat(entry.path)
             except FileNotFoundError:
                 continue  # moved away since the scan
-            if os.path.islink(entry.path):
+            if stat.S_ISLNK(st.st_mode):  # its target can change under an unchanged link
                 result.append(self.load(entry))
                 continue
             sig = signature(st)
@@ -180,10 +181,9 @@ class Board:
         wanted = query.strip()
         if not wanted:
             raise PulseError("an empty ID matches every task; give a few characters of one.")
-        prefix = wanted.lower()
+        prefix, name = wanted.lower(), Path(wanted).name
         matches = [e for e in entries if e.id.startswith(prefix)]
         if not matches:
-            name = Path(wanted).name
             matches = [e for e in entries if name in (e.name, e.name[:-3], ids.name_part(e.name[:-3]))]
         if not matches:
             matches = [e for e in entries if ids.name_part(e.name[:-3]).startswith(name)]
