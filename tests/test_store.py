@@ -15,7 +15,7 @@ from pulseboard.core.actions import create_task, init_board, move_task
 from pulseboard.core.board import Board, discover
 from pulseboard.core.config import load_settings
 from pulseboard.core.errors import PulseError
-from pulseboard.core.fsops import rename_noreplace
+from pulseboard.core.fsops import atomic_write, rename_noreplace
 
 BROKEN = {
     "bad-yaml.md": b"---\ntitle: [unclosed\n---\nbody\n",
@@ -198,3 +198,19 @@ def test_core_and_ls_never_load_the_ui_stack(board: Board) -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_atomic_write_swaps_in_place_and_never_resurrects(tmp_path: Path) -> None:
+    target = tmp_path / "task.md"
+    target.write_text("old")
+    target.chmod(0o600)
+    inode = target.stat().st_ino
+    atomic_write(target, b"new", expect_inode=inode)
+    assert target.read_text() == "new" and (target.stat().st_mode & 0o777) == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == ["task.md"]  # no temp file left
+    moved = tmp_path / "moved.md"
+    os.rename(target, moved)  # another process moved it away
+    with pytest.raises(FileNotFoundError):
+        atomic_write(target, b"stale", expect_inode=inode)
+    assert not target.exists() and moved.read_text() == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["moved.md"]

@@ -25,11 +25,13 @@ from pulseboard.core.taskfile import read_body
 
 
 def _board(args: argparse.Namespace) -> Board:
-    return Board(discover(args.board, Path.cwd()))
+    board = Board(discover(args.board, Path.cwd()))
+    _ = board.settings  # a broken pulse.yaml is reported by every command, not only by some
+    return board
 
 
 def _warn(message: str) -> None:
-    print(f"pulse: warning: {message}", file=sys.stderr)
+    print(f"pulse: warning: {output.one_line(message)}", file=sys.stderr)
 
 
 def _editor_command() -> list[str]:
@@ -187,7 +189,12 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     p = command("init", cmd_init, "make a board: tasks/ with open/ doing/ done/ blocked/ and pulse.yaml")
-    p.add_argument("dir", nargs="?", help="where (default: ./tasks)")
+    p.add_argument(
+        "dir",
+        nargs="?",
+        help="the project folder to make tasks/ in (default: .); "
+        "a folder named tasks, or one that already has open/, is used as the board itself",
+    )
 
     p = command("add", cmd_add, "create a task in open/", with_json=True)
     p.add_argument("title")
@@ -258,7 +265,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except PulseError as exc:
-        print(f"pulse: {exc}", file=sys.stderr)
+        print(f"pulse: {output.one_line(str(exc))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

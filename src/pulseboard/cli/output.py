@@ -17,6 +17,11 @@ def plain(text: str) -> str:
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
+def one_line(text: str) -> str:
+    """A message for stderr: inert, and on one line whatever titles it quotes."""
+    return plain(text.replace("\r\n", "\n").replace("\n", " / "))
+
+
 def task_json(task: Task, short: str) -> dict[str, Any]:
     """The stable JSON shape of a task."""
     return {

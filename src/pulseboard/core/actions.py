@@ -20,7 +20,7 @@ from pulseboard.core import fields, ids, journal
 from pulseboard.core.board import STATES, Board, Entry, Task
 from pulseboard.core.config import CONFIG_NAME, DEFAULT_CONFIG_TEXT
 from pulseboard.core.errors import PulseError
-from pulseboard.core.fsops import atomic_write, rename_noreplace
+from pulseboard.core.fsops import atomic_write, rename_noreplace, temp_path
 from pulseboard.core.taskfile import read_task_file, render_new_task, update_owned_keys
 
 
@@ -44,6 +44,14 @@ def init_board(root: Path) -> list[str]:
     return made
 
 
+def require_text(value: str, what: str) -> None:
+    """Refuse text that can't be stored as UTF-8 (say, raw bytes from a terminal in another encoding)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise PulseError(f"the {what} has bytes that are not UTF-8 text; nothing was written.") from None
+
+
 def _now(now: dt.datetime | None) -> dt.datetime:
     return now or dt.datetime.now(dt.UTC)
 
@@ -62,6 +70,14 @@ def create_task(
     randbits: Callable[[int], int] = secrets.randbits,
 ) -> Task:
     """Write a new task file in open/ under a fresh id; never overwrites anything."""
+    for what, values in (
+        ("title", [title, body]),
+        ("touches", touches),
+        ("depends", depends),
+        ("tags", tags),
+    ):
+        for value in values:
+            require_text(value, "body" if value is body else what)
     title = " ".join(title.split())
     if not title:
         raise PulseError("a task needs a title.")
@@ -90,7 +106,7 @@ def create_task(
         if task_id in taken:
             continue
         name = f"{task_id}-{slug}.md" if slug else f"{task_id}.md"
-        tmp = folder / f".{name}.{secrets.token_hex(4)}.pulse-tmp"
+        tmp = temp_path(folder)
         tmp.write_bytes(text)
         try:
             rename_noreplace(tmp, folder / name)
@@ -169,6 +185,9 @@ def move_task(
         raise PulseError(f"'{to_state}' is not a state; use one of {', '.join(STATES)}.")
     if to_state == "blocked" and not (reason and reason.strip()):
         raise PulseError("a blocked task needs a reason: say what is needed with --reason.")
+    for what, value in (("reason", reason), ("waiting-on name", waiting_on)):
+        if value is not None:
+            require_text(value, what)
     entries = board.entries()
     entry = board.find(query, entries)
     if entry.state == to_state:

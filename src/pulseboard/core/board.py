@@ -187,6 +187,8 @@ class Board:
             matches = [e for e in entries if name in (e.name, e.name[:-3], ids.name_part(e.name[:-3]))]
         if not matches:
             matches = [e for e in entries if ids.name_part(e.name[:-3]).startswith(name)]
+        if len(matches) > 1:  # a mover may have renamed one between our folder listings
+            matches = [e for e in matches if os.path.lexists(e.path)] or matches
         found_ids = sorted({e.id for e in matches})
         if not found_ids:
             raise PulseError(f"no task matches '{wanted}'; `pulse ls` lists the tasks.")

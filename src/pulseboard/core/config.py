@@ -55,8 +55,9 @@ def load_settings(board_root: Path) -> Settings:
     if not isinstance(data, dict):
         raise PulseError(f"{path} must be a mapping of settings.")
     wip = _section(data, "wip", path)
-    doing = wip.get("doing", Settings.wip_doing)
-    hard = wip.get("hard", Settings.wip_hard)
+    defaults = Settings()
+    doing = wip.get("doing", defaults.wip_doing)
+    hard = wip.get("hard", defaults.wip_hard)
     if isinstance(doing, bool) or not isinstance(doing, int) or doing < 1:
         raise PulseError(f"{path}: wip.doing must be a whole number of at least 1, not {doing!r}.")
     if not isinstance(hard, bool):

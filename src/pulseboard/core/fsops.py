@@ -15,10 +15,15 @@ import sys
 from pathlib import Path
 
 _AT_FDCWD = -100
-_RENAME_NOREPLACE = 1  # Linux renameat2 flag
-_RENAME_EXCL = 0x4  # macOS renamex_np flag
+_LINUX_FLAGS = {"noreplace": 1, "exchange": 2}  # renameat2: RENAME_NOREPLACE, RENAME_EXCHANGE
+_MACOS_FLAGS = {"noreplace": 0x4, "exchange": 0x2}  # renamex_np: RENAME_EXCL, RENAME_SWAP
 
 TEMP_SUFFIX = ".pulse-tmp"
+
+
+def temp_path(folder: Path) -> Path:
+    """A fresh temp file name in folder: short (whatever the target's length) and a dotfile."""
+    return folder / f".{secrets.token_hex(6)}{TEMP_SUFFIX}"
 
 
 def _load_libc() -> ctypes.CDLL | None:
@@ -31,14 +36,14 @@ def _load_libc() -> ctypes.CDLL | None:
 _libc = _load_libc()
 
 
-def _native_noreplace(src: bytes, dst: bytes) -> bool:
-    """Try the kernel's no-overwrite rename; False when this system has none."""
+def _native_rename(src: bytes, dst: bytes, mode: str) -> bool:
+    """Try the kernel's no-overwrite rename or atomic exchange; False when this system has none."""
     if _libc is None:
         return False
     if sys.platform.startswith("linux") and hasattr(_libc, "renameat2"):
-        result = _libc.renameat2(_AT_FDCWD, src, _AT_FDCWD, dst, _RENAME_NOREPLACE)
+        result = _libc.renameat2(_AT_FDCWD, src, _AT_FDCWD, dst, _LINUX_FLAGS[mode])
     elif sys.platform == "darwin" and hasattr(_libc, "renamex_np"):
-        result = _libc.renamex_np(src, dst, _RENAME_EXCL)
+        result = _libc.renamex_np(src, dst, _MACOS_FLAGS[mode])
     else:
         return False
     if result == 0:
@@ -55,20 +60,20 @@ def rename_noreplace(src: Path, dst: Path) -> None:
     Where the kernel lacks a no-overwrite rename, a hard link plus unlink gives the same
     guarantee against overwriting (the link fails if dst exists).
     """
-    if _native_noreplace(os.fsencode(src), os.fsencode(dst)):
+    if _native_rename(os.fsencode(src), os.fsencode(dst), "noreplace"):
         return
     os.link(src, dst, follow_symlinks=False)
     os.unlink(src)
 
 
 def atomic_write(path: Path, data: bytes, *, expect_inode: int | None = None) -> None:
-    """Replace path's content with data via a temp file and rename, keeping its permissions.
+    """Replace path's content with data via a temp file, keeping its permissions.
 
-    With expect_inode, refuse (FileNotFoundError) if path is gone or is no longer that file,
-    so a write never resurrects a task another process has just moved away.
+    Where the kernel can exchange two names atomically, the new content is swapped in only if
+    path still exists, so a write never resurrects a task another process has just moved away.
+    With expect_inode, refuse (FileNotFoundError) if path is no longer that file.
     """
-    folder = path.parent
-    tmp = folder / f".{path.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}"
+    tmp = temp_path(path.parent)
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     try:
         try:
@@ -84,7 +89,10 @@ def atomic_write(path: Path, data: bytes, *, expect_inode: int | None = None) ->
             raise FileNotFoundError(errno.ENOENT, "the file moved while pulse was writing", str(path))
         if st is not None:
             os.chmod(tmp, st.st_mode & 0o7777)
-        os.replace(tmp, path)
+        if st is not None and _native_rename(os.fsencode(tmp), os.fsencode(path), "exchange"):
+            os.unlink(tmp)  # now holds the old content
+        else:
+            os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)

@@ -69,16 +69,19 @@ def short_ids(ids: Iterable[str], minimum: int = SHORT_LENGTH) -> dict[str, str]
     return result
 
 
-def slugify(title: str, max_length: int = 60) -> str:
-    """A file-name-safe slug of a title: lowercase words joined by dashes, no `/` or `..`."""
+def slugify(title: str, max_length: int = 60, max_bytes: int = 160) -> str:
+    """A file-name-safe slug of a title: lowercase words joined by dashes, no `/` or `..`.
+
+    At most max_length characters and max_bytes of UTF-8, so `<id>-<slug>.md` fits any file system.
+    """
     text = unicodedata.normalize("NFC", title).lower()
     words = re.findall(r"[^\W_]+", text)
     slug = ""
     for word in words:
         candidate = f"{slug}-{word}" if slug else word
-        if len(candidate) > max_length:
+        if len(candidate) > max_length or len(candidate.encode("utf-8")) > max_bytes:
             if not slug:
-                slug = word[:max_length]
+                slug = word[:max_length].encode("utf-8")[:max_bytes].decode("utf-8", "ignore")
             break
         slug = candidate
     return slug

@@ -1,0 +1,179 @@
+"""Helpers for the end-to-end tests: run the real CLI in a subprocess, read a board off the disk.
+
+No mocks: every helper here starts a real process or reads real files.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+STATES = ("open", "doing", "done", "blocked")
+
+# The keys of a task in `--json` output; scripts and agents rely on exactly these.
+STABLE_KEYS = {
+    "id",
+    "short",
+    "title",
+    "state",
+    "path",
+    "priority",
+    "estimate",
+    "estimate_seconds",
+    "touches",
+    "depends",
+    "tags",
+    "created",
+    "started",
+    "done",
+    "blocked",
+    "criteria",
+    "error",
+}
+
+PULSE = [sys.executable, "-m", "pulseboard"]
+RUN_TIMEOUT_S = 20
+
+
+def clean_env(**extra: str | None) -> dict[str, str]:
+    """os.environ without anything that would steer pulse, plus PULSE_ACTOR=test and `extra`.
+
+    An `extra` value of None removes that variable.
+    """
+    env = dict(os.environ)
+    for name in ("PULSE_BOARD", "PULSE_DEBUG", "VISUAL", "EDITOR"):
+        env.pop(name, None)
+    env["PULSE_ACTOR"] = "test"
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    for name, value in extra.items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
+    return env
+
+
+def pulse(
+    *args: str | bytes | os.PathLike[str],
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    timeout: float = RUN_TIMEOUT_S,
+) -> subprocess.CompletedProcess[str]:
+    """Run `python -m pulseboard ARGS` in cwd and return the finished process (text mode)."""
+    return subprocess.run(
+        [*PULSE, *args],
+        cwd=cwd,
+        env=clean_env() if env is None else env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="surrogateescape",
+        timeout=timeout,
+        check=False,
+    )
+
+
+def describe_run(result: subprocess.CompletedProcess[str]) -> str:
+    return (
+        f"args={result.args[3:]!r} rc={result.returncode}\nstdout={result.stdout!r}\nstderr={result.stderr!r}"
+    )
+
+
+def ok(result: subprocess.CompletedProcess[str]) -> subprocess.CompletedProcess[str]:
+    """Assert the run exited 0 without a traceback; return it for chaining."""
+    assert result.returncode == 0, describe_run(result)
+    assert "Traceback" not in result.stderr, describe_run(result)
+    return result
+
+
+def pulse_ok(*args: str | os.PathLike[str], cwd: Path, env: dict[str, str] | None = None) -> str:
+    """Run pulse, assert success, return stdout."""
+    return ok(pulse(*args, cwd=cwd, env=env)).stdout
+
+
+def pulse_json(*args: str | os.PathLike[str], cwd: Path, env: dict[str, str] | None = None) -> Any:
+    """Run `pulse ARGS --json`, assert success, return the parsed JSON."""
+    return json.loads(pulse_ok(*args, "--json", cwd=cwd, env=env))
+
+
+def assert_user_error(result: subprocess.CompletedProcess[str], *needles: str) -> str:
+    """A user error: exit 1, nothing on stdout, exactly one `pulse: ` line on stderr, no traceback."""
+    info = describe_run(result)
+    assert result.returncode == 1, info
+    assert "Traceback" not in result.stderr, info
+    assert result.stdout == "", info
+    assert result.stderr.endswith("\n") and result.stderr.count("\n") == 1, info
+    line = result.stderr.rstrip("\n")
+    assert line.startswith("pulse: "), info
+    assert not line.startswith("pulse: internal error"), info
+    for needle in needles:
+        assert needle in line, f"{needle!r} missing: {info}"
+    return line
+
+
+def assert_usage_error(result: subprocess.CompletedProcess[str]) -> None:
+    """A usage error: exit 2 with argparse's usage text, no traceback."""
+    info = describe_run(result)
+    assert result.returncode == 2, info
+    assert "Traceback" not in result.stderr, info
+    assert "usage:" in result.stderr, info
+    assert result.stdout == "", info
+
+
+def frontmatter(path: Path) -> dict[str, Any]:
+    """The YAML frontmatter of a task file ({} if it has none)."""
+    text = path.read_text(encoding="utf-8").lstrip("\ufeff")
+    if not text.startswith("---"):
+        return {}
+    _, front, _ = text.split("---\n", 2)
+    return yaml.safe_load(front) or {}
+
+
+def task_files(root: Path) -> dict[str, list[Path]]:
+    """Every task file on the board (not dotfiles), by state folder."""
+    return {
+        state: sorted(p for p in (root / state).glob("*.md") if not p.name.startswith("."))
+        if (root / state).is_dir()
+        else []
+        for state in STATES
+    }
+
+
+def all_task_paths(root: Path) -> list[Path]:
+    return [p for paths in task_files(root).values() for p in paths]
+
+
+def where_is(root: Path, name: str) -> list[str]:
+    """The state folders holding a file of this name."""
+    return [state for state in STATES if (root / state / name).exists()]
+
+
+def places_by_id(root: Path) -> dict[str, list[str]]:
+    """For each task id (from its file name, as pulse derives it), the `state/name` keys holding it."""
+    from pulseboard.core.ids import id_from_stem
+
+    places: dict[str, list[str]] = defaultdict(list)
+    for state, paths in task_files(root).items():
+        for path in paths:
+            places[id_from_stem(path.name[:-3])].append(f"{state}/{path.name}")
+    return dict(places)
+
+
+def journal_events(root: Path) -> list[dict[str, Any]]:
+    """Every journal line, parsed; a line that is not JSON fails the test."""
+    events = []
+    for path in sorted((root / ".pulse" / "journal").glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            events.append(json.loads(line))
+    return events
+
+
+def leftover_temp_files(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if p.name.endswith(".pulse-tmp"))
