@@ -7,6 +7,7 @@ traceback unless PULSE_DEBUG is set.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import shlex
 import shutil
@@ -80,7 +81,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     if args.edit:
         _open_in_editor(task.path)
         task = board.load(board.find(task.id))
-    short = ids.short_ids(e.id for e in board.entries())[task.id]
+    short = ids.short_id(task.id, [e.id for e in board.entries()])
     if args.json:
         print(output.dumps(output.task_json(task, short)))
     else:
@@ -96,7 +97,7 @@ def cmd_ls(args: argparse.Namespace) -> int:
     chosen = [t for t in tasks if t.state in states]
     chosen.sort(key=lambda t: (STATES.index(t.state), *output.sort_key(t)))
     if args.json:
-        print(output.dumps([output.task_json(t, shorts[t.id]) for t in chosen]))
+        output.write_json_list(sys.stdout, (output.task_json(t, shorts[t.id]) for t in chosen))
         return 0
     width = max((len(shorts[t.id]) for t in chosen), default=4)
     sys.stdout.write("".join(output.task_line(t, shorts[t.id], width) + "\n" for t in chosen))
@@ -107,7 +108,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     board = _board(args)
     entries = board.entries()
     task = board.load(board.find(args.id, entries))
-    short = ids.short_ids(e.id for e in entries)[task.id]
+    short = ids.short_id(task.id, [e.id for e in entries])
     body = read_body(task.path)
     body = None if body is None else body.replace("\r\n", "\n")
     if args.json:
@@ -129,7 +130,7 @@ def _move(args: argparse.Namespace, to_state: str) -> int:
     )
     for warning in result.warnings:
         _warn(warning)
-    short = ids.short_ids(e.id for e in board.entries())[result.task.id]
+    short = result.short
     if args.json:
         print(
             output.dumps(
@@ -255,6 +256,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    gc.disable()  # a one-shot command allocates many small objects and frees them all at exit
     parser = build_parser()
     args = parser.parse_args(argv)
     if not hasattr(args, "board"):

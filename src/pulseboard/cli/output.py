@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, TextIO
 
 from pulseboard.core.board import Task
 from pulseboard.core.fields import PRIORITIES, format_estimate
@@ -47,6 +48,21 @@ def task_json(task: Task, short: str) -> dict[str, Any]:
 
 def dumps(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def write_json_list(stream: TextIO, items: Iterable[dict[str, Any]], chunk: int = 1000) -> None:
+    """A JSON array on one line, written in pieces so a 100,000-task list is never one string."""
+    stream.write("[")
+    batch: list[str] = []
+    first = True
+    for item in items:
+        batch.append(dumps(item))
+        if len(batch) == chunk:
+            stream.write(("" if first else ",") + ",".join(batch))
+            batch, first = [], False
+    if batch:
+        stream.write(("" if first else ",") + ",".join(batch))
+    stream.write("]\n")
 
 
 def sort_key(task: Task) -> tuple[int, str, str]:

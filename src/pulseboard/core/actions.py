@@ -113,7 +113,7 @@ def create_task(
         except FileExistsError:
             tmp.unlink()
             continue
-        entry = Entry("open", name, task_id, folder / name)
+        entry = Entry("open", name, task_id, folder)
         journal.record(board.root, journal.new_event("create", task_id, name, None, "open", moment))
         return board.load(entry)
     raise PulseError("could not find a free id after 100 tries; is the random source broken?")
@@ -123,6 +123,7 @@ def create_task(
 class MoveResult:
     task: Task
     from_state: str
+    short: str  # the task's short id on the board as listed for the move
     warnings: list[str] = field(default_factory=list)
 
 
@@ -149,7 +150,8 @@ def wip_check(board: Board, entries: list[Entry], moving: Entry, force: bool) ->
     limit = board.settings.wip_doing
     if len(in_doing) < limit:
         return []
-    shorts = ids.short_ids(e.id for e in entries)
+    all_ids = [e.id for e in entries]
+    shorts = {e.id: ids.short_id(e.id, all_ids) for e in in_doing}
     names = ", ".join(describe(board.load(e), shorts) for e in in_doing)
     if board.settings.wip_hard and not force:
         raise PulseError(
@@ -207,12 +209,13 @@ def move_task(
         raise PulseError(f"permission denied moving {entry.key} to {to_state}/.") from None
     moment = _now(now)
     journal.record(board.root, journal.new_event("move", entry.id, entry.name, entry.state, to_state, moment))
-    moved = Entry(to_state, entry.name, entry.id, target)
+    moved = Entry(to_state, entry.name, entry.id, target_dir)
     changes = _stamp_changes(to_state, fields.format_time(moment), reason, waiting_on)
     problem = write_stamps(board, moved, changes)
     if problem:
         warnings.append(f"moved, but the stamps were not written: {moved.key} {problem}.")
-    return MoveResult(board.load(moved), entry.state, warnings)
+    short = ids.short_id(entry.id, [e.id for e in entries])
+    return MoveResult(board.load(moved), entry.state, short, warnings)
 
 
 def write_stamps(board: Board, entry: Entry, changes: dict[str, Any]) -> str | None:

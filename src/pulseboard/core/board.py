@@ -7,6 +7,7 @@ never parsed twice.
 
 from __future__ import annotations
 
+import bisect
 import os
 import stat
 from collections.abc import Iterable
@@ -20,7 +21,7 @@ from pulseboard.core.cache import ParseCache, signature
 from pulseboard.core.config import CONFIG_NAME, Settings, load_settings
 from pulseboard.core.errors import PulseError
 from pulseboard.core.journal import PULSE_DIR, ensure_pulse_dir
-from pulseboard.core.taskfile import read_task_file, title_from_name
+from pulseboard.core.taskfile import RECORD_KEYS, read_task_file, title_from_name
 
 STATES = ("open", "doing", "done", "blocked")
 BOARD_DIR = "tasks"
@@ -64,7 +65,11 @@ class Entry:
     state: str
     name: str
     id: str
-    path: Path
+    folder: Path
+
+    @property
+    def path(self) -> Path:
+        return self.folder / self.name
 
     @property
     def key(self) -> str:
@@ -98,26 +103,18 @@ class Task:
     writable: bool
 
     @classmethod
-    def from_record(cls, entry: Entry, record: dict[str, Any]) -> Task:
+    def from_values(cls, entry: Entry, values: list[Any]) -> Task:
+        """A task from its entry and its record's values in RECORD_KEYS order (as cached)."""
+        (title, priority, estimate, touches, depends, tags, created, started, done, blocked, criteria,
+         error, writable) = values  # fmt: skip
         return cls(
-            id=entry.id,
-            state=entry.state,
-            name=entry.name,
-            path=entry.path,
-            title=record["title"],
-            priority=record["priority"],
-            estimate=record["estimate"],
-            touches=tuple(record["touches"]),
-            depends=tuple(record["depends"]),
-            tags=tuple(record["tags"]),
-            created=record["created"],
-            started=record["started"],
-            done=record["done"],
-            blocked=record["blocked"],
-            criteria=tuple(record["criteria"]),
-            error=record["error"],
-            writable=record["writable"],
-        )
+            entry.id, entry.state, entry.name, entry.path, title, priority, estimate, tuple(touches),
+            tuple(depends), tuple(tags), created, started, done, blocked, tuple(criteria), error, writable,
+        )  # fmt: skip
+
+    @classmethod
+    def from_record(cls, entry: Entry, record: dict[str, Any]) -> Task:
+        return cls.from_values(entry, [record[k] for k in RECORD_KEYS])
 
 
 class Board:
@@ -142,7 +139,7 @@ class Board:
                 names = sorted(n for n in os.listdir(folder) if is_task_name(n))
             except (FileNotFoundError, NotADirectoryError):
                 continue
-            found.extend(Entry(state, n, ids.id_from_stem(n[:-3]), folder / n) for n in names)
+            found.extend(Entry(state, n, ids.id_from_stem(n[:-3]), folder) for n in names)
         return found
 
     def load(self, entry: Entry) -> Task:
@@ -162,11 +159,12 @@ class Board:
                 result.append(self.load(entry))
                 continue
             sig = signature(st)
-            record = cache.get(entry.key, sig)
-            if record is None:
+            values = cache.get(entry.key, sig)
+            if values is None:
                 record = read_task_file(entry.path, self.root, entry.fallback_title)
-                cache.put(entry.key, sig, record)
-            result.append(Task.from_record(entry, record))
+                values = [record[k] for k in RECORD_KEYS]
+                cache.put(entry.key, sig, values)
+            result.append(Task.from_values(entry, values))
         if cache.needs_save and tuple(states) == STATES:
             try:
                 ensure_pulse_dir(self.root)
@@ -205,7 +203,13 @@ class Board:
         return matches[0]
 
 
-def resolve_prefix(prefix: str, all_ids: Iterable[str]) -> list[str]:
-    """The ids a dependency prefix names (one when all is well)."""
+def resolve_prefix(prefix: str, sorted_ids: list[str]) -> list[str]:
+    """The ids (from a sorted, de-duplicated list) that a prefix names: one when all is well."""
     wanted = prefix.strip().lower()
-    return sorted({i for i in all_ids if wanted and i.startswith(wanted)})
+    if not wanted:
+        return []
+    start = bisect.bisect_left(sorted_ids, wanted)
+    end = start
+    while end < len(sorted_ids) and sorted_ids[end].startswith(wanted):
+        end += 1
+    return sorted_ids[start:end]

@@ -1,7 +1,8 @@
-"""The parse cache: task records keyed by file, valid while the file's inode, size, mtime and ctime hold.
+"""The parse cache: task records keyed by file, valid while its inode, size, mtime and ctime hold.
 
-Lives in `tasks/.pulse/cache/` (git-ignored) and is safe to delete: a missing, stale or corrupt
-cache only costs a re-parse. JSON, not pickle, so a cache committed by someone else can't run code.
+Records are value lists in taskfile.RECORD_KEYS order. The cache lives in `tasks/.pulse/cache/`
+(git-ignored) and is safe to delete: a missing, stale or corrupt cache only costs a re-parse.
+JSON, not pickle, so a cache committed by someone else can't run code.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 from pulseboard.core.fsops import atomic_write
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 Signature = tuple[int, int, int, int]
 
 
@@ -36,16 +37,16 @@ class ParseCache:
         except (OSError, ValueError, AttributeError):
             pass
 
-    def get(self, key: str, sig: Signature) -> dict[str, Any] | None:
+    def get(self, key: str, sig: Signature) -> list[Any] | None:
         self._seen.add(key)
         entry = self._entries.get(key)
         if entry is not None and tuple(entry[0]) == sig:
             return entry[1]
         return None
 
-    def put(self, key: str, sig: Signature, record: dict[str, Any]) -> None:
+    def put(self, key: str, sig: Signature, values: list[Any]) -> None:
         self._seen.add(key)
-        self._entries[key] = [list(sig), record]
+        self._entries[key] = [list(sig), values]
         self._dirty = True
 
     @property
@@ -64,7 +65,7 @@ class ParseCache:
         )
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(self.path, data.encode("utf-8"))
+            atomic_write(self.path, data.encode("utf-8"), durable=False)
         except OSError:
             return
         self._dirty = False

@@ -25,7 +25,7 @@ class Problem:
 
 def dependency_graph(tasks: list[Task]) -> tuple[dict[str, list[str]], list[Problem]]:
     """Each task's resolved dependencies, and the dependencies that name no task or several."""
-    all_ids = {t.id for t in tasks}
+    all_ids = sorted({t.id for t in tasks})
     shorts = ids.short_ids(all_ids)
     graph: dict[str, list[str]] = {}
     problems: list[Problem] = []

@@ -13,6 +13,8 @@ PRIORITIES = ("critical", "high", "medium", "low")
 DEFAULT_PRIORITY = "medium"
 OWNED_KEYS = ("started", "done", "blocked")
 
+_CANONICAL_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
+_DATE = re.compile(r"^\d{4}-\d\d-\d\d$")
 _ESTIMATE = re.compile(r"^\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*(?:(\d+)\s*s)?\s*$", re.I)
 
 
@@ -55,7 +57,11 @@ def clean_time(value: Any, key: str) -> str | None:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, str):
+        if _CANONICAL_TIME.match(value):
+            return value  # as pulse writes it: no need to parse
         try:
+            if _DATE.match(value):
+                return dt.date.fromisoformat(value).isoformat()
             return format_time(dt.datetime.fromisoformat(value.replace("Z", "+00:00")))
         except ValueError:
             raise ValueError(f"{key} {value!r} is not a date and time") from None

@@ -66,19 +66,21 @@ def rename_noreplace(src: Path, dst: Path) -> None:
     os.unlink(src)
 
 
-def atomic_write(path: Path, data: bytes, *, expect_inode: int | None = None) -> None:
+def atomic_write(path: Path, data: bytes, *, expect_inode: int | None = None, durable: bool = True) -> None:
     """Replace path's content with data via a temp file, keeping its permissions.
 
     Where the kernel can exchange two names atomically, the new content is swapped in only if
     path still exists, so a write never resurrects a task another process has just moved away.
-    With expect_inode, refuse (FileNotFoundError) if path is no longer that file.
+    With expect_inode, refuse (FileNotFoundError) if path is no longer that file. durable=False
+    skips the fsync, for data that is safe to lose (a cache).
     """
     tmp = temp_path(path.parent)
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     try:
         try:
             os.write(fd, data)
-            os.fsync(fd)
+            if durable:
+                os.fsync(fd)
         finally:
             os.close(fd)
         try:

@@ -22,7 +22,7 @@ _ID_IN_NAME = re.compile(r"^([0-9a-hjkmnp-tv-z]{10})(?:-|$)")
 
 def _is_generated(token: str) -> bool:
     """A generated id has at least one digit and one letter, so words and dates are never ids."""
-    return any(c.isdigit() for c in token) and any(c.isalpha() for c in token)
+    return not token.isalpha() and not token.isdigit()  # token is all [0-9a-z] already
 
 
 def new_id(randbits: Callable[[int], int] = secrets.randbits) -> str:
@@ -67,6 +67,18 @@ def short_ids(ids: Iterable[str], minimum: int = SHORT_LENGTH) -> dict[str, str]
                 need = max(need, common + 1)
         result[current] = current[:need]
     return result
+
+
+def short_id(task_id: str, all_ids: Iterable[str], minimum: int = SHORT_LENGTH) -> str:
+    """One id's shortest unique prefix (at least `minimum` long), in one pass over the others."""
+    need = minimum
+    for other in all_ids:
+        if other != task_id and other[:need] == task_id[:need]:
+            common = need
+            while common < len(task_id) and common < len(other) and task_id[common] == other[common]:
+                common += 1
+            need = common + 1
+    return task_id[:need]
 
 
 def slugify(title: str, max_length: int = 60, max_bytes: int = 160) -> str:

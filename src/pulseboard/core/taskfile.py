@@ -13,7 +13,7 @@ import re
 import stat as stat_module
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
@@ -22,7 +22,33 @@ from pulseboard.core import fields
 MAX_BYTES = 1 << 20  # task files are notes; a 10 MB file is a mistake, not a task
 _HEADING = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t#]*$", re.M)
 _CRITERION = re.compile(r"^[ \t]*[-*+][ \t]+\[([ xX])\]", re.M)
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """libyaml's safe loader, leaving timestamps as text: pulse normalises them itself, faster."""
+
+    yaml_implicit_resolvers: ClassVar = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP_TAG]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+
+
+RECORD_KEYS = (
+    "title",
+    "priority",
+    "estimate",
+    "touches",
+    "depends",
+    "tags",
+    "created",
+    "started",
+    "done",
+    "blocked",
+    "criteria",
+    "error",
+    "writable",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +115,7 @@ def title_from_name(name_part: str) -> str:
 
 
 def empty_record(title: str, error: str | None) -> dict[str, Any]:
+    """A record with every field at its default (keys in RECORD_KEYS order)."""
     return {
         "title": title,
         "priority": fields.DEFAULT_PRIORITY,
