@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterable
 from typing import Any, TextIO
@@ -30,7 +31,7 @@ def task_json(task: Task, short: str) -> dict[str, Any]:
         "short": short,
         "title": task.title,
         "state": task.state,
-        "path": str(task.path),
+        "path": os.path.join(task.folder, task.name),
         "priority": task.priority,
         "estimate": None if task.estimate is None else format_estimate(task.estimate),
         "estimate_seconds": task.estimate,
@@ -53,15 +54,15 @@ def dumps(data: Any) -> str:
 def write_json_list(stream: TextIO, items: Iterable[dict[str, Any]], chunk: int = 1000) -> None:
     """A JSON array on one line, written in pieces so a 100,000-task list is never one string."""
     stream.write("[")
-    batch: list[str] = []
+    batch: list[dict[str, Any]] = []
     first = True
     for item in items:
-        batch.append(dumps(item))
+        batch.append(item)
         if len(batch) == chunk:
-            stream.write(("" if first else ",") + ",".join(batch))
+            stream.write(("" if first else ",") + dumps(batch)[1:-1])
             batch, first = [], False
     if batch:
-        stream.write(("" if first else ",") + ",".join(batch))
+        stream.write(("" if first else ",") + dumps(batch)[1:-1])
     stream.write("]\n")
 
 

@@ -87,7 +87,7 @@ class Task:
     id: str
     state: str
     name: str
-    path: Path
+    folder: Path
     title: str
     priority: str
     estimate: int | None
@@ -102,13 +102,17 @@ class Task:
     error: str | None
     writable: bool
 
+    @property
+    def path(self) -> Path:
+        return self.folder / self.name
+
     @classmethod
     def from_values(cls, entry: Entry, values: list[Any]) -> Task:
         """A task from its entry and its record's values in RECORD_KEYS order (as cached)."""
         (title, priority, estimate, touches, depends, tags, created, started, done, blocked, criteria,
          error, writable) = values  # fmt: skip
         return cls(
-            entry.id, entry.state, entry.name, entry.path, title, priority, estimate, tuple(touches),
+            entry.id, entry.state, entry.name, entry.folder, title, priority, estimate, tuple(touches),
             tuple(depends), tuple(tags), created, started, done, blocked, tuple(criteria), error, writable,
         )  # fmt: skip
 
@@ -150,9 +154,10 @@ class Board:
         """Every task, parsing only files that changed since the cache last saw them."""
         cache = ParseCache(self.root / PULSE_DIR / "cache")
         result: list[Task] = []
+        folders = {state: str(self.root / state) for state in STATES}
         for entry in self.entries(states):
             try:
-                st = os.lstat(entry.path)
+                st = os.lstat(os.path.join(folders[entry.state], entry.name))
             except FileNotFoundError:
                 continue  # moved away since the scan
             if stat.S_ISLNK(st.st_mode):  # its target can change under an unchanged link
