@@ -20,7 +20,7 @@ from pulseboard.core import fields, ids, journal
 from pulseboard.core.board import STATES, Board, Entry, Task
 from pulseboard.core.config import CONFIG_NAME, DEFAULT_CONFIG_TEXT
 from pulseboard.core.errors import PulseError
-from pulseboard.core.fsops import atomic_write, rename_noreplace, temp_path
+from pulseboard.core.fsops import atomic_write, rename_noreplace, write_new
 from pulseboard.core.taskfile import read_task_file, render_new_task, update_owned_keys
 
 
@@ -70,14 +70,9 @@ def create_task(
     randbits: Callable[[int], int] = secrets.randbits,
 ) -> Task:
     """Write a new task file in open/ under a fresh id; never overwrites anything."""
-    for what, values in (
-        ("title", [title, body]),
-        ("touches", touches),
-        ("depends", depends),
-        ("tags", tags),
-    ):
-        for value in values:
-            require_text(value, "body" if value is body else what)
+    lists = (("touches", touches), ("depends", depends), ("tags", tags))
+    for what, value in [("title", title), ("body", body), *((w, v) for w, vs in lists for v in vs)]:
+        require_text(value, what)
     title = " ".join(title.split())
     if not title:
         raise PulseError("a task needs a title.")
@@ -106,12 +101,9 @@ def create_task(
         if task_id in taken:
             continue
         name = f"{task_id}-{slug}.md" if slug else f"{task_id}.md"
-        tmp = temp_path(folder)
-        tmp.write_bytes(text)
         try:
-            rename_noreplace(tmp, folder / name)
+            write_new(folder / name, text)
         except FileExistsError:
-            tmp.unlink()
             continue
         entry = Entry("open", name, task_id, folder)
         journal.record(board.root, journal.new_event("create", task_id, name, None, "open", moment))

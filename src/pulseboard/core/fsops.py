@@ -66,6 +66,33 @@ def rename_noreplace(src: Path, dst: Path) -> None:
     os.unlink(src)
 
 
+def _write_temp(folder: Path, data: bytes, durable: bool) -> Path:
+    """A new temp file in folder holding data (flushed to disk when durable)."""
+    tmp = temp_path(folder)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    try:
+        os.write(fd, data)
+        if durable:
+            os.fsync(fd)
+    except BaseException:
+        os.close(fd)
+        os.unlink(tmp)
+        raise
+    os.close(fd)
+    return tmp
+
+
+def write_new(path: Path, data: bytes) -> None:
+    """Create path holding data, complete or not at all; FileExistsError if it exists."""
+    tmp = _write_temp(path.parent, data, durable=True)
+    try:
+        rename_noreplace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
 def atomic_write(path: Path, data: bytes, *, expect_inode: int | None = None, durable: bool = True) -> None:
     """Replace path's content with data via a temp file, keeping its permissions.
 
@@ -74,15 +101,8 @@ def atomic_write(path: Path, data: bytes, *, expect_inode: int | None = None, du
     With expect_inode, refuse (FileNotFoundError) if path is no longer that file. durable=False
     skips the fsync, for data that is safe to lose (a cache).
     """
-    tmp = temp_path(path.parent)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    tmp = _write_temp(path.parent, data, durable)
     try:
-        try:
-            os.write(fd, data)
-            if durable:
-                os.fsync(fd)
-        finally:
-            os.close(fd)
         try:
             st = os.stat(path)
         except FileNotFoundError:
