@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 from conftest import at
 
+from pulseboard.cli.main import main
 from pulseboard.core.actions import create_task, init_board, move_task
 from pulseboard.core.board import Board, discover
 from pulseboard.core.config import load_settings
@@ -172,16 +175,39 @@ def test_rename_never_overwrites(tmp_path: Path) -> None:
     assert not (tmp_path / "a").exists() and (tmp_path / "c").read_text() == "mine"
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores folder permissions")
-def test_read_only_target_folder(board: Board) -> None:
-    task = create_task(board, "Stuck")
-    (board.root / "done").chmod(0o500)
+def _move_as_unprivileged(root: Path, task_id: str, stderr_path: Path) -> int:
+    """Fork; the child drops to nobody (root ignores folder permissions) and runs `pulse done`."""
+    pid = os.fork()
+    if pid == 0:  # the child: never returns to pytest
+        code = 70
+        try:
+            if os.geteuid() == 0:
+                os.setgid(65534)
+                os.setuid(65534)
+            with open(stderr_path, "w") as err, contextlib.redirect_stderr(err):
+                code = main(["--board", str(root), "done", task_id])
+        finally:
+            os._exit(code)
+    return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+
+
+def test_read_only_target_folder_is_a_sentence_and_nothing_moves() -> None:
+    base = Path(tempfile.mkdtemp(prefix="pulse-ro-"))
     try:
-        with pytest.raises(PulseError, match="permission denied"):
-            move_task(board, task.id, "done")
+        base.chmod(0o777)
+        root = base / "tasks"
+        init_board(root)
+        task = create_task(Board(root), "Stuck")
+        (root / "open").chmod(0o777)
+        (root / "done").chmod(0o555)
+        code = _move_as_unprivileged(root, task.id, base / "stderr.txt")
+        stderr = (base / "stderr.txt").read_text()
+        assert code == 1, stderr
+        assert stderr.startswith("pulse: permission denied moving open/")
+        assert stderr.count("\n") == 1 and "Traceback" not in stderr
+        assert task.path.exists() and not list((root / "done").glob("*.md"))
     finally:
-        (board.root / "done").chmod(0o700)
-    assert task.path.exists()
+        shutil.rmtree(base)
 
 
 def test_core_and_ls_never_load_the_ui_stack(board: Board) -> None:
