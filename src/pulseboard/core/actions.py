@@ -11,7 +11,7 @@ import errno
 import os
 import secrets
 import stat as stat_module
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -134,15 +134,14 @@ def describe(task: Task, shorts: dict[str, str]) -> str:
     return f'{shorts.get(task.id, task.id)} "{task.title}"'
 
 
-def wip_check(board: Board, entries: list[Entry], moving: Entry, force: bool) -> list[str]:
+def wip_check(
+    board: Board, doing: list[Entry], moving: Entry, force: bool, all_ids: Collection[str] = ()
+) -> list[str]:
     """Apply the WIP limit to a move into doing/: a warning past a soft limit, an error past a hard one."""
-    in_doing = sorted(
-        {e.id: e for e in entries if e.state == "doing" and e.id != moving.id}.values(), key=lambda e: e.name
-    )
+    in_doing = sorted({e.id: e for e in doing if e.id != moving.id}.values(), key=lambda e: e.name)
     limit = board.settings.wip_doing
     if len(in_doing) < limit:
         return []
-    all_ids = [e.id for e in entries]
     shorts = {e.id: ids.short_id(e.id, all_ids) for e in in_doing}
     names = ", ".join(describe(board.load(e), shorts) for e in in_doing)
     if board.settings.wip_hard and not force:
@@ -164,17 +163,29 @@ def _check_movable(board: Board, entry: Entry) -> None:
         raise PulseError(f"{entry.key} is not a regular file; pulse moves only task files.")
 
 
-def move_task(
+def move_task(board: Board, query: str, to_state: str, **options: Any) -> MoveResult:
+    """Move the task a user names (id prefix or file name); see move_entry for the options."""
+    entries = board.entries()
+    entry = board.find(query, entries)
+    return move_entry(board, entry, to_state, all_ids=[e.id for e in entries], **options)
+
+
+def move_entry(
     board: Board,
-    query: str,
+    entry: Entry,
     to_state: str,
     *,
     reason: str | None = None,
     waiting_on: str | None = None,
     force: bool = False,
     now: dt.datetime | None = None,
+    all_ids: Collection[str] = (),
 ) -> MoveResult:
-    """Move a task to another state folder and stamp it; exactly one of two racing movers wins."""
+    """Move a task file to another state folder and stamp it; of two racing movers exactly one wins.
+
+    Lists only doing/ (for the WIP rule), never the whole board, so a move costs the same at any
+    board size. all_ids, when the caller has them, make the short ids in messages unique.
+    """
     if to_state not in STATES:
         raise PulseError(f"'{to_state}' is not a state; use one of {', '.join(STATES)}.")
     if to_state == "blocked" and not (reason and reason.strip()):
@@ -182,17 +193,16 @@ def move_task(
     for what, value in (("reason", reason), ("waiting-on name", waiting_on)):
         if value is not None:
             require_text(value, what)
-    entries = board.entries()
-    entry = board.find(query, entries)
     if entry.state == to_state:
         raise PulseError(f"{entry.key} is already in {to_state}/.")
-    warnings = wip_check(board, entries, entry, force) if to_state == "doing" else []
+    warnings = (
+        wip_check(board, board.entries(["doing"]), entry, force, all_ids) if to_state == "doing" else []
+    )
     _check_movable(board, entry)
     target_dir = board.root / to_state
     target_dir.mkdir(parents=True, exist_ok=True)
-    target = target_dir / entry.name
     try:
-        rename_noreplace(entry.path, target)
+        rename_noreplace(entry.path, target_dir / entry.name)
     except FileNotFoundError:
         raise PulseError(f"{entry.key} is gone: another process moved or deleted it first.") from None
     except FileExistsError:
@@ -206,8 +216,7 @@ def move_task(
     problem = write_stamps(board, moved, changes)
     if problem:
         warnings.append(f"moved, but the stamps were not written: {moved.key} {problem}.")
-    short = ids.short_id(entry.id, [e.id for e in entries])
-    return MoveResult(board.load(moved), entry.state, short, warnings)
+    return MoveResult(board.load(moved), entry.state, ids.short_id(entry.id, all_ids), warnings)
 
 
 def write_stamps(board: Board, entry: Entry, changes: dict[str, Any]) -> str | None:
