@@ -22,6 +22,7 @@ from pulseboard.core import actions, doctor, ids
 from pulseboard.core.board import STATES, Board, discover
 from pulseboard.core.errors import PulseError
 from pulseboard.core.fields import PRIORITIES
+from pulseboard.core.snapshot import Snapshot
 from pulseboard.core.taskfile import read_body
 
 
@@ -94,8 +95,8 @@ def cmd_ls(args: argparse.Namespace) -> int:
     states = args.state or list(STATES)
     tasks = board.tasks(STATES)
     shorts = ids.short_ids(t.id for t in tasks)
-    chosen = [t for t in tasks if t.state in states]
-    chosen.sort(key=lambda t: (STATES.index(t.state), *output.sort_key(t)))
+    snapshot = Snapshot(tasks)
+    chosen = [t for state in STATES if state in states for t in snapshot.column(state)]
     if args.json:
         output.write_json_list(sys.stdout, (output.task_json(t, shorts[t.id]) for t in chosen))
         return 0

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import Any, TextIO
 
 from pulseboard.core.board import Task
-from pulseboard.core.fields import PRIORITIES, format_estimate
+from pulseboard.core.fields import format_estimate
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -64,10 +64,6 @@ def write_json_list(stream: TextIO, items: Iterable[dict[str, Any]], chunk: int 
     if batch:
         stream.write(("" if first else ",") + dumps(batch)[1:-1])
     stream.write("]\n")
-
-
-def sort_key(task: Task) -> tuple[int, str, str]:
-    return (PRIORITIES.index(task.priority), task.created or "", task.name)
 
 
 def task_line(task: Task, short: str, width: int) -> str:

@@ -1,0 +1,135 @@
+"""The board as one picture: every task in its column, in display order, updated in place.
+
+Column order (one rule for the board and `pulse ls`): open by priority then age, doing by when
+it started, blocked by how long it has waited, done newest first. Adding or removing one task
+costs a bisection, never a re-sort, so a change on a 100,000-task board stays cheap.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from typing import overload
+
+from pulseboard.core.board import STATES, Task
+from pulseboard.core.fields import PRIORITIES
+
+NEWEST_FIRST = frozenset({"done"})
+_RANK = {p: i for i, p in enumerate(PRIORITIES)}
+SortKey = tuple[int, str, str]
+
+
+def column_key(task: Task) -> SortKey:
+    """Where a task sorts within its column (ascending; done is shown reversed)."""
+    if task.state == "open":
+        return (_RANK.get(task.priority, 2), task.created or "~", task.name)
+    if task.state == "doing":
+        return (0, task.started or "", task.name)
+    if task.state == "blocked":
+        return (0, (task.blocked or {}).get("since") or "", task.name)
+    return (0, task.done or "", task.name)
+
+
+class _Reversed(Sequence[Task]):
+    """A reversed, live view of a list."""
+
+    def __init__(self, items: list[Task]) -> None:
+        self._items = items
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    @overload
+    def __getitem__(self, index: int) -> Task: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Task]: ...
+    def __getitem__(self, index: int | slice) -> Task | Sequence[Task]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self._items)
+        if not 0 <= index < len(self._items):
+            raise IndexError(index)
+        return self._items[len(self._items) - 1 - index]
+
+    def __iter__(self) -> Iterator[Task]:
+        return reversed(self._items)
+
+
+class Snapshot:
+    """Tasks per column in display order, with lookups by file and by id."""
+
+    def __init__(self, tasks: Iterable[Task] = ()) -> None:
+        self._tasks: dict[str, list[Task]] = {s: [] for s in STATES}
+        self._keys: dict[str, list[SortKey]] = {s: [] for s in STATES}
+        self._by_file: dict[tuple[str, str], Task] = {}
+        self._by_id: dict[str, list[Task]] = defaultdict(list)
+        for task in tasks:
+            self._by_file[(task.state, task.name)] = task
+            self._by_id[task.id].append(task)
+        for state in STATES:
+            ordered = sorted((t for t in self._by_file.values() if t.state == state), key=column_key)
+            self._tasks[state] = ordered
+            self._keys[state] = [column_key(t) for t in ordered]
+
+    def column(self, state: str) -> Sequence[Task]:
+        """A column's tasks in display order (a live view: it follows later changes)."""
+        items = self._tasks[state]
+        return _Reversed(items) if state in NEWEST_FIRST else items
+
+    def count(self, state: str) -> int:
+        return len(self._tasks[state])
+
+    def __len__(self) -> int:
+        return len(self._by_file)
+
+    def __iter__(self) -> Iterator[Task]:
+        for state in STATES:
+            yield from self.column(state)
+
+    def get(self, state: str, name: str) -> Task | None:
+        return self._by_file.get((state, name))
+
+    def with_id(self, task_id: str) -> list[Task]:
+        """Every copy of a task (more than one means the same task sits in two folders)."""
+        return list(self._by_id.get(task_id, ()))
+
+    def ids(self) -> Iterable[str]:
+        return self._by_id.keys()
+
+    def index(self, task: Task) -> int:
+        """The task's position in its column's display order (ValueError if absent)."""
+        keys = self._keys[task.state]
+        i = bisect.bisect_left(keys, column_key(task))
+        if i >= len(keys) or self._tasks[task.state][i].name != task.name:
+            raise ValueError(f"{task.state}/{task.name} is not on the board")
+        return len(keys) - 1 - i if task.state in NEWEST_FIRST else i
+
+    def put(self, task: Task) -> Task | None:
+        """Add a task, or replace the one in the same file; return the replaced one."""
+        old = self.remove(task.state, task.name)
+        key = column_key(task)
+        i = bisect.bisect_left(self._keys[task.state], key)
+        self._keys[task.state].insert(i, key)
+        self._tasks[task.state].insert(i, task)
+        self._by_file[(task.state, task.name)] = task
+        self._by_id[task.id].append(task)
+        return old
+
+    def remove(self, state: str, name: str) -> Task | None:
+        """Take a task's file off the board; return it, or None if it was not there."""
+        task = self._by_file.pop((state, name), None)
+        if task is None:
+            return None
+        keys = self._keys[state]
+        i = bisect.bisect_left(keys, column_key(task))
+        while self._tasks[state][i].name != name:
+            i += 1
+        del keys[i]
+        del self._tasks[state][i]
+        copies = self._by_id[task.id]
+        copies.remove(task)
+        if not copies:
+            del self._by_id[task.id]
+        return task
