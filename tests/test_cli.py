@@ -37,6 +37,7 @@ from helpers import (
 from pulseboard.core import ids
 from pulseboard.core.actions import create_task, init_board, move_task
 from pulseboard.core.board import Board
+from pulseboard.core.config import KEY_ACTIONS
 
 pytestmark = pytest.mark.timeout(30)
 
@@ -80,7 +81,9 @@ def test_init_makes_the_four_folders_and_a_commented_config_and_is_idempotent(tm
     text = config.read_text(encoding="utf-8")
     assert text.lstrip().startswith("#"), "pulse.yaml starts with a comment"
     assert sum(1 for line in text.splitlines() if "#" in line) >= 3, "the defaults are explained"
-    assert yaml.safe_load(text) == {"wip": {"doing": 3, "hard": False}}
+    data = yaml.safe_load(text)
+    assert data["wip"] == {"doing": 3, "hard": False} and data["theme"] == "pulse-dark"
+    assert set(data["keys"]) == set(KEY_ACTIONS)
 
     # A second run changes nothing, not even a pulse.yaml the user has edited since.
     config.write_text(text + "# my own note\n", encoding="utf-8")

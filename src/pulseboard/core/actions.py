@@ -21,7 +21,7 @@ from pulseboard.core.board import STATES, Board, Entry, Task
 from pulseboard.core.config import CONFIG_NAME, DEFAULT_CONFIG_TEXT
 from pulseboard.core.errors import PulseError
 from pulseboard.core.fsops import atomic_write, rename_noreplace, write_new
-from pulseboard.core.taskfile import read_task_file, render_new_task, update_owned_keys
+from pulseboard.core.taskfile import read_task_file, render_new_task, toggle_criterion, update_owned_keys
 
 
 def init_board(root: Path) -> list[str]:
@@ -240,3 +240,18 @@ def write_stamps(board: Board, entry: Entry, changes: dict[str, Any]) -> str | N
             return "can't be written (permission denied)"
         return f"can't be written ({exc.strerror})"
     return None
+
+
+def tick_criterion(board: Board, entry: Entry, index: int) -> Task:
+    """Tick or untick a task's index-th acceptance criterion in its file, atomically."""
+    try:
+        st = os.stat(entry.path)
+        text = entry.path.read_bytes().decode("utf-8")
+        atomic_write(entry.path, toggle_criterion(text, index).encode("utf-8"), expect_inode=st.st_ino)
+    except FileNotFoundError:
+        raise PulseError(f"{entry.key} is gone: another process moved or deleted it.") from None
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise PulseError(f"{entry.key} can't be ticked: {exc}.") from None
+    except PermissionError:
+        raise PulseError(f"permission denied writing {entry.key}.") from None
+    return board.load(entry)

@@ -5,6 +5,7 @@ A missing `pulse.yaml` means the defaults; a bad one is a plain error naming the
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,8 @@ from typing import Any
 import yaml
 
 from pulseboard.core.errors import PulseError
+from pulseboard.core.fsops import atomic_write
+from pulseboard.core.taskfile import key_block
 
 CONFIG_NAME = "pulse.yaml"
 
@@ -21,13 +24,37 @@ DEFAULT_CONFIG_TEXT = """\
 wip:
   doing: 3        # most tasks in doing/ at once; "three parallel threads is sustainable"
   hard: false     # true: refuse to start past the limit unless --force; false: start and warn
+
+theme: pulse-dark # the board's colours; the board remembers the theme you pick (ctrl+p)
+
+keys:             # the board's keys: change one to remap it (names as in textual: ctrl+s, f5)
+  start: s        # move the selected task to doing/
+  done: d         # move it to done/
+  block: b        # move it to blocked/ (asks for the reason and who it waits on)
+  reopen: o       # move it back to open/
+  move_left: shift+left    # move it one column left
+  move_right: shift+right  # move it one column right
+  new: n          # a new task
+  detail: enter   # the task's detail view
+  edit: e         # open the task in $VISUAL / $EDITOR
+  undo: u         # undo the last move made in this session
+  filter: slash   # filter the board by text
+  help: question_mark  # every key
+  quit: q
 """
+
+KEY_ACTIONS = (
+    "start", "done", "block", "reopen", "move_left", "move_right", "new", "detail", "edit", "undo",
+    "filter", "help", "quit",
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
 class Settings:
     wip_doing: int = 3
     wip_hard: bool = False
+    theme: str | None = None
+    keys: tuple[tuple[str, str], ...] = ()  # (action, key) pairs that remap the board's keys
 
 
 def _section(data: dict[str, Any], key: str, path: Path) -> dict[str, Any]:
@@ -62,4 +89,44 @@ def load_settings(board_root: Path) -> Settings:
         raise PulseError(f"{path}: wip.doing must be a whole number of at least 1, not {doing!r}.")
     if not isinstance(hard, bool):
         raise PulseError(f"{path}: wip.hard must be true or false, not {hard!r}.")
-    return Settings(wip_doing=doing, wip_hard=hard)
+    theme = data.get("theme")
+    if theme is not None and not isinstance(theme, str):
+        raise PulseError(f"{path}: theme must be a theme's name, not {theme!r}.")
+    keys = _section(data, "keys", path)
+    for action, key in keys.items():
+        if action not in KEY_ACTIONS:
+            raise PulseError(
+                f"{path}: keys.{action} is not a board action; use one of {', '.join(KEY_ACTIONS)}."
+            )
+        if not isinstance(key, str) or not key.strip():
+            raise PulseError(f"{path}: keys.{action} must be a key name such as s or ctrl+s.")
+    pairs = tuple((str(action), str(key).strip()) for action, key in keys.items())
+    return Settings(wip_doing=doing, wip_hard=hard, theme=theme, keys=pairs)
+
+
+def save_theme(board_root: Path, name: str) -> None:
+    """Remember the board's theme in pulse.yaml, changing only the `theme:` line."""
+    path = board_root / CONFIG_NAME
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        text = DEFAULT_CONFIG_TEXT
+    lines = text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    new_line = f"theme: {json.dumps(name, ensure_ascii=False)}\n"
+    block = key_block(lines, "theme")
+    if block is None:
+        lines.append(new_line)
+    else:
+        lines[block[0] : block[1]] = [new_line]
+    result = "".join(lines)
+    try:
+        before = yaml.safe_load(text) or {}
+        after = yaml.safe_load(result) or {}
+    except yaml.YAMLError:
+        raise PulseError(f"{path} has bad YAML; the theme was not saved.") from None
+    before = {**before, "theme": name} if isinstance(before, dict) else before
+    if after != before:
+        raise PulseError(f"{path} is laid out so that pulse can't safely save the theme in it.")
+    atomic_write(path, result.encode("utf-8"))

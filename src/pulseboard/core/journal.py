@@ -103,3 +103,8 @@ def read_events(board_root: Path) -> Iterator[Event]:
                     )
                 except (ValueError, KeyError, TypeError):
                     continue
+
+
+def history(board_root: Path, task_id: str) -> list[Event]:
+    """Every journal event of one task, oldest first."""
+    return [event for event in read_events(board_root) if event.id == task_id]

@@ -22,6 +22,7 @@ from pulseboard.core import fields
 MAX_BYTES = 1 << 20  # task files are notes; a 10 MB file is a mistake, not a task
 _HEADING = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t#]*$", re.M)
 _CRITERION = re.compile(r"^[ \t]*[-*+][ \t]+\[([ xX])\]", re.M)
+_CRITERION_LINE = re.compile(r"^[ \t]*[-*+][ \t]+\[([ xX])\][ \t]?(.*?)\r?$", re.M)
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 
 
@@ -212,6 +213,23 @@ def read_body(path: Path) -> str | None:
         return None
 
 
+def criteria(body: str) -> list[tuple[bool, str]]:
+    """The acceptance criteria (`- [ ]` / `- [x]` lines) of a body: (checked, text) each."""
+    return [(m.group(1) != " ", m.group(2)) for m in _CRITERION_LINE.finditer(body)]
+
+
+def toggle_criterion(text: str, index: int) -> str:
+    """The file text with its index-th criterion ticked or unticked: one character changes."""
+    parts = split(text)
+    matches = list(_CRITERION_LINE.finditer(parts.body))
+    if not 0 <= index < len(matches):
+        raise ValueError(f"there is no criterion number {index + 1}")
+    at = matches[index].start(1)
+    mark = " " if parts.body[at] != " " else "x"
+    body = parts.body[:at] + mark + parts.body[at + 1 :]
+    return parts.head + "".join(parts.lines) + parts.close + body
+
+
 def _owned_lines(key: str, value: Any, newline: str) -> list[str]:
     if key != "blocked":
         return [f"{key}: {value}{newline}"]
@@ -223,7 +241,7 @@ def _owned_lines(key: str, value: Any, newline: str) -> list[str]:
     return lines
 
 
-def _key_block(lines: list[str], key: str) -> tuple[int, int] | None:
+def key_block(lines: list[str], key: str) -> tuple[int, int] | None:
     """Where a top-level key and its indented (or `- ` sequence) continuation lines are."""
     prefix = key + ":"
     for i, line in enumerate(lines):
@@ -251,7 +269,7 @@ def update_owned_keys(text: str, changes: dict[str, Any]) -> str:
     old = _load_yaml(parts.lines) if parts.has_frontmatter else {}
     lines = list(parts.lines)
     for key, value in changes.items():
-        block = _key_block(lines, key)
+        block = key_block(lines, key)
         new = [] if value is None else _owned_lines(key, value, parts.newline)
         if block is not None:
             lines[block[0] : block[1]] = new
