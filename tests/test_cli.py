@@ -883,8 +883,8 @@ def test_version(tmp_path: Path) -> None:
     assert result.stdout.strip() == f"pulse {__version__}"
 
 
-def test_no_command_prints_help_and_exits_0(tmp_path: Path) -> None:
-    result = ok(pulse(cwd=tmp_path))
+def test_help_lists_every_command_and_writes_nothing(tmp_path: Path) -> None:
+    result = ok(pulse("--help", cwd=tmp_path))
     assert result.stdout.startswith("usage: pulse")
     for command in ("init", "add", "ls", "show", "start", "done", "block", "reopen", "mv", "edit", "doctor"):
         assert command in result.stdout

@@ -79,3 +79,19 @@ def test_prefixes_resolve_and_ambiguity_lists_candidates(board: Board) -> None:
         board.find(common or "zzzzzzzzzzzz")
     with pytest.raises(PulseError, match="no task matches"):
         board.find("zzzzzzzzzzzz")
+
+
+def test_short_ids_object_matches_the_table_as_ids_come_and_go() -> None:
+    rng = random.Random(11)
+    all_ids = [ids.new_id(rng.getrandbits) for _ in range(3000)] + ["aaaa1", "aaaa2x", "aaaa2y"]
+    shorts = ids.ShortIds(all_ids)
+    table = ids.short_ids(all_ids)
+    assert all(shorts.short(i) == table[i] for i in all_ids)
+    for gone in all_ids[:500]:
+        shorts.discard(gone)
+    for extra in ["aaaa2z", "bbbbbbbbb1"]:
+        shorts.add(extra)
+    remaining = [*all_ids[500:], "aaaa2z", "bbbbbbbbb1"]
+    table = ids.short_ids(remaining)
+    assert all(shorts.short(i) == table[i] for i in remaining)
+    assert "aaaa2z" in shorts and all_ids[0] not in shorts

@@ -9,8 +9,6 @@ from __future__ import annotations
 import argparse
 import gc
 import os
-import shlex
-import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -24,6 +22,8 @@ from pulseboard.core.errors import PulseError
 from pulseboard.core.fields import PRIORITIES
 from pulseboard.core.snapshot import Snapshot
 from pulseboard.core.taskfile import read_body
+from pulseboard.core.text import one_line
+from pulseboard.services.editor import editor_command
 
 
 def _board(args: argparse.Namespace) -> Board:
@@ -33,21 +33,13 @@ def _board(args: argparse.Namespace) -> Board:
 
 
 def _warn(message: str) -> None:
-    print(f"pulse: warning: {output.one_line(message)}", file=sys.stderr)
-
-
-def _editor_command() -> list[str]:
-    chosen = os.environ.get("VISUAL") or os.environ.get("EDITOR")
-    if chosen:
-        return shlex.split(chosen)
-    for fallback in ("sensible-editor", "nano", "vi"):
-        if shutil.which(fallback):
-            return [fallback]
-    raise PulseError("no editor found; set $VISUAL or $EDITOR.")
+    print(f"pulse: warning: {one_line(message)}", file=sys.stderr)
 
 
 def _open_in_editor(path: Path) -> None:
-    command = _editor_command()
+    command = editor_command()
+    if command is None:
+        raise PulseError("no editor found; set $VISUAL or $EDITOR.")
     try:
         code = subprocess.call([*command, str(path)])
     except FileNotFoundError:
@@ -165,6 +157,26 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+def cmd_board(args: argparse.Namespace) -> int:
+    """`pulse` alone: the board app on the discovered tasks/ (made in ./tasks if there is none)."""
+    notice = None
+    try:
+        root = discover(args.board, Path.cwd())
+    except PulseError:
+        if args.board or os.environ.get("PULSE_BOARD"):
+            raise
+        root = Path.cwd() / "tasks"
+        actions.init_board(root)
+        notice = f"No tasks/ folder was found, so pulse made one here: {root} (open, doing, done, blocked)."
+    board = Board(root)
+    _ = board.settings
+    gc.enable()  # a long-lived app, unlike the one-shot commands
+    from pulseboard.tui.app import PulseApp
+
+    PulseApp(board, notice=notice).run()
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -263,12 +275,11 @@ def main(argv: list[str] | None = None) -> int:
     if not hasattr(args, "board"):
         args.board = None
     if args.command is None:
-        parser.print_help()
-        return 0
+        args.func = cmd_board
     try:
         return args.func(args)
     except PulseError as exc:
-        print(f"pulse: {output.one_line(str(exc))}", file=sys.stderr)
+        print(f"pulse: {one_line(str(exc))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -4,24 +4,12 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from collections.abc import Iterable
 from typing import Any, TextIO
 
 from pulseboard.core.board import Task
 from pulseboard.core.fields import format_estimate
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def plain(text: str) -> str:
-    """Task text with terminal control characters made visible, so a title can't drive the terminal."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
-
-
-def one_line(text: str) -> str:
-    """A message for stderr: inert, and on one line whatever titles it quotes."""
-    return plain(text.replace("\r\n", "\n").replace("\n", " / "))
+from pulseboard.core.text import inert as plain
 
 
 def task_json(task: Task, short: str) -> dict[str, Any]:

@@ -8,6 +8,7 @@ name, so it is a full task at once and pulse never has to rename or rewrite it.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 import secrets
@@ -79,6 +80,35 @@ def short_id(task_id: str, all_ids: Iterable[str], minimum: int = SHORT_LENGTH) 
                 common += 1
             need = common + 1
     return task_id[:need]
+
+
+class ShortIds:
+    """Short ids over a changing set of ids: each lookup costs a bisection, not a pass over all."""
+
+    def __init__(self, all_ids: Iterable[str] = ()) -> None:
+        self._sorted = sorted(set(all_ids))
+
+    def __contains__(self, task_id: object) -> bool:
+        i = bisect.bisect_left(self._sorted, task_id)  # type: ignore[arg-type]
+        return i < len(self._sorted) and self._sorted[i] == task_id
+
+    def add(self, task_id: str) -> None:
+        if task_id not in self:
+            bisect.insort(self._sorted, task_id)
+
+    def discard(self, task_id: str) -> None:
+        i = bisect.bisect_left(self._sorted, task_id)
+        if i < len(self._sorted) and self._sorted[i] == task_id:
+            del self._sorted[i]
+
+    def short(self, task_id: str, minimum: int = SHORT_LENGTH) -> str:
+        """The id's shortest prefix (at least `minimum` long) that no other id shares."""
+        i = bisect.bisect_left(self._sorted, task_id)
+        neighbours = self._sorted[max(i - 1, 0) : i] + self._sorted[i : i + 2]
+        return short_id(task_id, neighbours, minimum)
+
+    def ids(self) -> list[str]:
+        return self._sorted
 
 
 def slugify(title: str, max_length: int = 60, max_bytes: int = 160) -> str:

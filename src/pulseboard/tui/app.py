@@ -1,0 +1,576 @@
+"""The board app: four columns over the state folders, moves by single keys, WIP warnings.
+
+A thin face over the core: every move, creation and tick goes through pulseboard.core, exactly
+as the CLI's do. The app keeps one Snapshot of the board and changes it in place after each
+action, updating only the columns (and cards) that changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+from textual.worker import Worker, WorkerState
+
+from pulseboard.core import actions, journal
+from pulseboard.core.board import STATES, Board, Entry, Task
+from pulseboard.core.config import save_theme
+from pulseboard.core.errors import PulseError
+from pulseboard.core.ids import ShortIds
+from pulseboard.core.overlap import overlaps
+from pulseboard.core.snapshot import Snapshot
+from pulseboard.core.taskfile import read_body
+from pulseboard.core.text import inert
+from pulseboard.services.editor import editor_command
+from pulseboard.tui.cards import CardContext
+from pulseboard.tui.column import TaskColumn
+from pulseboard.tui.palette import TaskFinder
+from pulseboard.tui.screens import (
+    BlockReason,
+    BlockScreen,
+    ConfirmScreen,
+    DetailScreen,
+    HelpScreen,
+    NewTask,
+    NewTaskScreen,
+)
+
+TITLES = {"open": "Open", "doing": "Doing", "done": "Done", "blocked": "Blocked"}
+FALLBACK_THEME = "textual-dark"
+
+
+@dataclass(frozen=True, slots=True)
+class Undo:
+    """A move this session made, and how to reverse it."""
+
+    task: Task  # as it was before the move
+    moved_to: str
+
+
+class PulseApp(App[None]):
+    """The pulse board."""
+
+    TITLE = "pulse"
+    CSS_PATH = Path(__file__).parent / "pulse.tcss"
+    COMMANDS: ClassVar = App.COMMANDS | {TaskFinder}
+    BINDINGS: ClassVar = [
+        Binding("s", "start", "Start", id="start"),
+        Binding("d", "done", "Done", id="done"),
+        Binding("b", "block", "Block", id="block"),
+        Binding("o", "reopen", "Reopen", id="reopen"),
+        Binding("shift+left", "shift(-1)", "Move left", show=False, id="move_left"),
+        Binding("shift+right", "shift(1)", "Move right", show=False, id="move_right"),
+        Binding("n", "new", "New", id="new"),
+        Binding("enter", "detail", "Detail", id="detail"),
+        Binding("e", "edit", "Edit", show=False, id="edit"),
+        Binding("u", "undo", "Undo", id="undo"),
+        Binding("slash", "filter", "Filter", id="filter"),
+        Binding("question_mark", "help", "Keys", id="help"),
+        Binding("q", "quit", "Quit", id="quit"),
+        Binding("left,h", "focus_column(-1)", "Column left", show=False),
+        Binding("right,l", "focus_column(1)", "Column right", show=False),
+        Binding("down,j", "cursor(1)", "Down", show=False),
+        Binding("up,k", "cursor(-1)", "Up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("home,g", "cursor_to(0)", "First", show=False),
+        Binding("end,G", "cursor_to(-1)", "Last", show=False),
+        Binding("escape", "clear_filter", "Clear filter", show=False),
+        Binding("ctrl+r", "reload", "Reload", show=False),
+    ]
+
+    def __init__(self, board: Board, notice: str | None = None) -> None:
+        super().__init__()
+        self.board = board
+        self.snapshot = Snapshot()
+        self.shorts = ShortIds()
+        self.loaded = False
+        self.filter_text = ""
+        self.undo_stack: list[Undo] = []
+        self._notice = notice
+        self._theme_ready = False
+
+    # -- layout ---------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="topbar")
+        yield Static(id="wip-banner")
+        with Horizontal(id="columns"):
+            for state in STATES:
+                with Vertical(classes=f"column-box column-{state}", id=f"box-{state}"):
+                    yield Static(TITLES[state], classes="column-title", id=f"title-{state}")
+                    yield TaskColumn(state, self.card_context, id=f"col-{state}")
+        yield Static(id="heartbeat")
+        yield Input(placeholder="Filter by title, id, touches or tag; escape clears", id="filter")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._setup_theme()
+        keys = dict(self.board.settings.keys)
+        if keys:
+            self.set_keymap(keys)
+        self.query_one("#filter", Input).display = False
+        self.query_one("#wip-banner", Static).display = False
+        self.column("open").focus()
+        self._refresh_chrome()
+        if self._notice:
+            self.notify(self._notice, title="pulse", timeout=8)
+        self.set_interval(30, self._tick_clock)
+        self.load_board()
+
+    def column(self, state: str) -> TaskColumn:
+        return self.query_one(f"#col-{state}", TaskColumn)
+
+    # -- loading --------------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def load_board(self) -> None:
+        """Read the board (parsing only files the cache has not seen) off the UI thread."""
+        tasks = self.board.tasks()
+        self.call_from_thread(self._loaded, tasks)
+
+    def _loaded(self, tasks: list[Task]) -> None:
+        self.snapshot = Snapshot(tasks)
+        self.shorts = ShortIds(self.snapshot.ids())
+        self.loaded = True
+        for state in STATES:
+            self.column(state).empty_text = "Nothing here."
+        self._show_all()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR and event.worker.group == "load":
+            self.notify(f"Could not read the board: {event.worker.error}", severity="error", timeout=10)
+
+    # -- what the cards need --------------------------------------------------------------------
+
+    def card_context(self) -> CardContext:
+        doing = [t for t in self.snapshot.column("doing")]
+        return CardContext(
+            now=dt.datetime.now(dt.UTC),
+            short=self.shorts.short,
+            overlaps_doing=lambda task: any(
+                other.id != task.id and overlaps(task.touches, other.touches) for other in doing
+            ),
+            in_two_places=lambda task_id: len(self.snapshot.with_id(task_id)) > 1,
+        )
+
+    # -- showing --------------------------------------------------------------------------------
+
+    def _matches(self, task: Task) -> bool:
+        needle = self.filter_text
+        return (
+            needle in task.title.lower()
+            or task.id.startswith(needle)
+            or any(needle in item.lower() for item in (*task.touches, *task.tags))
+        )
+
+    def _show(self, state: str, keep: Task | None = None) -> None:
+        column = self.column(state)
+        if self.filter_text:
+            tasks = [t for t in self.snapshot.column(state) if self._matches(t)]
+            index = tasks.index(keep) if keep in tasks else None
+        else:
+            tasks = self.snapshot.column(state)
+            index = self._index(keep)
+        column.show(tasks, index)
+
+    def _index(self, task: Task | None) -> int | None:
+        if task is None:
+            return None
+        try:
+            return self.snapshot.index(task)
+        except ValueError:
+            return None
+
+    def _show_all(self) -> None:
+        for state in STATES:
+            column = self.column(state)
+            self._show(state, keep=column.selected)
+        self._refresh_chrome()
+
+    def _refresh_chrome(self) -> None:
+        """Column titles, the WIP banner, the top bar and the heartbeat pane."""
+        limit = self.board.settings.wip_doing
+        for state in STATES:
+            count = self.snapshot.count(state)
+            shown = len(self.column(state).tasks)
+            text = f"{TITLES[state]} {count}" if state != "doing" else f"{TITLES[state]} {count}/{limit}"
+            if self.filter_text:
+                text += f"  ({shown} shown)"
+            title = self.query_one(f"#title-{state}", Static)
+            title.update(text)
+        doing = self.snapshot.count("doing")
+        title = self.query_one("#title-doing", Static)
+        title.set_class(doing == limit, "wip-at")
+        title.set_class(doing > limit, "wip-over")
+        banner = self.query_one("#wip-banner", Static)
+        banner.display = doing > limit
+        if doing > limit:
+            banner.update(
+                f"Doing is over its limit: {doing}/{limit} in progress. "
+                "Finish or block something before starting more."
+            )
+        where = (
+            os.path.relpath(self.board.root)
+            if self.board.root.is_relative_to(Path.cwd())
+            else self.board.root
+        )
+        filtered = f"   filter: {self.filter_text}" if self.filter_text else ""
+        self.query_one("#topbar", Static).update(Content(f" pulse  {where}{filtered}"))
+        self.query_one("#heartbeat", Static).update(self._heartbeat_text())
+
+    def _heartbeat_text(self) -> Content:
+        """The pane the heartbeat engine will fill; for now, the state of play in one glance."""
+        if not self.loaded:
+            return Content(" ♥ reading the board…")
+        limit = self.board.settings.wip_doing
+        doing = self.snapshot.count("doing")
+        parts = [f" ♥ {doing}/{limit} in progress", f"{self.snapshot.count('open')} open"]
+        blocked = list(self.snapshot.column("blocked"))
+        if blocked:
+            oldest = blocked[0].blocked or {}
+            who = oldest.get("waiting_on") or "someone"
+            parts.append(f"{len(blocked)} blocked (longest waiting on {who})")
+        parts.append(f"{self.snapshot.count('done')} done")
+        return Content(inert(" · ".join(parts)))
+
+    def _tick_clock(self) -> None:
+        for state in ("doing", "blocked", "done"):
+            self.column(state).forget()
+        self.query_one("#heartbeat", Static).update(self._heartbeat_text())
+
+    # -- cursor and focus -----------------------------------------------------------------------
+
+    def focused_column(self) -> TaskColumn:
+        focused = self.focused
+        return focused if isinstance(focused, TaskColumn) else self.column("open")
+
+    def selected_task(self) -> Task | None:
+        return self.focused_column().selected
+
+    def action_focus_column(self, step: int) -> None:
+        index = STATES.index(self.focused_column().state)
+        self.column(STATES[(index + step) % len(STATES)]).focus()
+
+    def action_cursor(self, delta: int) -> None:
+        self.focused_column().move_cursor(delta)
+
+    def action_page(self, direction: int) -> None:
+        self.focused_column().page(direction)
+
+    def action_cursor_to(self, index: int) -> None:
+        column = self.focused_column()
+        if column.tasks:
+            column.cursor = index % len(column.tasks)
+
+    def go_to(self, task: Task) -> None:
+        """Focus a task's column with the cursor on it (clearing a filter that hides it)."""
+        if self.filter_text and not self._matches(task):
+            self.action_clear_filter()
+        column = self.column(task.state)
+        index = self._index(task) if not self.filter_text else list(column.tasks).index(task)
+        if index is not None:
+            column.cursor = index
+        column.focus()
+
+    # -- moves ----------------------------------------------------------------------------------
+
+    def action_start(self) -> None:
+        self.request_move("doing")
+
+    def action_done(self) -> None:
+        self.request_move("done")
+
+    def action_block(self) -> None:
+        self.request_move("blocked")
+
+    def action_reopen(self) -> None:
+        self.request_move("open")
+
+    def action_shift(self, step: int) -> None:
+        task = self.selected_task()
+        if task is None:
+            return
+        index = STATES.index(task.state) + step
+        if 0 <= index < len(STATES):
+            self.request_move(STATES[index])
+
+    def request_move(self, to_state: str, task: Task | None = None) -> None:
+        """Move a task (the selected one by default), asking first where the rules say to."""
+        task = task or self.selected_task()
+        if task is None or task.state == to_state:
+            return
+        settings = self.board.settings
+        full = self.snapshot.count("doing") >= settings.wip_doing
+        if to_state == "doing" and full and settings.wip_hard:
+            question = (
+                f"Doing is full ({self.snapshot.count('doing')}/{settings.wip_doing}). "
+                f'Start "{task.title}" anyway?'
+            )
+            self.push_screen(
+                ConfirmScreen(question, yes="Start anyway"),
+                lambda yes: self.move(task, to_state, force=True) if yes else None,
+            )
+        elif to_state == "blocked":
+
+            def blocked(answer: BlockReason | None) -> None:
+                if answer is not None:
+                    self.move(task, "blocked", reason=answer.reason, waiting_on=answer.waiting_on)
+
+            self.push_screen(BlockScreen(task), blocked)
+        else:
+            self.move(task, to_state)
+
+    def move(
+        self,
+        task: Task,
+        to_state: str,
+        *,
+        reason: str | None = None,
+        waiting_on: str | None = None,
+        force: bool = False,
+        record: bool = True,
+    ) -> Task | None:
+        """Move through the core; on failure say why and show the disk as it now is."""
+        entry = Entry(task.state, task.name, task.id, task.folder)
+        try:
+            result = actions.move_entry(
+                self.board, entry, to_state, reason=reason, waiting_on=waiting_on, force=force,
+                all_ids=self.shorts.ids(),
+            )  # fmt: skip
+        except PulseError as exc:
+            self.notify(inert(str(exc)), title="Not moved", severity="error", timeout=8)
+            self.resync(task)
+            return None
+        self.snapshot.remove(task.state, task.name)
+        self.snapshot.put(result.task)
+        if record:
+            self.undo_stack.append(Undo(task, to_state))
+        for warning in result.warnings:
+            self.notify(inert(warning), title="Moved", severity="warning", timeout=8)
+        self._show(task.state)
+        self._show(to_state, keep=result.task)
+        self._forget_markers()
+        self._refresh_chrome()
+        self.go_to(result.task)
+        return result.task
+
+    def resync(self, task: Task) -> None:
+        """Re-read one task's file from disk: wherever it now is, or gone."""
+        self.snapshot.remove(task.state, task.name)
+        for state in STATES:
+            path = self.board.root / state / task.name
+            if path.exists():
+                self.snapshot.put(self.board.load(Entry(state, task.name, task.id, path.parent)))
+        self._show_all()
+
+    def _forget_markers(self) -> None:
+        """Overlap markers depend on what is in doing/: redraw the cards that can carry one."""
+        for state in ("open", "doing", "blocked"):
+            self.column(state).forget()
+
+    def action_undo(self) -> None:
+        if not self.undo_stack:
+            self.notify("Nothing to undo: no move made in this session.", timeout=4)
+            return
+        last = self.undo_stack.pop()
+        now = self.snapshot.get(last.moved_to, last.task.name)
+        if now is None or not now.path.exists():
+            self.notify(
+                f'Can\'t undo: "{inert(last.task.title)}" is no longer in {last.moved_to}/.',
+                severity="error",
+                timeout=8,
+            )
+            return
+        blocked = last.task.blocked or {}
+        self.move(
+            now, last.task.state, reason=blocked.get("reason") or "blocked again by undo",
+            waiting_on=blocked.get("waiting_on"), force=True, record=False,
+        )  # fmt: skip
+
+    # -- creating, editing, ticking -------------------------------------------------------------
+
+    def action_new(self) -> None:
+        def validate(new: NewTask) -> str | None:
+            try:
+                self._create(new)
+            except PulseError as exc:
+                return str(exc)
+            return None
+
+        self.push_screen(NewTaskScreen(validate))
+
+    def _create(self, new: NewTask) -> None:
+        task = actions.create_task(
+            self.board, new.title, priority=new.priority, estimate=new.estimate, touches=new.touches,
+            depends=new.depends,
+        )  # fmt: skip
+        self.snapshot.put(task)
+        self.shorts.add(task.id)
+        self._show("open", keep=task)
+        self._refresh_chrome()
+        self.go_to(task)
+        self.notify(f"Created {self.shorts.short(task.id)}: {inert(task.title)}", timeout=4)
+
+    def action_detail(self) -> None:
+        task = self.selected_task()
+        if task is None:
+            return
+        events = journal.history(self.board.root, task.id)
+        self.push_screen(
+            DetailScreen(task, self.shorts.short(task.id), read_body(task.path), events, self.tick, self.edit)
+        )
+
+    def tick(self, task: Task, index: int) -> None:
+        try:
+            updated = actions.tick_criterion(
+                self.board, Entry(task.state, task.name, task.id, task.folder), index
+            )
+        except PulseError as exc:
+            self.notify(inert(str(exc)), severity="error")
+            self.resync(task)
+            return
+        self._replace(task, updated)
+
+    def action_edit(self) -> None:
+        task = self.selected_task()
+        if task is not None:
+            self.edit(task)
+
+    def edit(self, task: Task) -> None:
+        """Open the task's file in $VISUAL / $EDITOR, then show what the editor left on disk."""
+        command = editor_command()
+        if command is None:
+            self.notify("No editor found: set $VISUAL or $EDITOR.", severity="error")
+            return
+        try:
+            with self.suspend():
+                subprocess.call([*command, str(task.path)])
+        except OSError as exc:
+            self.notify(f"Could not run the editor: {exc}", severity="error")
+        self.resync(task)
+        updated = self.snapshot.get(task.state, task.name)
+        if updated is not None:
+            self._replace(task, updated)
+
+    def _replace(self, old: Task, new: Task) -> None:
+        """Show a task's new content wherever it is shown (its column and an open detail view)."""
+        self.snapshot.put(new)
+        self._show(new.state, keep=new)
+        self.column(new.state).forget({new.name})
+        screen = self.screen
+        if isinstance(screen, DetailScreen) and screen.task.name == old.name:
+            screen.refresh_task(new, read_body(new.path), journal.history(self.board.root, new.id))
+
+    def action_reload(self) -> None:
+        self.loaded = False
+        self.load_board()
+
+    # -- filter ---------------------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        field = self.query_one("#filter", Input)
+        field.display = True
+        field.focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.filter_text = event.value.strip().lower()
+        self._show_all()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self) -> None:
+        self.focused_column_or_first().focus()
+
+    def focused_column_or_first(self) -> TaskColumn:
+        for state in STATES:
+            if self.column(state).tasks:
+                return self.column(state)
+        return self.column("open")
+
+    def action_clear_filter(self) -> None:
+        field = self.query_one("#filter", Input)
+        if field.display or self.filter_text:
+            field.value = ""
+            field.display = False
+            self.filter_text = ""
+            self._show_all()
+            self.focused_column_or_first().focus()
+
+    # -- help, palette, themes ------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        rows = []
+        for binding in self.BINDINGS:
+            keys = self._keymap.get(binding.id, binding.key) if binding.id else binding.key
+            rows.append((keys.replace("question_mark", "?").replace("slash", "/"), binding.description))
+        rows.append(("ctrl+p", "Command palette: actions, go to task, theme"))
+        self.push_screen(HelpScreen(rows))
+
+    def get_system_commands(self, screen: Screen) -> object:
+        yield from super().get_system_commands(screen)
+        for binding in self.BINDINGS:
+            if binding.id and binding.id not in ("quit",):
+                yield SystemCommand(binding.description, f"Board: {binding.description.lower()}",
+                                    lambda action=binding.action: self.run_action(action))  # fmt: skip
+        yield SystemCommand("Reload the board", "Read every task file again", self.action_reload)
+
+    def _setup_theme(self) -> None:
+        from pulseboard.services.themes import DEFAULT_THEME, load_themes
+
+        themes, notices = load_themes()
+        for theme in themes:
+            self.register_theme(theme)
+        for notice in notices:
+            self.notify(notice, title="Theme not loaded", severity="warning", timeout=10)
+        wanted = self.board.settings.theme or DEFAULT_THEME
+        if wanted not in self.available_themes:
+            if self.board.settings.theme:
+                self.notify(f"No theme named {wanted!r}; using {DEFAULT_THEME}.", severity="warning")
+            wanted = DEFAULT_THEME if DEFAULT_THEME in self.available_themes else FALLBACK_THEME
+        self.theme = wanted
+        self._theme_ready = True
+
+    def watch_theme(self, name: str) -> None:
+        if not self._theme_ready or name == self.board.settings.theme:
+            return
+        try:
+            save_theme(self.board.root, name)
+        except (PulseError, OSError) as exc:
+            self.notify(f"Theme not remembered: {exc}", severity="warning")
+            return
+        self.board.__dict__.pop("settings", None)  # re-read pulse.yaml next time
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        from pulseboard.services.themes import THEME_VARIABLES
+
+        return {name: "#888888" for name in THEME_VARIABLES}
+
+    def get_css_variables(self) -> dict[str, str]:
+        """Textual's own themes lack pulse's variables: derive them from the theme's colours."""
+        variables = super().get_css_variables()
+        theme = self.current_theme
+        derived = {
+            "pulse-column-open": variables.get("primary"),
+            "pulse-column-doing": variables.get("accent"),
+            "pulse-column-done": variables.get("success"),
+            "pulse-column-blocked": variables.get("error"),
+            "pulse-wip-warning": variables.get("warning"),
+            "pulse-wip-over": variables.get("error"),
+            "pulse-heartbeat": variables.get("accent"),
+        }
+        for name, value in derived.items():
+            if name not in theme.variables and value:
+                variables[name] = value
+        return variables

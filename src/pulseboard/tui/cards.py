@@ -1,0 +1,156 @@
+"""What a card says: the text of a task's card, line by line, as plain text and style names.
+
+No widgets and no markup: each line is a list of (text, style name) pieces that the column turns
+into a Strip, so a title like `[bold red]hi` is shown exactly as written. Cards are CARD_HEIGHT
+lines tall (three of content and a gap), which lets a column find any card by arithmetic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rich.cells import cell_len, set_cell_size
+
+from pulseboard.core.board import Task
+from pulseboard.core.fields import format_estimate
+from pulseboard.core.text import one_line
+
+CARD_HEIGHT = 4
+CONSIDER_SPLIT_S = 15 * 60  # "more than 15 minutes, it probably should have been split"
+SPLIT_S = 30 * 60  # "more than 30, it definitely should have been"
+PRIORITY_MARK = {"critical": "▲▲", "high": "▲", "medium": "", "low": "▽"}
+
+Piece = tuple[str, str]  # (text, style name: a component class of the column, or "")
+Line = list[Piece]
+
+
+@dataclass(frozen=True, slots=True)
+class CardContext:
+    """What a card needs beyond its task: the time, short ids, and board-wide markers."""
+
+    now: dt.datetime
+    short: Callable[[str], str]
+    overlaps_doing: Callable[[Task], bool]
+    in_two_places: Callable[[str], bool]
+
+
+def _parse_time(text: str | None) -> dt.datetime | None:
+    if not text:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def age(text: str | None, now: dt.datetime) -> float | None:
+    """Seconds since a stamp, or None if there is none."""
+    moment = _parse_time(text)
+    return None if moment is None else max((now - moment).total_seconds(), 0.0)
+
+
+def format_age(seconds: float) -> str:
+    """`42s`, `12m`, `3h05m`, `4d`."""
+    if seconds < 60:
+        return f"{int(seconds)}s"
+    if seconds < 3600:
+        return f"{int(seconds // 60)}m"
+    if seconds < 86400:
+        hours, rest = divmod(int(seconds), 3600)
+        return f"{hours}h{rest // 60:02d}m"
+    return f"{int(seconds // 86400)}d"
+
+
+def time_box_style(task: Task, seconds: float) -> str:
+    """The time box rule: past 15 minutes (or the estimate) consider splitting; past 30, split."""
+    box = task.estimate or CONSIDER_SPLIT_S
+    if seconds > max(box * 2, SPLIT_S) or (not task.estimate and seconds > SPLIT_S):
+        return "card--age-over"
+    if seconds > box:
+        return "card--age-warn"
+    return "card--meta"
+
+
+def _markers(task: Task, context: CardContext) -> Line:
+    pieces: Line = []
+    if task.error:
+        pieces.append((" ✖ broken", "card--broken"))
+    if context.in_two_places(task.id):
+        pieces.append((" ⧉ 2 places", "card--conflict"))
+    if task.state != "done" and context.overlaps_doing(task):
+        pieces.append((" ⇄ overlap", "card--overlap"))
+    return pieces
+
+
+def _meta(task: Task, context: CardContext) -> Line:
+    if task.state == "doing":
+        seconds = age(task.started, context.now)
+        if seconds is None:
+            return [("▶ started ?", "card--meta")]
+        return [(f"▶ {format_age(seconds)}", time_box_style(task, seconds))]
+    if task.state == "blocked":
+        blocked = task.blocked or {}
+        waited = age(blocked.get("since"), context.now)
+        pieces: Line = [(f"⏸ {format_age(waited)}" if waited is not None else "⏸", "card--blocked")]
+        if blocked.get("waiting_on"):
+            pieces.append((f" · {blocked['waiting_on']}", "card--who"))
+        pieces.append((f" · {blocked.get('reason') or 'no reason given'}", "card--meta"))
+        return pieces
+    if task.state == "done":
+        seconds = age(task.done, context.now)
+        return [(f"✓ {format_age(seconds)} ago" if seconds is not None else "✓", "card--meta")]
+    if task.error:
+        return [(task.error, "card--broken")]
+    extras = [f"#{tag}" for tag in task.tags] + list(task.touches)
+    return [(" ".join(extras), "card--meta")] if extras else []
+
+
+def card_lines(task: Task, context: CardContext, width: int) -> list[Line]:
+    """The card's CARD_HEIGHT - 1 content lines, each fitted to exactly width cells."""
+    head: Line = [(context.short(task.id), "card--id")]
+    mark = PRIORITY_MARK.get(task.priority, "")
+    head.append((f" {mark}{task.priority}" if mark else f" {task.priority}", f"card--{task.priority}"))
+    if task.estimate is not None:
+        head.append((f" {format_estimate(task.estimate)}", "card--meta"))
+    head.extend(_markers(task, context))
+    title = one_line(" ".join(task.title.split()))
+    meta = [(one_line(text), style) for text, style in _meta(task, context)]
+    if meta:
+        lines = [head, [(title, "card--title")], meta]
+    else:
+        first, rest = _split_title(title, width)
+        lines = [head, [(first, "card--title")], [(rest, "card--title")] if rest else []]
+    return [fit(line, width) for line in lines]
+
+
+def _split_title(title: str, width: int) -> tuple[str, str]:
+    """A title cut at a space so its first part fits width cells (the rest is clipped later)."""
+    if cell_len(title) <= width:
+        return title, ""
+    cut = title.rfind(" ", 0, width + 1)
+    if cut <= 0:
+        head = set_cell_size(title, width)
+        return head, title[len(head) :]
+    return title[:cut], title[cut + 1 :]
+
+
+def fit(line: Line, width: int) -> Line:
+    """Clip a line to width cells (with an ellipsis) and pad it to exactly width."""
+    out: Line = []
+    used = 0
+    for text, style in line:
+        size = cell_len(text)
+        if used + size > width:
+            room = width - used
+            if room > 0:
+                out.append((set_cell_size(text, room - 1) + "…" if room > 1 else "…", style))
+            used = width
+            break
+        out.append((text, style))
+        used += size
+    if used < width:
+        out.append((" " * (width - used), ""))
+    return out

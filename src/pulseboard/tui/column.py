@@ -1,0 +1,170 @@
+"""One board column: a line-API scroll view that draws only the cards on screen.
+
+Cards are not widgets. The column holds a sequence of tasks (a live view of the snapshot, or a
+filtered list) and renders line y as row y % CARD_HEIGHT of card y // CARD_HEIGHT, caching each
+card's strips until its task, the width, the cursor or the theme changes. So a column of 70,000
+tasks costs the same to draw as a column of 7.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from pulseboard.core.board import Task
+from pulseboard.tui.cards import CARD_HEIGHT, CardContext, card_lines
+
+STYLE_NAMES = (
+    "card--id", "card--title", "card--meta", "card--critical", "card--high", "card--medium",
+    "card--low", "card--broken", "card--conflict", "card--overlap", "card--age-warn",
+    "card--age-over", "card--blocked", "card--who",
+)  # fmt: skip
+
+
+class TaskColumn(ScrollView, can_focus=True):
+    """The cards of one state folder, with a cursor."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        *STYLE_NAMES,
+        "card--cursor",
+        "card--cursor-blurred",
+        "column--empty",
+    }
+
+    cursor: reactive[int] = reactive(0, always_update=True, init=False)
+
+    class Highlighted(Message):
+        """The cursor is on another task (or on none)."""
+
+        def __init__(self, column: TaskColumn, task: Task | None) -> None:
+            super().__init__()
+            self.column = column
+            self.task = task
+
+    def __init__(self, state: str, context: Callable[[], CardContext], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.state = state
+        self._card_context = context
+        self.tasks: Sequence[Task] = ()
+        self.empty_text = "Loading…"
+        self._strips: dict[tuple[str, int, bool, bool], list[Strip]] = {}
+
+    # -- data -----------------------------------------------------------------------------------
+
+    def show(self, tasks: Sequence[Task], cursor: int | None = None) -> None:
+        """Show these tasks, with the cursor at `cursor` (default: where it was, clamped)."""
+        self.tasks = tasks
+        self._strips.clear()
+        self.virtual_size = Size(self.size.width, len(tasks) * CARD_HEIGHT)
+        self.cursor = self._clamp(self.cursor if cursor is None else cursor)
+        self.refresh()
+
+    def forget(self, names: set[str] | None = None) -> None:
+        """Drop cached strips (of some cards, or all) so they are drawn afresh."""
+        if names is None:
+            self._strips.clear()
+        else:
+            for key in [k for k in self._strips if k[0] in names]:
+                del self._strips[key]
+        self.refresh()
+
+    @property
+    def selected(self) -> Task | None:
+        return self.tasks[self.cursor] if 0 <= self.cursor < len(self.tasks) else None
+
+    def _clamp(self, index: int) -> int:
+        return max(0, min(index, len(self.tasks) - 1))
+
+    # -- cursor ---------------------------------------------------------------------------------
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self.refresh_card(old)
+        self.refresh_card(new)
+        self.scroll_to_region(
+            Region(0, new * CARD_HEIGHT, 1, CARD_HEIGHT), animate=False, force=True, immediate=True
+        )
+        self.post_message(self.Highlighted(self, self.selected))
+
+    def refresh_card(self, index: int) -> None:
+        y = index * CARD_HEIGHT - self.scroll_offset.y
+        self.refresh(Region(0, y, self.size.width, CARD_HEIGHT))
+
+    def move_cursor(self, delta: int) -> None:
+        if self.tasks:
+            self.cursor = self._clamp(self.cursor + delta)
+
+    def page(self, direction: int) -> None:
+        self.move_cursor(direction * max(self.size.height // CARD_HEIGHT, 1))
+
+    def on_focus(self) -> None:
+        self.refresh_card(self.cursor)
+        self.post_message(self.Highlighted(self, self.selected))
+
+    def on_blur(self) -> None:
+        self.refresh_card(self.cursor)
+
+    def on_click(self, event: events.Click) -> None:
+        index = (event.y + self.scroll_offset.y) // CARD_HEIGHT
+        if 0 <= index < len(self.tasks):
+            self.cursor = index
+
+    def on_resize(self) -> None:
+        self._strips.clear()
+        self.virtual_size = Size(self.size.width, len(self.tasks) * CARD_HEIGHT)
+
+    # -- drawing --------------------------------------------------------------------------------
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        index, row = divmod(y + self.scroll_offset.y, CARD_HEIGHT)
+        if not self.tasks:
+            if y == 1:
+                text = f" {self.empty_text}"[:width].ljust(width)
+                return Strip([Segment(text, self.get_component_rich_style("column--empty"))], width)
+            return Strip.blank(width, self.rich_style)
+        if index >= len(self.tasks) or row == CARD_HEIGHT - 1:
+            return Strip.blank(width, self.rich_style)
+        return self._card(index, width)[row]
+
+    def _card(self, index: int, width: int) -> list[Strip]:
+        task = self.tasks[index]
+        selected = index == self.cursor
+        key = (task.name, width, selected, selected and self.has_focus)
+        strips = self._strips.get(key)
+        if strips is None:
+            strips = self._draw(task, width, selected)
+            self._strips[key] = strips
+        return strips
+
+    def _draw(self, task: Task, width: int, selected: bool) -> list[Strip]:
+        base = self.rich_style
+        if selected:
+            name = "card--cursor" if self.has_focus else "card--cursor-blurred"
+            base = base + self.get_component_rich_style(name)
+        styles: dict[str, Style] = {}
+
+        def style_of(name: str) -> Style:
+            if name not in styles:
+                styles[name] = base + self.get_component_rich_style(name, partial=True) if name else base
+            return styles[name]
+
+        inner = max(width - 2, 1)
+        strips = []
+        for line in card_lines(task, self._card_context(), inner):
+            segments = [Segment(" ", base), *(Segment(text, style_of(name)) for text, name in line)]
+            segments.append(Segment(" " * (width - inner - 1), base))
+            strips.append(Strip(segments, width))
+        return strips

@@ -1,0 +1,277 @@
+"""The board's other screens: a task's detail view, the new-task form, the block prompt, a
+yes/no confirmation and the key help. Task text is always shown as plain Content, never markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Footer, Input, Label, Markdown, Select, SelectionList, Static
+from textual.widgets.selection_list import Selection
+
+from pulseboard.core.board import Task
+from pulseboard.core.fields import PRIORITIES, format_estimate
+from pulseboard.core.journal import Event
+from pulseboard.core.taskfile import criteria
+from pulseboard.core.text import inert
+
+
+def _plain(text: str) -> Content:
+    return Content(inert(text))
+
+
+@dataclass(frozen=True, slots=True)
+class NewTask:
+    """What the new-task form collected."""
+
+    title: str
+    priority: str
+    estimate: str | None
+    touches: list[str]
+    depends: list[str]
+
+
+def _split_list(text: str) -> list[str]:
+    return [part.strip() for part in text.replace(",", " ").split() if part.strip()]
+
+
+class NewTaskScreen(ModalScreen[NewTask | None]):
+    """Title, priority, estimate, touches and depends; enter creates, escape cancels."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+
+    def __init__(self, validate: Callable[[NewTask], str | None]) -> None:
+        super().__init__()
+        self._validate = validate
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="dialog"):
+            yield Label("New task", classes="dialog-title")
+            yield Input(placeholder="Title: what is done when this is done", id="title")
+            with Horizontal(classes="row"):
+                yield Select([(p, p) for p in PRIORITIES], value="medium", allow_blank=False, id="priority")
+                yield Input(placeholder="Estimate: 5m, 1h30m", id="estimate")
+            yield Input(
+                placeholder="Touches: files, globs or components (comma or space separated)", id="touches"
+            )
+            yield Input(placeholder="Depends on: task ids", id="depends")
+            yield Static("", id="problem", classes="problem")
+            with Horizontal(classes="buttons"):
+                yield Button("Create", variant="primary", id="create")
+                yield Button("Cancel", id="cancel")
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#create")
+    def create(self) -> None:
+        estimate = self.query_one("#estimate", Input).value.strip()
+        result = NewTask(
+            title=self.query_one("#title", Input).value,
+            priority=str(self.query_one("#priority", Select).value),
+            estimate=estimate or None,
+            touches=_split_list(self.query_one("#touches", Input).value),
+            depends=_split_list(self.query_one("#depends", Input).value),
+        )
+        problem = self._validate(result)
+        if problem:
+            self.query_one("#problem", Static).update(_plain(problem))
+        else:
+            self.dismiss(result)
+
+    @on(Button.Pressed, "#cancel")
+    def cancel(self) -> None:
+        self.dismiss(None)
+
+
+@dataclass(frozen=True, slots=True)
+class BlockReason:
+    reason: str
+    waiting_on: str | None
+
+
+class BlockScreen(ModalScreen[BlockReason | None]):
+    """Why a task is blocked and who must act; enter blocks it, escape cancels."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+
+    def __init__(self, task: Task) -> None:
+        super().__init__()
+        self._task = task
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="dialog"):
+            yield Label(Content.assemble("Block ", (inert(self._task.title), "bold")), classes="dialog-title")
+            yield Input(placeholder="What is needed to unblock it?", id="reason")
+            yield Input(placeholder="Who must act? (a person, a team, an agent)", id="waiting-on")
+            yield Static("", id="problem", classes="problem")
+            with Horizontal(classes="buttons"):
+                yield Button("Block", variant="warning", id="block")
+                yield Button("Cancel", id="cancel")
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#block")
+    def block(self) -> None:
+        reason = " ".join(self.query_one("#reason", Input).value.split())
+        waiting = " ".join(self.query_one("#waiting-on", Input).value.split())
+        if not reason:
+            self.query_one("#problem", Static).update("Say what is needed: a blocker names its way out.")
+            self.query_one("#reason", Input).focus()
+            return
+        self.dismiss(BlockReason(reason, waiting or None))
+
+    @on(Button.Pressed, "#cancel")
+    def cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """A yes/no question; y or enter says yes, n or escape says no."""
+
+    BINDINGS = [
+        Binding("y", "dismiss(True)", "Yes"),
+        Binding("n,escape", "dismiss(False)", "No"),
+    ]
+
+    def __init__(self, question: str, yes: str = "Yes") -> None:
+        super().__init__()
+        self._question = question
+        self._yes = yes
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="dialog"):
+            yield Static(_plain(self._question), classes="question")
+            with Horizontal(classes="buttons"):
+                yield Button(f"{self._yes} (y)", variant="warning", id="yes")
+                yield Button("No (n)", id="no")
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    @on(Button.Pressed)
+    def answer(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key of the board, as currently mapped."""
+
+    BINDINGS = [Binding("escape,q,question_mark", "dismiss(None)", "Close")]
+
+    def __init__(self, rows: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self._rows = rows
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="dialog help"):
+            yield Label("Keys", classes="dialog-title")
+            with Grid(id="keys"):
+                for keys, what in self._rows:
+                    yield Static(keys, classes="key")
+                    yield Static(what)
+            yield Static(
+                "ctrl+p: every action, go to a task, change the theme.  escape: close", classes="hint"
+            )
+
+
+class DetailScreen(Screen[None]):
+    """One task: its fields, its body as Markdown, criteria to tick, and its history."""
+
+    BINDINGS = [
+        Binding("escape,q", "app.pop_screen", "Back"),
+        Binding("e", "edit", "Edit in $EDITOR"),
+    ]
+
+    def __init__(
+        self,
+        task: Task,
+        short: str,
+        body: str | None,
+        events: list[Event],
+        tick: Callable[[Task, int], None],
+        edit: Callable[[Task], None],
+    ) -> None:
+        super().__init__()
+        self._task = task
+        self._short = short
+        self._body = body
+        self._events = events
+        self._tick = tick
+        self._edit = edit
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="detail"):
+            yield Static(id="detail-title")
+            yield Static(id="detail-fields")
+            yield Label("Acceptance criteria (space ticks)", classes="section", id="criteria-label")
+            yield SelectionList[int](id="criteria")
+            yield Markdown(id="body")
+            yield Label("History", classes="section")
+            yield Static(id="history")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._fill()
+        self.query_one("#criteria", SelectionList).focus()
+
+    def _fill(self) -> None:
+        task = self._task
+        self.query_one("#detail-title", Static).update(
+            Content.assemble(
+                (self._short, "bold $accent"), "  ", (inert(task.title), "bold"), f"   {task.state}"
+            )
+        )
+        rows = [
+            ("priority", task.priority),
+            ("estimate", format_estimate(task.estimate) if task.estimate is not None else "-"),
+            ("touches", ", ".join(task.touches) or "-"),
+            ("depends", ", ".join(task.depends) or "-"),
+            ("tags", ", ".join(task.tags) or "-"),
+            ("created", task.created or "-"),
+            ("started", task.started or "-"),
+            ("done", task.done or "-"),
+            ("file", str(task.path)),
+        ]
+        if task.blocked:
+            b = task.blocked
+            rows.append(("blocked", f"{b.get('reason')} (waiting on {b.get('waiting_on') or 'nobody named'}, "
+                                    f"since {b.get('since') or '?'})"))  # fmt: skip
+        if task.error:
+            rows.append(("error", task.error))
+        lines = [Content.assemble((f"{name:<9}", "dim"), inert(value)) for name, value in rows]
+        self.query_one("#detail-fields", Static).update(Content("\n").join(lines))
+        body = self._body or ""
+        items = criteria(body)
+        selection = self.query_one("#criteria", SelectionList)
+        selection.clear_options()
+        selection.add_options([Selection(_plain(text), i, done) for i, (done, text) in enumerate(items)])
+        selection.display = bool(items)
+        self.query_one("#criteria-label").display = bool(items)
+        self.query_one("#body", Markdown).update(inert(body) if body.strip() else "*No description.*")
+        history = [f"{e.at}  {e.op:<6} {e.from_state or '-'} → {e.to_state}  by {e.by}" for e in self._events]
+        self.query_one("#history", Static).update(_plain("\n".join(history) or "No moves recorded by pulse."))
+
+    @property
+    def task(self) -> Task:
+        return self._task
+
+    @on(SelectionList.SelectionToggled)
+    def tick(self, event: SelectionList.SelectionToggled) -> None:
+        self._tick(self._task, int(event.selection.value))
+
+    def action_edit(self) -> None:
+        self._edit(self._task)
+
+    def refresh_task(self, task: Task, body: str | None, events: list[Event]) -> None:
+        """Show the task as it now is on disk, keeping the criteria cursor where it was."""
+        selection = self.query_one("#criteria", SelectionList)
+        highlighted = selection.highlighted
+        self._task, self._body, self._events = task, body, events
+        self._fill()
+        if highlighted is not None and highlighted < selection.option_count:
+            selection.highlighted = highlighted

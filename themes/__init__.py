@@ -1,0 +1,1 @@
+"""The theme files shipped with pulse (YAML; a data-only package: see pulseboard.services.themes)."""
