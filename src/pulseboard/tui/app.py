@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -90,9 +91,15 @@ class PulseApp(App[None]):
         Binding("ctrl+r", "reload", "Reload", show=False),
     ]
 
-    def __init__(self, board: Board, notice: str | None = None) -> None:
+    def __init__(
+        self,
+        board: Board,
+        notice: str | None = None,
+        clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+    ) -> None:
         super().__init__()
         self.board = board
+        self.clock = clock
         self.snapshot = Snapshot()
         self.shorts = ShortIds()
         self.loaded = False
@@ -157,7 +164,7 @@ class PulseApp(App[None]):
     def card_context(self) -> CardContext:
         doing = [t for t in self.snapshot.column("doing")]
         return CardContext(
-            now=dt.datetime.now(dt.UTC),
+            now=self.clock(),
             short=self.shorts.short,
             overlaps_doing=lambda task: any(
                 other.id != task.id and overlaps(task.touches, other.touches) for other in doing
