@@ -14,7 +14,7 @@ import pytest
 from conftest import at
 
 from pulseboard.cli.main import main
-from pulseboard.core.actions import create_task, init_board, move_task
+from pulseboard.core.actions import create_task, init_board, move_entry, move_task
 from pulseboard.core.board import Board, discover
 from pulseboard.core.config import load_settings
 from pulseboard.core.errors import PulseError
@@ -240,3 +240,18 @@ def test_atomic_write_swaps_in_place_and_never_resurrects(tmp_path: Path) -> Non
         atomic_write(target, b"stale", expect_inode=inode)
     assert not target.exists() and moved.read_text() == "new"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["moved.md"]
+
+
+def test_undo_restores_the_previous_stamps_exactly(board: Board) -> None:
+    task = create_task(board, "Round trip")
+    started = move_task(board, task.id, "doing", now=at(1)).task
+    blocked = move_task(board, task.id, "blocked", reason="needs review", waiting_on="alice", now=at(5)).task
+    text_when_blocked = blocked.path.read_bytes()
+    move_task(board, task.id, "done", now=at(9))
+    entry = board.find(task.id)
+    undone = move_entry(
+        board, entry, "blocked",
+        stamps={"started": blocked.started, "done": blocked.done, "blocked": blocked.blocked},
+    ).task  # fmt: skip
+    assert (undone.started, undone.blocked) == (started.started, blocked.blocked)
+    assert undone.path.read_bytes() == text_when_blocked

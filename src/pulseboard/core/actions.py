@@ -180,15 +180,17 @@ def move_entry(
     force: bool = False,
     now: dt.datetime | None = None,
     all_ids: Collection[str] = (),
+    stamps: dict[str, Any] | None = None,
 ) -> MoveResult:
     """Move a task file to another state folder and stamp it; of two racing movers exactly one wins.
 
     Lists only doing/ (for the WIP rule), never the whole board, so a move costs the same at any
     board size. all_ids, when the caller has them, make the short ids in messages unique.
+    stamps, for an undo, are the owned keys to write instead of fresh ones (None removes one).
     """
     if to_state not in STATES:
         raise PulseError(f"'{to_state}' is not a state; use one of {', '.join(STATES)}.")
-    if to_state == "blocked" and not (reason and reason.strip()):
+    if to_state == "blocked" and stamps is None and not (reason and reason.strip()):
         raise PulseError("a blocked task needs a reason: say what is needed with --reason.")
     for what, value in (("reason", reason), ("waiting-on name", waiting_on)):
         if value is not None:
@@ -212,7 +214,11 @@ def move_entry(
     moment = _now(now)
     journal.record(board.root, journal.new_event("move", entry.id, entry.name, entry.state, to_state, moment))
     moved = Entry(to_state, entry.name, entry.id, target_dir)
-    changes = _stamp_changes(to_state, fields.format_time(moment), reason, waiting_on)
+    changes = (
+        stamps
+        if stamps is not None
+        else _stamp_changes(to_state, fields.format_time(moment), reason, waiting_on)
+    )
     problem = write_stamps(board, moved, changes)
     if problem:
         warnings.append(f"moved, but the stamps were not written: {moved.key} {problem}.")

@@ -237,7 +237,8 @@ def _owned_lines(key: str, value: Any, newline: str) -> list[str]:
     for sub in ("reason", "waiting_on"):
         if value.get(sub) is not None:
             lines.append(f"  {sub}: {json.dumps(value[sub], ensure_ascii=False)}{newline}")
-    lines.append(f"  since: {value['since']}{newline}")
+    if value.get("since") is not None:
+        lines.append(f"  since: {value['since']}{newline}")
     return lines
 
 

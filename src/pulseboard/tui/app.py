@@ -20,7 +20,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
@@ -48,6 +48,9 @@ from pulseboard.tui.screens import (
 )
 
 TITLES = {"open": "Open", "doing": "Doing", "done": "Done", "blocked": "Blocked"}
+BOARD_ACTIONS = frozenset(
+    {"start", "done", "block", "reopen", "shift", "new", "detail", "edit", "undo", "filter"}
+)
 FALLBACK_THEME = "textual-dark"
 
 
@@ -264,7 +267,14 @@ class PulseApp(App[None]):
         return focused if isinstance(focused, TaskColumn) else self.column("open")
 
     def selected_task(self) -> Task | None:
+        """The task keys act on: the one a detail view shows, else the board's cursor."""
+        if isinstance(self.screen, DetailScreen):
+            return self.snapshot.get(self.screen.task.state, self.screen.task.name) or self.screen.task
         return self.focused_column().selected
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Board keys do nothing while a dialog is open (they would act on a task out of sight)."""
+        return not (action in BOARD_ACTIONS and isinstance(self.screen, ModalScreen))
 
     def action_focus_column(self, step: int) -> None:
         index = STATES.index(self.focused_column().state)
@@ -348,13 +358,14 @@ class PulseApp(App[None]):
         waiting_on: str | None = None,
         force: bool = False,
         record: bool = True,
+        stamps: dict[str, object] | None = None,
     ) -> Task | None:
         """Move through the core; on failure say why and show the disk as it now is."""
         entry = Entry(task.state, task.name, task.id, task.folder)
         try:
             result = actions.move_entry(
                 self.board, entry, to_state, reason=reason, waiting_on=waiting_on, force=force,
-                all_ids=self.shorts.ids(),
+                all_ids=self.shorts.ids(), stamps=stamps,
             )  # fmt: skip
         except PulseError as exc:
             self.notify(inert(str(exc)), title="Not moved", severity="error", timeout=8)
@@ -371,6 +382,7 @@ class PulseApp(App[None]):
         self._forget_markers()
         self._refresh_chrome()
         self.go_to(result.task)
+        self._refresh_detail(task, result.task)
         return result.task
 
     def resync(self, task: Task) -> None:
@@ -400,10 +412,11 @@ class PulseApp(App[None]):
                 timeout=8,
             )
             return
-        blocked = last.task.blocked or {}
+        before = last.task
         self.move(
-            now, last.task.state, reason=blocked.get("reason") or "blocked again by undo",
-            waiting_on=blocked.get("waiting_on"), force=True, record=False,
+            now, before.state, reason=(before.blocked or {}).get("reason") or "blocked again by undo",
+            force=True, record=False,
+            stamps={"started": before.started, "done": before.done, "blocked": before.blocked},
         )  # fmt: skip
 
     # -- creating, editing, ticking -------------------------------------------------------------
@@ -476,6 +489,10 @@ class PulseApp(App[None]):
         self.snapshot.put(new)
         self._show(new.state, keep=new)
         self.column(new.state).forget({new.name})
+        self._refresh_detail(old, new)
+
+    def _refresh_detail(self, old: Task, new: Task) -> None:
+        """If a detail view shows this task, show it as it now is."""
         screen = self.screen
         if isinstance(screen, DetailScreen) and screen.task.name == old.name:
             screen.refresh_task(new, read_body(new.path), journal.history(self.board.root, new.id))

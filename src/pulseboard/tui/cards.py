@@ -118,11 +118,11 @@ def card_lines(task: Task, context: CardContext, width: int) -> list[Line]:
     head.extend(_markers(task, context))
     title = one_line(" ".join(task.title.split()))
     meta = [(one_line(text), style) for text, style in _meta(task, context)]
-    if meta:
-        lines = [head, [(title, "card--title")], meta]
+    first, rest = _split_title(title, width)
+    if rest and task.state in ("open", "done"):
+        lines = [head, [(first, "card--title")], [(rest, "card--title")]]  # here the title matters most
     else:
-        first, rest = _split_title(title, width)
-        lines = [head, [(first, "card--title")], [(rest, "card--title")] if rest else []]
+        lines = [head, [(title, "card--title")], meta]
     return [fit(line, width) for line in lines]
 
 

@@ -102,11 +102,13 @@ class BlockScreen(ModalScreen[BlockReason | None]):
 
     def __init__(self, task: Task) -> None:
         super().__init__()
-        self._task = task
+        self._shown = task
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog"):
-            yield Label(Content.assemble("Block ", (inert(self._task.title), "bold")), classes="dialog-title")
+            yield Label(
+                Content.assemble("Block ", (inert(self._shown.title), "bold")), classes="dialog-title"
+            )
             yield Input(placeholder="What is needed to unblock it?", id="reason")
             yield Input(placeholder="Who must act? (a person, a team, an agent)", id="waiting-on")
             yield Static("", id="problem", classes="problem")
@@ -197,7 +199,7 @@ class DetailScreen(Screen[None]):
         edit: Callable[[Task], None],
     ) -> None:
         super().__init__()
-        self._task = task
+        self._shown = task
         self._short = short
         self._body = body
         self._events = events
@@ -220,7 +222,7 @@ class DetailScreen(Screen[None]):
         self.query_one("#criteria", SelectionList).focus()
 
     def _fill(self) -> None:
-        task = self._task
+        task = self._shown
         self.query_one("#detail-title", Static).update(
             Content.assemble(
                 (self._short, "bold $accent"), "  ", (inert(task.title), "bold"), f"   {task.state}"
@@ -258,20 +260,20 @@ class DetailScreen(Screen[None]):
 
     @property
     def task(self) -> Task:
-        return self._task
+        return self._shown
 
     @on(SelectionList.SelectionToggled)
     def tick(self, event: SelectionList.SelectionToggled) -> None:
-        self._tick(self._task, int(event.selection.value))
+        self._tick(self._shown, int(event.selection.value))
 
     def action_edit(self) -> None:
-        self._edit(self._task)
+        self._edit(self._shown)
 
     def refresh_task(self, task: Task, body: str | None, events: list[Event]) -> None:
         """Show the task as it now is on disk, keeping the criteria cursor where it was."""
         selection = self.query_one("#criteria", SelectionList)
         highlighted = selection.highlighted
-        self._task, self._body, self._events = task, body, events
+        self._shown, self._body, self._events = task, body, events
         self._fill()
         if highlighted is not None and highlighted < selection.option_count:
             selection.highlighted = highlighted

@@ -1,0 +1,122 @@
+"""Helpers for the board app tests: real boards on disk, a real app under Textual's Pilot.
+
+Nothing here is a mock: boards are made with pulseboard.core.actions, the app is the real PulseApp,
+and every check reads either the widgets the app shows or the files on disk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+
+from pulseboard.core import actions
+from pulseboard.core.board import STATES, Board, Task
+from pulseboard.tui.app import PulseApp
+
+T0 = dt.datetime(2026, 11, 22, 9, 0, 0, tzinfo=dt.UTC)
+SIZE = (120, 36)
+LOAD_TIMEOUT_S = 5.0
+
+
+def at(minutes: float) -> dt.datetime:
+    """The fixed clock: T0 plus some minutes."""
+    return T0 + dt.timedelta(minutes=minutes)
+
+
+def frozen(moment: dt.datetime = T0) -> Callable[[], dt.datetime]:
+    """A clock for PulseApp(clock=...) that always says `moment`."""
+    return lambda: moment
+
+
+def make_board(
+    root: Path,
+    config: str | None = None,
+    *,
+    seed: int | None = None,
+) -> Board:
+    """An initialised board at `root` (with `config` as its pulse.yaml if given)."""
+    actions.init_board(root)
+    if config is not None:
+        (root / "pulse.yaml").write_text(config, encoding="utf-8")
+    return Board(root)
+
+
+class Maker:
+    """Creates tasks with fixed ids (a seeded random source) and fixed timestamps."""
+
+    def __init__(self, board: Board, seed: int = 1234) -> None:
+        self.board = board
+        self.rng = random.Random(seed)
+        self.minute = 0
+
+    def task(self, title: str, state: str = "open", **fields: Any) -> Task:
+        """Create a task in open/ (a minute after the last one), then move it to `state`."""
+        self.minute += 1
+        created = at(self.minute)
+        task = actions.create_task(self.board, title, now=created, randbits=self.rng.getrandbits, **fields)
+        if state != "open":
+            options: dict[str, Any] = {"force": True, "now": created + dt.timedelta(seconds=30)}
+            if state == "blocked":
+                options.update(reason="waiting for review", waiting_on="ana")
+            task = actions.move_task(self.board, task.id, state, **options).task
+        return task
+
+
+def files_in(root: Path, state: str) -> list[str]:
+    """Names of the task files in one state folder (no dotfiles), sorted."""
+    folder = root / state
+    return sorted(p.name for p in folder.iterdir() if p.suffix == ".md" and not p.name.startswith("."))
+
+
+def where(root: Path, name: str) -> list[str]:
+    """The state folders that hold a file of this name (one, when all is well)."""
+    return [state for state in STATES if (root / state / name).exists()]
+
+
+def new_app(board: Board, **kwargs: Any) -> PulseApp:
+    kwargs.setdefault("clock", frozen(at(60)))
+    app = PulseApp(board, **kwargs)
+    app.animation_level = "none"
+    return app
+
+
+async def wait_for(pilot: Pilot, condition: Callable[[], bool], timeout: float = LOAD_TIMEOUT_S) -> None:
+    """Let the app run until `condition()` holds; fail (not hang) after `timeout` seconds."""
+    steps = int(timeout / 0.02)
+    for _ in range(steps):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError(f"condition not met within {timeout}s: {condition}")
+
+
+async def loaded(pilot: Pilot) -> None:
+    """Wait until the board has been read and shown."""
+    app = pilot.app
+    await wait_for(pilot, lambda: getattr(app, "loaded", False))
+    await pilot.pause()
+
+
+def column_text(app: PulseApp, state: str) -> list[str]:
+    """Every rendered line of a column, as plain text (what the terminal would show)."""
+    column = app.column(state)
+    return [column.render_line(y).text for y in range(column.size.height)]
+
+
+def titles(app: PulseApp, state: str) -> list[str]:
+    """The titles of the tasks a column shows, in order."""
+    return [task.title for task in app.column(state).tasks]
+
+
+def focused_state(app: PulseApp) -> str | None:
+    focused = app.focused
+    return getattr(focused, "state", None)
+
+
+def names(tasks: Iterable[Task]) -> list[str]:
+    return [task.name for task in tasks]
