@@ -48,6 +48,21 @@ from pulseboard.tui.screens import (
 )
 
 TITLES = {"open": "Open", "doing": "Doing", "done": "Done", "blocked": "Blocked"}
+HELP = {
+    "start": "Start: move the task to doing/ (warns past the WIP limit)",
+    "done": "Done: move the task to done/",
+    "block": "Block: move it to blocked/, saying what is needed and who must act",
+    "reopen": "Reopen: move the task back to open/",
+    "move_left": "Move the task one column left",
+    "move_right": "Move the task one column right",
+    "new": "New task: title, priority, estimate, touches, depends",
+    "detail": "Detail: body, acceptance criteria to tick, stamps, history",
+    "edit": "Edit the task's file in $VISUAL / $EDITOR",
+    "undo": "Undo the last move made in this session",
+    "filter": "Filter the board by title, id, touches or tag",
+    "help": "This help",
+    "quit": "Quit",
+}
 BOARD_ACTIONS = frozenset(
     {"start", "done", "block", "reopen", "shift", "new", "detail", "edit", "undo", "filter"}
 )
@@ -538,7 +553,8 @@ class PulseApp(App[None]):
         rows = []
         for binding in self.BINDINGS:
             keys = self._keymap.get(binding.id, binding.key) if binding.id else binding.key
-            rows.append((keys.replace("question_mark", "?").replace("slash", "/"), binding.description))
+            text = HELP.get(binding.id or "", binding.description)
+            rows.append((keys.replace("question_mark", "?").replace("slash", "/"), text))
         rows.append(("ctrl+p", "Command palette: actions, go to task, theme"))
         self.push_screen(HelpScreen(rows))
 
