@@ -598,19 +598,7 @@ class PulseApp(App[None]):
         return {name: "#888888" for name in THEME_VARIABLES}
 
     def get_css_variables(self) -> dict[str, str]:
-        """Textual's own themes lack pulse's variables: derive them from the theme's colours."""
-        variables = super().get_css_variables()
-        theme = self.current_theme
-        derived = {
-            "pulse-column-open": variables.get("primary"),
-            "pulse-column-doing": variables.get("accent"),
-            "pulse-column-done": variables.get("success"),
-            "pulse-column-blocked": variables.get("error"),
-            "pulse-wip-warning": variables.get("warning"),
-            "pulse-wip-over": variables.get("error"),
-            "pulse-heartbeat": variables.get("accent"),
-        }
-        for name, value in derived.items():
-            if name not in theme.variables and value:
-                variables[name] = value
-        return variables
+        """Textual's own themes lack pulse's variables: the theme service derives them."""
+        from pulseboard.services.themes import pulse_variables
+
+        return {**super().get_css_variables(), **pulse_variables(self.current_theme)}
