@@ -6,9 +6,10 @@ and every check reads either the widgets the app shows or the files on disk.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import random
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -33,12 +34,7 @@ def frozen(moment: dt.datetime = T0) -> Callable[[], dt.datetime]:
     return lambda: moment
 
 
-def make_board(
-    root: Path,
-    config: str | None = None,
-    *,
-    seed: int | None = None,
-) -> Board:
+def make_board(root: Path, config: str | None = None) -> Board:
     """An initialised board at `root` (with `config` as its pulse.yaml if given)."""
     actions.init_board(root)
     if config is not None:
@@ -120,3 +116,62 @@ def focused_state(app: PulseApp) -> str | None:
 
 def names(tasks: Iterable[Task]) -> list[str]:
     return [task.name for task in tasks]
+
+
+def isolate(monkeypatch: Any, tmp_path: Path) -> None:
+    """Run in tmp_path with nothing from the user's environment steering pulse or textual."""
+    monkeypatch.chdir(tmp_path)
+    for name in ("PULSE_BOARD", "PULSE_DEBUG", "VISUAL", "EDITOR"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("PULSE_ACTOR", "test")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+
+
+def frontmatter(path: Path) -> dict[str, Any]:
+    """The YAML frontmatter of a task file."""
+    import yaml
+
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("---\n"), text
+    _, front, _ = text.split("---\n", 2)
+    return yaml.safe_load(front) or {}
+
+
+def drive(
+    app: PulseApp,
+    script: Callable[[Pilot], Awaitable[None]],
+    *,
+    size: tuple[int, int] = SIZE,
+    notifications: bool = False,
+    wait_loaded: bool = True,
+) -> None:
+    """Run the app headless, wait for the board to load, run `script` with the pilot.
+
+    A crash inside the app does not raise out of run_test (textual prints it and stops the app),
+    so this fails the test if the app did not end cleanly.
+    """
+
+    async def main() -> None:
+        async with app.run_test(size=size, notifications=notifications) as pilot:
+            if wait_loaded:
+                await loaded(pilot)
+            await script(pilot)
+            assert app.is_running, f"the app stopped during the test (return code {app.return_code})"
+
+    asyncio.run(main())
+    assert app.return_code in (None, 0), f"the app ended with return code {app.return_code}"
+
+
+def screen_text(app: PulseApp) -> list[str]:
+    """The whole terminal as the app last drew it, line by line."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+def screen_segments(app: PulseApp) -> list[str]:
+    """Every segment's text on the whole terminal (to look for raw control characters)."""
+    return [segment.text for strip in app.screen._compositor.render_strips() for segment in strip]
+
+
+def notices(app: PulseApp) -> list[str]:
+    """The messages the app has notified (recorded even when run_test hides toasts)."""
+    return [notification.message for notification in app._notifications]

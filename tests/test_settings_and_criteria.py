@@ -39,8 +39,8 @@ def test_save_theme_changes_only_the_theme_line(tmp_path: Path) -> None:
     assert (
         after
         == DEFAULT_CONFIG_TEXT.replace(
-            "theme: pulse-dark # the board's colours; the board remembers the theme you pick (ctrl+p)\n",
-            'theme: "pulse-light"\n',
+            "theme: pulse-dark # the board's colours",
+            'theme: "pulse-light" # the board\'s colours',
         )
         + "# my note\n"
     )

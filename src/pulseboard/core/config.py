@@ -6,6 +6,7 @@ A missing `pulse.yaml` means the defaults; a bad one is a plain error naming the
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -114,12 +115,13 @@ def save_theme(board_root: Path, name: str) -> None:
     lines = text.splitlines(keepends=True)
     if lines and not lines[-1].endswith("\n"):
         lines[-1] += "\n"
-    new_line = f"theme: {json.dumps(name, ensure_ascii=False)}\n"
+    new_line = f"theme: {json.dumps(name, ensure_ascii=False)}"
     block = key_block(lines, "theme")
     if block is None:
-        lines.append(new_line)
+        lines.append(new_line + "\n")
     else:
-        lines[block[0] : block[1]] = [new_line]
+        comment = re.search(r"\s+#.*$", lines[block[0]].rstrip("\r\n"))
+        lines[block[0] : block[1]] = [new_line + (comment.group() if comment else "") + "\n"]
     result = "".join(lines)
     try:
         before = yaml.safe_load(text) or {}

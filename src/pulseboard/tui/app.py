@@ -8,7 +8,6 @@ action, updating only the columns (and cards) that changed.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,7 +15,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from textual import on, work
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import App, ComposeResult, SuspendNotSupported, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
@@ -45,6 +44,7 @@ from pulseboard.tui.screens import (
     HelpScreen,
     NewTask,
     NewTaskScreen,
+    display_path,
 )
 
 TITLES = {"open": "Open", "doing": "Doing", "done": "Done", "blocked": "Blocked"}
@@ -63,6 +63,7 @@ HELP = {
     "help": "This help",
     "quit": "Quit",
 }
+BOARD_ONLY = frozenset({"new", "detail", "filter", "focus_column", "cursor", "page", "cursor_to"})
 BOARD_ACTIONS = frozenset(
     {"start", "done", "block", "reopen", "shift", "new", "detail", "edit", "undo", "filter"}
 )
@@ -125,6 +126,7 @@ class PulseApp(App[None]):
         self.undo_stack: list[Undo] = []
         self._notice = notice
         self._theme_ready = False
+        self._return_to: TaskColumn | None = None
 
     # -- layout ---------------------------------------------------------------------------------
 
@@ -150,9 +152,13 @@ class PulseApp(App[None]):
         self.column("open").focus()
         self._refresh_chrome()
         if self._notice:
-            self.notify(self._notice, title="pulse", timeout=8)
+            self.say(self._notice, title="pulse", timeout=8)
         self.set_interval(30, self._tick_clock)
         self.load_board()
+
+    def say(self, message: str, **options: object) -> None:
+        """A notification whose text is shown as written: task titles are data, not markup."""
+        self.notify(inert(message), markup=False, **options)  # type: ignore[arg-type]
 
     def column(self, state: str) -> TaskColumn:
         return self.query_one(f"#col-{state}", TaskColumn)
@@ -175,7 +181,7 @@ class PulseApp(App[None]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR and event.worker.group == "load":
-            self.notify(f"Could not read the board: {event.worker.error}", severity="error", timeout=10)
+            self.say(f"Could not read the board: {event.worker.error}", severity="error", timeout=10)
 
     # -- what the cards need --------------------------------------------------------------------
 
@@ -194,6 +200,8 @@ class PulseApp(App[None]):
 
     def _matches(self, task: Task) -> bool:
         needle = self.filter_text
+        if needle.startswith("#"):
+            return any(tag.lower().startswith(needle[1:]) for tag in task.tags)
         return (
             needle in task.title.lower()
             or task.id.startswith(needle)
@@ -246,11 +254,7 @@ class PulseApp(App[None]):
                 f"Doing is over its limit: {doing}/{limit} in progress. "
                 "Finish or block something before starting more."
             )
-        where = (
-            os.path.relpath(self.board.root)
-            if self.board.root.is_relative_to(Path.cwd())
-            else self.board.root
-        )
+        where = display_path(self.board.root)
         filtered = f"   filter: {self.filter_text}" if self.filter_text else ""
         self.query_one("#topbar", Static).update(Content(f" pulse  {where}{filtered}"))
         self.query_one("#heartbeat", Static).update(self._heartbeat_text())
@@ -288,8 +292,11 @@ class PulseApp(App[None]):
         return self.focused_column().selected
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Board keys do nothing while a dialog is open (they would act on a task out of sight)."""
-        return not (action in BOARD_ACTIONS and isinstance(self.screen, ModalScreen))
+        """Board keys do nothing while a dialog is open (they would act on a task out of sight),
+        and keys about the board's layout do nothing in a detail view."""
+        if action in BOARD_ACTIONS and isinstance(self.screen, ModalScreen):
+            return False
+        return not (action in BOARD_ONLY and isinstance(self.screen, DetailScreen))
 
     def action_focus_column(self, step: int) -> None:
         index = STATES.index(self.focused_column().state)
@@ -380,10 +387,10 @@ class PulseApp(App[None]):
         try:
             result = actions.move_entry(
                 self.board, entry, to_state, reason=reason, waiting_on=waiting_on, force=force,
-                all_ids=self.shorts.ids(), stamps=stamps,
+                all_ids=self.shorts.ids(), stamps=stamps, now=self.clock(),
             )  # fmt: skip
         except PulseError as exc:
-            self.notify(inert(str(exc)), title="Not moved", severity="error", timeout=8)
+            self.say(inert(str(exc)), title="Not moved", severity="error", timeout=8)
             self.resync(task)
             return None
         self.snapshot.remove(task.state, task.name)
@@ -391,7 +398,7 @@ class PulseApp(App[None]):
         if record:
             self.undo_stack.append(Undo(task, to_state))
         for warning in result.warnings:
-            self.notify(inert(warning), title="Moved", severity="warning", timeout=8)
+            self.say(inert(warning), title="Moved", severity="warning", timeout=8)
         self._show(task.state)
         self._show(to_state, keep=result.task)
         self._forget_markers()
@@ -416,12 +423,12 @@ class PulseApp(App[None]):
 
     def action_undo(self) -> None:
         if not self.undo_stack:
-            self.notify("Nothing to undo: no move made in this session.", timeout=4)
+            self.say("Nothing to undo: no move made in this session.", timeout=4)
             return
         last = self.undo_stack.pop()
         now = self.snapshot.get(last.moved_to, last.task.name)
         if now is None or not now.path.exists():
-            self.notify(
+            self.say(
                 f'Can\'t undo: "{inert(last.task.title)}" is no longer in {last.moved_to}/.',
                 severity="error",
                 timeout=8,
@@ -449,14 +456,14 @@ class PulseApp(App[None]):
     def _create(self, new: NewTask) -> None:
         task = actions.create_task(
             self.board, new.title, priority=new.priority, estimate=new.estimate, touches=new.touches,
-            depends=new.depends,
+            depends=new.depends, now=self.clock(),
         )  # fmt: skip
         self.snapshot.put(task)
         self.shorts.add(task.id)
         self._show("open", keep=task)
         self._refresh_chrome()
         self.go_to(task)
-        self.notify(f"Created {self.shorts.short(task.id)}: {inert(task.title)}", timeout=4)
+        self.say(f"Created {self.shorts.short(task.id)}: {inert(task.title)}", timeout=4)
 
     def action_detail(self) -> None:
         task = self.selected_task()
@@ -473,7 +480,7 @@ class PulseApp(App[None]):
                 self.board, Entry(task.state, task.name, task.id, task.folder), index
             )
         except PulseError as exc:
-            self.notify(inert(str(exc)), severity="error")
+            self.say(inert(str(exc)), severity="error")
             self.resync(task)
             return
         self._replace(task, updated)
@@ -487,13 +494,15 @@ class PulseApp(App[None]):
         """Open the task's file in $VISUAL / $EDITOR, then show what the editor left on disk."""
         command = editor_command()
         if command is None:
-            self.notify("No editor found: set $VISUAL or $EDITOR.", severity="error")
+            self.say("No editor found: set $VISUAL or $EDITOR.", severity="error")
             return
         try:
             with self.suspend():
                 subprocess.call([*command, str(task.path)])
-        except OSError as exc:
-            self.notify(f"Could not run the editor: {exc}", severity="error")
+        except (OSError, SuspendNotSupported) as exc:
+            self.say(
+                f"Could not run the editor: {exc or 'this terminal cannot be suspended'}", severity="error"
+            )
         self.resync(task)
         updated = self.snapshot.get(task.state, task.name)
         if updated is not None:
@@ -519,6 +528,7 @@ class PulseApp(App[None]):
     # -- filter ---------------------------------------------------------------------------------
 
     def action_filter(self) -> None:
+        self._return_to = self.focused_column()
         field = self.query_one("#filter", Input)
         field.display = True
         field.focus()
@@ -533,10 +543,14 @@ class PulseApp(App[None]):
         self.focused_column_or_first().focus()
 
     def focused_column_or_first(self) -> TaskColumn:
+        """Back to the column the filter was opened from, unless the filter emptied it."""
+        back = self._return_to or self.column("open")
+        if back.tasks:
+            return back
         for state in STATES:
             if self.column(state).tasks:
                 return self.column(state)
-        return self.column("open")
+        return back
 
     def action_clear_filter(self) -> None:
         field = self.query_one("#filter", Input)
@@ -573,11 +587,11 @@ class PulseApp(App[None]):
         for theme in themes:
             self.register_theme(theme)
         for notice in notices:
-            self.notify(notice, title="Theme not loaded", severity="warning", timeout=10)
+            self.say(notice, title="Theme not loaded", severity="warning", timeout=10)
         wanted = self.board.settings.theme or DEFAULT_THEME
         if wanted not in self.available_themes:
             if self.board.settings.theme:
-                self.notify(f"No theme named {wanted!r}; using {DEFAULT_THEME}.", severity="warning")
+                self.say(f"No theme named {wanted!r}; using {DEFAULT_THEME}.", severity="warning")
             wanted = DEFAULT_THEME if DEFAULT_THEME in self.available_themes else FALLBACK_THEME
         self.theme = wanted
         self._theme_ready = True
@@ -588,7 +602,7 @@ class PulseApp(App[None]):
         try:
             save_theme(self.board.root, name)
         except (PulseError, OSError) as exc:
-            self.notify(f"Theme not remembered: {exc}", severity="warning")
+            self.say(f"Theme not remembered: {exc}", severity="warning")
             return
         self.board.__dict__.pop("settings", None)  # re-read pulse.yaml next time
 

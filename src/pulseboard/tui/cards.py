@@ -77,11 +77,11 @@ def time_box_style(task: Task, seconds: float) -> str:
 def _markers(task: Task, context: CardContext) -> Line:
     pieces: Line = []
     if task.error:
-        pieces.append((" ✖ broken", "card--broken"))
+        pieces.append((" ✖", "card--broken"))
     if context.in_two_places(task.id):
-        pieces.append((" ⧉ 2 places", "card--conflict"))
+        pieces.append((" ⧉", "card--conflict"))
     if task.state != "done" and context.overlaps_doing(task):
-        pieces.append((" ⇄ overlap", "card--overlap"))
+        pieces.append((" ⇄", "card--overlap"))
     return pieces
 
 
@@ -94,7 +94,7 @@ def _meta(task: Task, context: CardContext) -> Line:
     if task.state == "blocked":
         blocked = task.blocked or {}
         waited = age(blocked.get("since"), context.now)
-        pieces: Line = [(f"⏸ {format_age(waited)}" if waited is not None else "⏸", "card--blocked")]
+        pieces: Line = [(f"‖ {format_age(waited)}" if waited is not None else "‖", "card--blocked")]
         if blocked.get("waiting_on"):
             pieces.append((f" · {blocked['waiting_on']}", "card--who"))
         pieces.append((f" · {blocked.get('reason') or 'no reason given'}", "card--meta"))

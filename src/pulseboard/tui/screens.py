@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from textual import on
 from textual.app import ComposeResult
@@ -21,6 +22,14 @@ from pulseboard.core.fields import PRIORITIES, format_estimate
 from pulseboard.core.journal import Event
 from pulseboard.core.taskfile import criteria
 from pulseboard.core.text import inert
+
+
+def display_path(path: Path) -> str:
+    """A path as the user knows it: relative to where pulse was started, when it is under there."""
+    try:
+        return str(path.absolute().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def _plain(text: str) -> Content:
@@ -133,7 +142,7 @@ class BlockScreen(ModalScreen[BlockReason | None]):
 
 
 class ConfirmScreen(ModalScreen[bool]):
-    """A yes/no question; y or enter says yes, n or escape says no."""
+    """A yes/no question: y says yes; n or escape says no (No has the focus, so enter says no)."""
 
     BINDINGS = [
         Binding("y", "dismiss(True)", "Yes"),
@@ -177,7 +186,10 @@ class HelpScreen(ModalScreen[None]):
                     yield Static(keys, classes="key")
                     yield Static(what)
             yield Static(
-                "ctrl+p: every action, go to a task, change the theme.  escape: close", classes="hint"
+                "Card marks: ✖ a file pulse can't read (enter shows why) · ⧉ the same task in two "
+                "folders · ⇄ touches the same files as a task in Doing\n"
+                "ctrl+p: every action, go to a task, change the theme.  escape: close",
+                classes="hint",
             )
 
 
@@ -237,7 +249,7 @@ class DetailScreen(Screen[None]):
             ("created", task.created or "-"),
             ("started", task.started or "-"),
             ("done", task.done or "-"),
-            ("file", str(task.path)),
+            ("file", display_path(task.path)),
         ]
         if task.blocked:
             b = task.blocked
@@ -253,6 +265,8 @@ class DetailScreen(Screen[None]):
         selection.clear_options()
         selection.add_options([Selection(_plain(text), i, done) for i, (done, text) in enumerate(items)])
         selection.display = bool(items)
+        if items:
+            selection.highlighted = 0  # so the first space ticks the first criterion
         self.query_one("#criteria-label").display = bool(items)
         self.query_one("#body", Markdown).update(inert(body) if body.strip() else "*No description.*")
         history = [f"{e.at}  {e.op:<6} {e.from_state or '-'} → {e.to_state}  by {e.by}" for e in self._events]

@@ -1,0 +1,145 @@
+"""Snapshots of the board app (pytest-textual-snapshot): the board, a board over its WIP limit, and
+a task's detail view.
+
+Everything on screen is fixed: task ids come from a seeded random source, every stamp from a fixed
+`now=`, the app's clock is frozen, the theme is pulse-dark, the journal's actor is `test`, and the
+board sits at ./tasks so the top bar shows `tasks`, never the per-run tmp_path. textual is pinned
+(<8.3) because a patch release can change these pictures. Update them with
+`pytest tests/test_board_snapshots.py --snapshot-update` and look at the SVGs before committing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from board_helpers import Maker, at, frozen, isolate, loaded, make_board, screen_text, wait_for
+from textual.pilot import Pilot
+
+from pulseboard.core import actions
+from pulseboard.core.board import Board
+from pulseboard.tui.app import PulseApp
+from pulseboard.tui.screens import DetailScreen
+
+pytestmark = pytest.mark.timeout(60)
+
+SIZE = (120, 36)
+
+BODY = """Users lose what they typed when the session times out.
+
+## Acceptance criteria
+
+- [x] the draft is kept in local storage
+- [ ] a banner offers to restore it
+- [ ] the draft is dropped after a successful save
+
+See the support ticket for the original report.
+"""
+
+
+@pytest.fixture(autouse=True)
+def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    isolate(monkeypatch, tmp_path)
+
+
+def fill(board: Board, extra_doing: int = 0) -> dict[str, str]:
+    """A board with something in every column; returns task names by title."""
+    maker = Maker(board, seed=20261122)
+    made = [
+        maker.task(
+            "Fix the login redirect loop", priority="critical", estimate="10m", touches=["src/auth.py"]
+        ),
+        maker.task("Add a dark mode toggle to settings", priority="high", estimate="15m", tags=["ui"]),
+        maker.task("Write the changelog for 0.2", priority="low", estimate="5m", touches=["CHANGELOG.md"]),
+        maker.task("Rename the config loader", touches=["src/config.py", "src/auth.py"]),
+        maker.task(
+            "Keep drafts across session timeouts",
+            "doing",
+            priority="high",
+            estimate="30m",
+            touches=["src/auth.py"],
+            body=BODY,
+        ),
+        maker.task("Cache the avatar thumbnails", "doing", estimate="10m", touches=["src/img.py"]),
+        maker.task("Upgrade the database driver", "blocked", priority="high"),
+        maker.task("Set up the CI matrix", "done", estimate="20m"),
+        maker.task("Document the task file format", "done", priority="low"),
+    ]
+    made += [maker.task(f"Extra work item {n}", "doing", estimate="5m") for n in range(extra_doing)]
+    return {task.title: task.name for task in made}
+
+
+def board_app(board: Board) -> PulseApp:
+    app = PulseApp(board, clock=frozen(at(75)))
+    app.animation_level = "none"
+    return app
+
+
+def no_tmp_path(app: PulseApp, tmp_path: Path) -> None:
+    for line in screen_text(app):
+        assert str(tmp_path) not in line, line
+
+
+def before(tmp_path: Path, then: Callable[[Pilot], object] | None = None):
+    async def run_before(pilot: Pilot) -> None:
+        await loaded(pilot)
+        assert pilot.app.theme == "pulse-dark"  # pulse.yaml as `pulse init` writes it
+        if then is not None:
+            await then(pilot)
+        await pilot.pause()
+        no_tmp_path(pilot.app, tmp_path)
+
+    return run_before
+
+
+def test_snapshot_board(snap_compare, tmp_path: Path) -> None:
+    board = make_board(tmp_path / "tasks")
+    fill(board)
+    assert snap_compare(board_app(board), terminal_size=SIZE, run_before=before(tmp_path))
+
+
+def test_snapshot_board_over_its_wip_limit(snap_compare, tmp_path: Path) -> None:
+    board = make_board(tmp_path / "tasks")
+    fill(board, extra_doing=2)  # four in doing, limit three
+    assert snap_compare(board_app(board), terminal_size=SIZE, run_before=before(tmp_path))
+
+
+def test_snapshot_detail_view(snap_compare, tmp_path: Path) -> None:
+    # The detail view shows the task's file path as the board holds it. A board found by `pulse`
+    # has an absolute root (the per-run tmp_path here), so this board is opened by its relative
+    # path `tasks` (cwd is tmp_path) to keep the picture stable; see test_detail_view_path_* below.
+    make_board(tmp_path / "tasks")
+    board = Board(Path("tasks"))
+    names = fill(board)
+    actions.move_task(board, names["Keep drafts across session timeouts"][:10], "blocked",
+                      reason="needs the session API", waiting_on="ana", now=at(70))  # fmt: skip
+    actions.move_task(board, names["Keep drafts across session timeouts"][:10], "doing", now=at(72))
+
+    async def open_detail(pilot: Pilot) -> None:
+        app: PulseApp = pilot.app  # type: ignore[assignment]
+        task = app.snapshot.get("doing", names["Keep drafts across session timeouts"])
+        app.go_to(task)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen))
+
+    assert snap_compare(board_app(board), terminal_size=SIZE, run_before=before(tmp_path, open_detail))
+
+
+def test_detail_view_path_is_relative_to_cwd_like_the_top_bar(tmp_path: Path) -> None:
+    import asyncio
+
+    board = make_board(tmp_path / "tasks")  # absolute, as `pulse` finds it
+    fill(board)
+    app = board_app(board)
+
+    async def main() -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            await loaded(pilot)
+            assert not any(str(tmp_path) in line for line in screen_text(app))  # the top bar says `tasks`
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen))
+            await pilot.pause()
+            no_tmp_path(app, tmp_path)
+
+    asyncio.run(main())
