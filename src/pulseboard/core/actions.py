@@ -11,7 +11,7 @@ import errno
 import os
 import secrets
 import stat as stat_module
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -135,14 +135,14 @@ def describe(task: Task, shorts: dict[str, str]) -> str:
 
 
 def wip_check(
-    board: Board, doing: list[Entry], moving: Entry, force: bool, all_ids: Collection[str] = ()
+    board: Board, doing: list[Entry], moving: Entry, force: bool, short_of: Callable[[str], str]
 ) -> list[str]:
     """Apply the WIP limit to a move into doing/: a warning past a soft limit, an error past a hard one."""
     in_doing = sorted({e.id: e for e in doing if e.id != moving.id}.values(), key=lambda e: e.name)
     limit = board.settings.wip_doing
     if len(in_doing) < limit:
         return []
-    shorts = {e.id: ids.short_id(e.id, all_ids) for e in in_doing}
+    shorts = {e.id: short_of(e.id) for e in in_doing}
     names = ", ".join(describe(board.load(e), shorts) for e in in_doing)
     if board.settings.wip_hard and not force:
         raise PulseError(
@@ -167,7 +167,8 @@ def move_task(board: Board, query: str, to_state: str, **options: Any) -> MoveRe
     """Move the task a user names (id prefix or file name); see move_entry for the options."""
     entries = board.entries()
     entry = board.find(query, entries)
-    return move_entry(board, entry, to_state, all_ids=[e.id for e in entries], **options)
+    all_ids = [e.id for e in entries]
+    return move_entry(board, entry, to_state, short_of=lambda i: ids.short_id(i, all_ids), **options)
 
 
 def move_entry(
@@ -179,13 +180,14 @@ def move_entry(
     waiting_on: str | None = None,
     force: bool = False,
     now: dt.datetime | None = None,
-    all_ids: Collection[str] = (),
+    short_of: Callable[[str], str] = lambda task_id: task_id[: ids.SHORT_LENGTH],
     stamps: dict[str, Any] | None = None,
 ) -> MoveResult:
     """Move a task file to another state folder and stamp it; of two racing movers exactly one wins.
 
     Lists only doing/ (for the WIP rule), never the whole board, so a move costs the same at any
-    board size. all_ids, when the caller has them, make the short ids in messages unique.
+    board size. short_of gives the short ids messages use (callers that know the board pass a
+    unique one; the default is the id's first characters).
     stamps, for an undo, are the owned keys to write instead of fresh ones (None removes one).
     """
     if to_state not in STATES:
@@ -198,7 +200,7 @@ def move_entry(
     if entry.state == to_state:
         raise PulseError(f"{entry.key} is already in {to_state}/.")
     warnings = (
-        wip_check(board, board.entries(["doing"]), entry, force, all_ids) if to_state == "doing" else []
+        wip_check(board, board.entries(["doing"]), entry, force, short_of) if to_state == "doing" else []
     )
     _check_movable(board, entry)
     target_dir = board.root / to_state
@@ -222,7 +224,7 @@ def move_entry(
     problem = write_stamps(board, moved, changes)
     if problem:
         warnings.append(f"moved, but the stamps were not written: {moved.key} {problem}.")
-    return MoveResult(board.load(moved), entry.state, ids.short_id(entry.id, all_ids), warnings)
+    return MoveResult(board.load(moved), entry.state, short_of(entry.id), warnings)
 
 
 def write_stamps(board: Board, entry: Entry, changes: dict[str, Any]) -> str | None:

@@ -8,6 +8,7 @@ action, updating only the columns (and cards) that changed.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -132,7 +133,6 @@ class PulseApp(App[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="topbar")
-        yield Static(id="wip-banner")
         with Horizontal(id="columns"):
             for state in STATES:
                 with Vertical(classes=f"column-box column-{state}", id=f"box-{state}"):
@@ -148,8 +148,7 @@ class PulseApp(App[None]):
         if keys:
             self.set_keymap(keys)
         self.query_one("#filter", Input).display = False
-        self.query_one("#wip-banner", Static).display = False
-        self.column("open").focus()
+        self.focus_now(self.column("open"))
         self._refresh_chrome()
         if self._notice:
             self.say(self._notice, title="pulse", timeout=8)
@@ -159,6 +158,9 @@ class PulseApp(App[None]):
     def say(self, message: str, **options: object) -> None:
         """A notification whose text is shown as written: task titles are data, not markup."""
         self.notify(inert(message), markup=False, **options)  # type: ignore[arg-type]
+
+    def on_unmount(self) -> None:
+        gc.unfreeze()
 
     def column(self, state: str) -> TaskColumn:
         return self.query_one(f"#col-{state}", TaskColumn)
@@ -175,6 +177,8 @@ class PulseApp(App[None]):
         self.snapshot = Snapshot(tasks)
         self.shorts = ShortIds(self.snapshot.ids())
         self.loaded = True
+        gc.collect()
+        gc.freeze()  # the board's many long-lived objects: never rescan them (a 200 ms pause at 100k)
         for state in STATES:
             self.column(state).empty_text = "Nothing here."
         self._show_all()
@@ -233,31 +237,34 @@ class PulseApp(App[None]):
         self._refresh_chrome()
 
     def _refresh_chrome(self) -> None:
-        """Column titles, the WIP banner, the top bar and the heartbeat pane."""
+        """Column titles, the top bar (which turns into the WIP warning) and the heartbeat pane.
+
+        Each is a fixed-size line, updated without a layout pass, so a move redraws and never
+        reflows the board.
+        """
         limit = self.board.settings.wip_doing
         for state in STATES:
             count = self.snapshot.count(state)
-            shown = len(self.column(state).tasks)
             text = f"{TITLES[state]} {count}" if state != "doing" else f"{TITLES[state]} {count}/{limit}"
             if self.filter_text:
-                text += f"  ({shown} shown)"
-            title = self.query_one(f"#title-{state}", Static)
-            title.update(text)
+                text += f"  ({len(self.column(state).tasks)} shown)"
+            self.query_one(f"#title-{state}", Static).update(text, layout=False)
         doing = self.snapshot.count("doing")
         title = self.query_one("#title-doing", Static)
         title.set_class(doing == limit, "wip-at")
         title.set_class(doing > limit, "wip-over")
-        banner = self.query_one("#wip-banner", Static)
-        banner.display = doing > limit
+        topbar = self.query_one("#topbar", Static)
+        topbar.set_class(doing > limit, "wip-over")
         if doing > limit:
-            banner.update(
-                f"Doing is over its limit: {doing}/{limit} in progress. "
+            text = (
+                f" Doing is over its limit: {doing}/{limit} in progress. "
                 "Finish or block something before starting more."
             )
-        where = display_path(self.board.root)
-        filtered = f"   filter: {self.filter_text}" if self.filter_text else ""
-        self.query_one("#topbar", Static).update(Content(f" pulse  {where}{filtered}"))
-        self.query_one("#heartbeat", Static).update(self._heartbeat_text())
+        else:
+            filtered = f"   filter: {self.filter_text}" if self.filter_text else ""
+            text = f" pulse  {display_path(self.board.root)}{filtered}"
+        topbar.update(Content(inert(text)), layout=False)
+        self.query_one("#heartbeat", Static).update(self._heartbeat_text(), layout=False)
 
     def _heartbeat_text(self) -> Content:
         """The pane the heartbeat engine will fill; for now, the state of play in one glance."""
@@ -277,9 +284,14 @@ class PulseApp(App[None]):
     def _tick_clock(self) -> None:
         for state in ("doing", "blocked", "done"):
             self.column(state).forget()
-        self.query_one("#heartbeat", Static).update(self._heartbeat_text())
+        self.query_one("#heartbeat", Static).update(self._heartbeat_text(), layout=False)
 
     # -- cursor and focus -----------------------------------------------------------------------
+
+    def focus_now(self, column: TaskColumn) -> None:
+        """Focus a column at once: widget.focus() waits a turn, and a key arriving in the meantime
+        (fast typing, a paste, an agent driving the terminal) would act on the old column."""
+        self.screen.set_focus(column)
 
     def focused_column(self) -> TaskColumn:
         focused = self.focused
@@ -300,7 +312,7 @@ class PulseApp(App[None]):
 
     def action_focus_column(self, step: int) -> None:
         index = STATES.index(self.focused_column().state)
-        self.column(STATES[(index + step) % len(STATES)]).focus()
+        self.focus_now(self.column(STATES[(index + step) % len(STATES)]))
 
     def action_cursor(self, delta: int) -> None:
         self.focused_column().move_cursor(delta)
@@ -321,7 +333,7 @@ class PulseApp(App[None]):
         index = self._index(task) if not self.filter_text else list(column.tasks).index(task)
         if index is not None:
             column.cursor = index
-        column.focus()
+        self.focus_now(column)
 
     # -- moves ----------------------------------------------------------------------------------
 
@@ -387,7 +399,7 @@ class PulseApp(App[None]):
         try:
             result = actions.move_entry(
                 self.board, entry, to_state, reason=reason, waiting_on=waiting_on, force=force,
-                all_ids=self.shorts.ids(), stamps=stamps, now=self.clock(),
+                short_of=self.shorts.short, stamps=stamps, now=self.clock(),
             )  # fmt: skip
         except PulseError as exc:
             self.say(inert(str(exc)), title="Not moved", severity="error", timeout=8)
@@ -540,7 +552,7 @@ class PulseApp(App[None]):
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self) -> None:
-        self.focused_column_or_first().focus()
+        self.focus_now(self.focused_column_or_first())
 
     def focused_column_or_first(self) -> TaskColumn:
         """Back to the column the filter was opened from, unless the filter emptied it."""
@@ -559,7 +571,7 @@ class PulseApp(App[None]):
             field.display = False
             self.filter_text = ""
             self._show_all()
-            self.focused_column_or_first().focus()
+            self.focus_now(self.focused_column_or_first())
 
     # -- help, palette, themes ------------------------------------------------------------------
 

@@ -64,7 +64,7 @@ class TaskColumn(ScrollView, can_focus=True):
         """Show these tasks, with the cursor at `cursor` (default: where it was, clamped)."""
         self.tasks = tasks
         self._strips.clear()
-        self.virtual_size = Size(self.size.width, len(tasks) * CARD_HEIGHT)
+        self.virtual_size = Size(0, len(tasks) * CARD_HEIGHT)
         self.cursor = self._clamp(self.cursor if cursor is None else cursor)
         self.refresh()
 
@@ -119,7 +119,7 @@ class TaskColumn(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         self._strips.clear()
-        self.virtual_size = Size(self.size.width, len(self.tasks) * CARD_HEIGHT)
+        self.virtual_size = Size(0, len(self.tasks) * CARD_HEIGHT)
 
     # -- drawing --------------------------------------------------------------------------------
 
@@ -128,7 +128,7 @@ class TaskColumn(ScrollView, can_focus=True):
         self._strips.clear()
 
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
+        width = self.scrollable_content_region.width  # inside the vertical scrollbar
         index, row = divmod(y + self.scroll_offset.y, CARD_HEIGHT)
         if not self.tasks:
             if y == 1:
