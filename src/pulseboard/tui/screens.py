@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -15,6 +16,7 @@ from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Input, Label, Markdown, Select, SelectionList, Static
+from textual.widgets.button import ButtonVariant
 from textual.widgets.selection_list import Selection
 
 from pulseboard.core.board import Task
@@ -51,10 +53,30 @@ def _split_list(text: str) -> list[str]:
     return [part.strip() for part in text.replace(",", " ").split() if part.strip()]
 
 
-class NewTaskScreen(ModalScreen[NewTask | None]):
-    """Title, priority, estimate, touches and depends; enter creates, escape cancels."""
+ResultT = TypeVar("ResultT")
+
+
+class FormScreen(ModalScreen[ResultT | None]):
+    """A small dialog: fields, a line saying what is wrong, an OK button and Cancel (or escape)."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+
+    def buttons(self, label: str, variant: ButtonVariant, ok_id: str) -> ComposeResult:
+        yield Static("", id="problem", classes="problem")
+        with Horizontal(classes="buttons"):
+            yield Button(label, variant=variant, id=ok_id)
+            yield Button("Cancel", id="cancel")
+
+    def show_problem(self, text: str) -> None:
+        self.query_one("#problem", Static).update(_plain(text))
+
+    @on(Button.Pressed, "#cancel")
+    def cancel(self) -> None:
+        self.dismiss(None)
+
+
+class NewTaskScreen(FormScreen[NewTask]):
+    """Title, priority, estimate, touches and depends; enter creates, escape cancels."""
 
     def __init__(self, validate: Callable[[NewTask], str | None]) -> None:
         super().__init__()
@@ -71,10 +93,7 @@ class NewTaskScreen(ModalScreen[NewTask | None]):
                 placeholder="Touches: files, globs or components (comma or space separated)", id="touches"
             )
             yield Input(placeholder="Depends on: task ids", id="depends")
-            yield Static("", id="problem", classes="problem")
-            with Horizontal(classes="buttons"):
-                yield Button("Create", variant="primary", id="create")
-                yield Button("Cancel", id="cancel")
+            yield from self.buttons("Create", "primary", "create")
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#create")
@@ -89,13 +108,9 @@ class NewTaskScreen(ModalScreen[NewTask | None]):
         )
         problem = self._validate(result)
         if problem:
-            self.query_one("#problem", Static).update(_plain(problem))
+            self.show_problem(problem)
         else:
             self.dismiss(result)
-
-    @on(Button.Pressed, "#cancel")
-    def cancel(self) -> None:
-        self.dismiss(None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,10 +119,8 @@ class BlockReason:
     waiting_on: str | None
 
 
-class BlockScreen(ModalScreen[BlockReason | None]):
+class BlockScreen(FormScreen[BlockReason]):
     """Why a task is blocked and who must act; enter blocks it, escape cancels."""
-
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
 
     def __init__(self, task: Task) -> None:
         super().__init__()
@@ -120,10 +133,7 @@ class BlockScreen(ModalScreen[BlockReason | None]):
             )
             yield Input(placeholder="What is needed to unblock it?", id="reason")
             yield Input(placeholder="Who must act? (a person, a team, an agent)", id="waiting-on")
-            yield Static("", id="problem", classes="problem")
-            with Horizontal(classes="buttons"):
-                yield Button("Block", variant="warning", id="block")
-                yield Button("Cancel", id="cancel")
+            yield from self.buttons("Block", "warning", "block")
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#block")
@@ -131,14 +141,10 @@ class BlockScreen(ModalScreen[BlockReason | None]):
         reason = " ".join(self.query_one("#reason", Input).value.split())
         waiting = " ".join(self.query_one("#waiting-on", Input).value.split())
         if not reason:
-            self.query_one("#problem", Static).update("Say what is needed: a blocker names its way out.")
+            self.show_problem("Say what is needed: a blocker names its way out.")
             self.query_one("#reason", Input).focus()
             return
         self.dismiss(BlockReason(reason, waiting or None))
-
-    @on(Button.Pressed, "#cancel")
-    def cancel(self) -> None:
-        self.dismiss(None)
 
 
 class ConfirmScreen(ModalScreen[bool]):
