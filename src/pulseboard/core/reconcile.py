@@ -1,0 +1,129 @@
+"""Bringing a snapshot level with the disk, from hints about what may have changed.
+
+A watcher (or anything else) says "these paths changed" or "anything may have changed"; the
+reconciler re-reads only those files, rescans a whole state folder only when the folder itself
+changed, and the whole board only for a storm (a `git checkout` of thousands of files) or when
+told everything may differ. Hints are only hints: the disk decides. The same path serves edits
+by hand, editors' atomic saves, moves by `mv` or another pulse, and the echo of the board's own
+moves (which finds the snapshot already right and changes nothing).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pulseboard.core import ids
+from pulseboard.core.board import STATES, Board, Entry, Task, is_task_name
+from pulseboard.core.snapshot import Snapshot
+
+STORM = 500  # more hinted paths than this in one batch: one full rescan instead
+
+
+@dataclass
+class Changes:
+    """What a reconcile changed: the columns to redraw, and ids that came or went."""
+
+    states: set[str] = field(default_factory=set)
+    ids_added: set[str] = field(default_factory=set)
+    ids_removed: set[str] = field(default_factory=set)
+    full_rescan: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.states)
+
+
+class Reconciler:
+    """Applies change hints for one board to one snapshot."""
+
+    def __init__(self, board: Board, snapshot: Snapshot) -> None:
+        self.board = board
+        self.snapshot = snapshot
+        self._root = os.path.abspath(board.root)
+
+    def apply(self, paths: Iterable[str | Path] | None) -> Changes:
+        """Reconcile after these paths changed (None: anything may have changed)."""
+        if paths is None:
+            return self._rescan(STATES, full=True)
+        files: set[tuple[str, str]] = set()
+        folders: set[str] = set()
+        hinted = list(paths)
+        if len(hinted) > STORM:
+            return self._rescan(STATES, full=True)
+        for path in hinted:
+            kind = self._classify(os.path.abspath(path))
+            if kind is None:
+                continue
+            if kind[1] is None:
+                folders.add(kind[0])
+            else:
+                files.add((kind[0], kind[1]))
+        if "*" in folders:
+            return self._rescan(STATES, full=True)
+        changes = self._rescan(sorted(folders)) if folders else Changes()
+        for state, name in sorted(files):
+            if state not in folders:
+                self._reread(state, name, changes)
+        return changes
+
+    def _classify(self, path: str) -> tuple[str, str | None] | None:
+        """(state, name) for a task file, (state, None) for a state folder, ("*", None) for the
+        board itself or anything above it, None for what pulse ignores (.pulse/, other files)."""
+        if path == self._root or self._root.startswith(path.rstrip(os.sep) + os.sep):
+            return ("*", None)
+        try:
+            rel = os.path.relpath(path, self._root)
+        except ValueError:
+            return None
+        parts = rel.split(os.sep)
+        if parts[0] not in STATES:
+            return None
+        if len(parts) == 1:
+            return (parts[0], None)
+        if len(parts) == 2 and is_task_name(parts[1]):
+            return (parts[0], parts[1])
+        return None
+
+    def _reread(self, state: str, name: str, changes: Changes) -> None:
+        """Read one file again: it is on the board as the disk now has it, or gone."""
+        path = self.board.root / state / name
+        old = self.snapshot.get(state, name)
+        if not os.path.lexists(path):
+            if old is not None:
+                self._remove(old, changes)
+            return
+        entry = Entry(state, name, old.id if old else ids.id_from_stem(name[:-3]), path.parent)
+        task = self.board.load(entry)
+        if task != old:
+            self._put(task, changes)
+
+    def _rescan(self, states: Iterable[str], full: bool = False) -> Changes:
+        """List whole state folders again (the parse cache spares unchanged files a re-parse)."""
+        states = list(states)
+        changes = Changes(full_rescan=full)
+        on_disk: dict[tuple[str, str], Task] = {(t.state, t.name): t for t in self.board.tasks(states)}
+        for state in states:
+            for task in list(self.snapshot.column(state)):
+                if (state, task.name) not in on_disk:
+                    self._remove(task, changes)
+        for key, task in on_disk.items():
+            if self.snapshot.get(*key) != task:
+                self._put(task, changes)
+        return changes
+
+    def _put(self, task: Task, changes: Changes) -> None:
+        known = bool(self.snapshot.with_id(task.id))
+        old = self.snapshot.put(task)
+        if not known and old is None:
+            changes.ids_added.add(task.id)
+            changes.ids_removed.discard(task.id)
+        changes.states.add(task.state)
+
+    def _remove(self, task: Task, changes: Changes) -> None:
+        self.snapshot.remove(task.state, task.name)
+        if not self.snapshot.with_id(task.id):
+            changes.ids_removed.add(task.id)
+            changes.ids_added.discard(task.id)
+        changes.states.add(task.state)
