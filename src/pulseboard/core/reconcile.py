@@ -35,8 +35,21 @@ class Changes:
         return bool(self.states)
 
 
+@dataclass
+class Plan:
+    """What the disk says now, for the hinted places: read off the UI thread, applied on it."""
+
+    folders: dict[str, list[Task]] = field(default_factory=dict)  # state -> every task in it
+    files: dict[tuple[str, str], Task | None] = field(default_factory=dict)  # None: gone
+    full: bool = False
+
+
 class Reconciler:
-    """Applies change hints for one board to one snapshot."""
+    """Applies change hints for one board to one snapshot.
+
+    `read` only touches the disk (safe in a worker thread); `update` only touches the snapshot
+    (call it where the snapshot lives); `apply` does both.
+    """
 
     def __init__(self, board: Board, snapshot: Snapshot) -> None:
         self.board = board
@@ -45,13 +58,15 @@ class Reconciler:
 
     def apply(self, paths: Iterable[str | Path] | None) -> Changes:
         """Reconcile after these paths changed (None: anything may have changed)."""
-        if paths is None:
-            return self._rescan(STATES, full=True)
+        return self.update(self.read(paths))
+
+    def read(self, paths: Iterable[str | Path] | None) -> Plan:
+        """Read what the hinted places hold now."""
+        hinted = None if paths is None else list(paths)
+        if hinted is None or len(hinted) > STORM:
+            return self._read_folders(STATES, full=True)
         files: set[tuple[str, str]] = set()
         folders: set[str] = set()
-        hinted = list(paths)
-        if len(hinted) > STORM:
-            return self._rescan(STATES, full=True)
         for path in hinted:
             kind = self._classify(os.path.abspath(path))
             if kind is None:
@@ -61,11 +76,31 @@ class Reconciler:
             else:
                 files.add((kind[0], kind[1]))
         if "*" in folders:
-            return self._rescan(STATES, full=True)
-        changes = self._rescan(sorted(folders)) if folders else Changes()
+            return self._read_folders(STATES, full=True)
+        plan = self._read_folders(sorted(folders))
         for state, name in sorted(files):
             if state not in folders:
-                self._reread(state, name, changes)
+                plan.files[(state, name)] = self._read_file(state, name)
+        return plan
+
+    def update(self, plan: Plan) -> Changes:
+        """Make the snapshot say what the plan read."""
+        changes = Changes(full_rescan=plan.full)
+        for state, tasks in plan.folders.items():
+            now = {t.name for t in tasks}
+            for task in list(self.snapshot.column(state)):
+                if task.name not in now:
+                    self._remove(task, changes)
+            for task in tasks:
+                if self.snapshot.get(state, task.name) != task:
+                    self._put(task, changes)
+        for (state, name), task in plan.files.items():
+            old = self.snapshot.get(state, name)
+            if task is None:
+                if old is not None:
+                    self._remove(old, changes)
+            elif task != old:
+                self._put(task, changes)
         return changes
 
     def _classify(self, path: str) -> tuple[str, str | None] | None:
@@ -86,32 +121,19 @@ class Reconciler:
             return (parts[0], parts[1])
         return None
 
-    def _reread(self, state: str, name: str, changes: Changes) -> None:
-        """Read one file again: it is on the board as the disk now has it, or gone."""
+    def _read_file(self, state: str, name: str) -> Task | None:
         path = self.board.root / state / name
-        old = self.snapshot.get(state, name)
         if not os.path.lexists(path):
-            if old is not None:
-                self._remove(old, changes)
-            return
-        entry = Entry(state, name, old.id if old else ids.id_from_stem(name[:-3]), path.parent)
-        task = self.board.load(entry)
-        if task != old:
-            self._put(task, changes)
+            return None
+        return self.board.load(Entry(state, name, ids.id_from_stem(name[:-3]), path.parent))
 
-    def _rescan(self, states: Iterable[str], full: bool = False) -> Changes:
+    def _read_folders(self, states: Iterable[str], full: bool = False) -> Plan:
         """List whole state folders again (the parse cache spares unchanged files a re-parse)."""
         states = list(states)
-        changes = Changes(full_rescan=full)
-        on_disk: dict[tuple[str, str], Task] = {(t.state, t.name): t for t in self.board.tasks(states)}
-        for state in states:
-            for task in list(self.snapshot.column(state)):
-                if (state, task.name) not in on_disk:
-                    self._remove(task, changes)
-        for key, task in on_disk.items():
-            if self.snapshot.get(*key) != task:
-                self._put(task, changes)
-        return changes
+        plan = Plan(folders={state: [] for state in states}, full=full)
+        for task in self.board.tasks(states):
+            plan.folders[task.state].append(task)
+        return plan
 
     def _put(self, task: Task, changes: Changes) -> None:
         known = bool(self.snapshot.with_id(task.id))
