@@ -1,0 +1,81 @@
+"""Watching a board's folder with watchfiles: batches of changed paths, as hints for the reconciler.
+
+The watcher never decides what changed; it only says where to look. It survives what a real
+folder goes through: the board folder missing at start, deleted and recreated while watched (a
+native watch then goes silent for good, so a periodic tick checks the folder is still there and
+restarts), and native watching failing (it falls back to polling and says so). watchfiles is
+imported only here, only when the board starts watching.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+TICK_MS = 500  # how often an idle watch wakes to check the folder is still there
+STEP_MS = 30  # a batch closes after this long without a new change (watchfiles' step)
+MISSING_POLL_S = 0.25
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """Paths that may have changed, or None: anything may have (a restart, a folder come back)."""
+
+    paths: frozenset[str] | None
+    notice: str | None = None
+
+
+async def watch(root: Path, *, poll: bool = False, stop: asyncio.Event | None = None) -> AsyncIterator[Batch]:
+    """Batches of changes under root, for as long as stop is not set."""
+    import watchfiles
+
+    stop = stop or asyncio.Event()
+    polling = poll
+    missing = False
+    while not stop.is_set():
+        if not root.is_dir():
+            if not missing:
+                missing = True
+                yield Batch(
+                    None, f"The board folder {root} is gone; the board will follow it when it is back."
+                )
+            await _sleep_or_stop(stop, MISSING_POLL_S)
+            continue
+        if missing:
+            missing = False
+            yield Batch(None, f"The board folder {root} is back.")
+        watched = _inode(root)
+        try:
+            async for changes in watchfiles.awatch(
+                root, watch_filter=None, step=STEP_MS, stop_event=stop, force_polling=polling,
+                rust_timeout=TICK_MS, yield_on_timeout=True,
+            ):  # fmt: skip
+                if changes:
+                    yield Batch(frozenset(path for _change, path in changes))
+                if _inode(root) != watched:
+                    # Deleted (and perhaps made again): the old watch stays silent for good.
+                    if root.is_dir():
+                        yield Batch(None)
+                    break
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            if polling:
+                raise
+            polling = True
+            yield Batch(None, f"Watching files natively failed ({exc}); polling the folder instead.")
+
+
+def _inode(folder: Path) -> int | None:
+    try:
+        return folder.stat().st_ino
+    except OSError:
+        return None
+
+
+async def _sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), seconds)
