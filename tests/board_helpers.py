@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import random
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ from textual.pilot import Pilot
 
 from pulseboard.core import actions
 from pulseboard.core.board import STATES, Board, Task
+from pulseboard.services.watcher import Batch
 from pulseboard.tui.app import PulseApp
 
 T0 = dt.datetime(2026, 11, 22, 9, 0, 0, tzinfo=dt.UTC)
@@ -74,8 +75,19 @@ def where(root: Path, name: str) -> list[str]:
     return [state for state in STATES if (root / state / name).exists()]
 
 
+async def _never() -> AsyncIterator[Batch]:
+    await asyncio.Event().wait()
+    yield Batch(None)  # never reached
+
+
+def quiet() -> AsyncIterator[Batch]:
+    """A change source that never reports anything: the board sees only its own actions."""
+    return _never()
+
+
 def new_app(board: Board, **kwargs: Any) -> PulseApp:
     kwargs.setdefault("clock", frozen(at(60)))
+    kwargs.setdefault("changes", quiet)
     app = PulseApp(board, **kwargs)
     app.animation_level = "none"
     return app

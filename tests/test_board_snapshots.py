@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from board_helpers import Maker, at, frozen, isolate, loaded, make_board, screen_text, wait_for
+from board_helpers import Maker, at, frozen, isolate, loaded, make_board, quiet, screen_text, wait_for
 from textual.pilot import Pilot
 
 from pulseboard.core import actions
@@ -71,7 +71,7 @@ def fill(board: Board, extra_doing: int = 0) -> dict[str, str]:
 
 
 def board_app(board: Board) -> PulseApp:
-    app = PulseApp(board, clock=frozen(at(75)))
+    app = PulseApp(board, clock=frozen(at(75)), changes=quiet)
     app.animation_level = "none"
     return app
 

@@ -7,13 +7,14 @@ action, updating only the columns (and cards) that changed.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import gc
 import subprocess
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import App, ComposeResult, SuspendNotSupported, SystemCommand
@@ -24,12 +25,16 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
+if TYPE_CHECKING:
+    from pulseboard.services.watcher import Batch
+
 from pulseboard.core import actions, journal
 from pulseboard.core.board import STATES, Board, Entry, Task
 from pulseboard.core.config import save_theme
 from pulseboard.core.errors import PulseError
 from pulseboard.core.ids import ShortIds
 from pulseboard.core.overlap import overlaps
+from pulseboard.core.reconcile import Changes, Plan, Reconciler
 from pulseboard.core.snapshot import Snapshot
 from pulseboard.core.taskfile import read_body
 from pulseboard.core.text import inert
@@ -48,6 +53,8 @@ from pulseboard.tui.screens import (
     display_path,
 )
 
+INLINE_HINTS = 200  # up to this many hinted paths are re-read at once; more go to a worker thread
+ChangeSource = Callable[[], AsyncIterator["Batch"]]
 TITLES = {"open": "Open", "doing": "Doing", "done": "Done", "blocked": "Blocked"}
 HELP = {
     "start": "Start: move the task to doing/ (warns past the WIP limit)",
@@ -116,10 +123,21 @@ class PulseApp(App[None]):
         board: Board,
         notice: str | None = None,
         clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+        changes: ChangeSource | None = None,
+        poll: bool = False,
     ) -> None:
+        """changes: where hints about changes on disk come from (default: watching the board
+        folder with watchfiles; tests inject their own). poll: watch by polling."""
         super().__init__()
         self.board = board
         self.clock = clock
+        self._changes = changes
+        self._poll = poll
+        self._stop_watching = asyncio.Event()
+        self.reconciler = Reconciler(board, Snapshot())
+        self._pending: set[str] | None = set()  # hints that came before the board was read
+        self._rescanning = False
+        self._during_rescan: set[str] | None = set()
         self.snapshot = Snapshot()
         self.shorts = ShortIds()
         self.loaded = False
@@ -153,6 +171,7 @@ class PulseApp(App[None]):
         if self._notice:
             self.say(self._notice, title="pulse", timeout=8)
         self.set_interval(30, self._tick_clock)
+        self.follow_disk()
         self.load_board()
 
     def say(self, message: str, **options: object) -> None:
@@ -160,6 +179,7 @@ class PulseApp(App[None]):
         self.notify(inert(message), markup=False, **options)  # type: ignore[arg-type]
 
     def on_unmount(self) -> None:
+        self._stop_watching.set()
         gc.unfreeze()
 
     def column(self, state: str) -> TaskColumn:
@@ -176,16 +196,105 @@ class PulseApp(App[None]):
     def _loaded(self, tasks: list[Task]) -> None:
         self.snapshot = Snapshot(tasks)
         self.shorts = ShortIds(self.snapshot.ids())
+        self.reconciler = Reconciler(self.board, self.snapshot)
         self.loaded = True
         gc.collect()
         gc.freeze()  # the board's many long-lived objects: never rescan them (a 200 ms pause at 100k)
         for state in STATES:
             self.column(state).empty_text = "Nothing here."
         self._show_all()
+        pending, self._pending = self._pending, set()
+        if pending is None or pending:
+            self._follow(pending)
+
+    # -- following the disk -----------------------------------------------------------------------
+
+    @work(group="watch", exit_on_error=False)
+    async def follow_disk(self) -> None:
+        """Turn each batch of changes on disk into a reconcile, for as long as the app runs."""
+        from pulseboard.services.watcher import watch
+
+        source = (
+            self._changes()
+            if self._changes
+            else watch(self.board.root, poll=self._poll, stop=self._stop_watching)
+        )
+        async for batch in source:
+            if batch.notice:
+                self.say(batch.notice, title="Watching", severity="warning", timeout=8)
+            if not self.loaded:
+                self._pending = (
+                    None if batch.paths is None or self._pending is None else self._pending | batch.paths
+                )
+                continue
+            try:
+                self._follow(batch.paths)
+            except Exception as exc:  # one bad batch must not stop the board following the disk
+                self.say(f"Could not show a change on disk: {exc}", severity="error", timeout=10)
+
+    def _follow(self, paths: frozenset[str] | set[str] | None) -> None:
+        """Reconcile now for a few files; in a worker thread for a storm or a full rescan."""
+        if self._rescanning:
+            if paths is None or self._during_rescan is None:
+                self._during_rescan = None
+            else:
+                self._during_rescan |= paths
+            return
+        if paths is not None and len(paths) <= INLINE_HINTS:
+            selected = self._selections()
+            self._after_changes(self.reconciler.apply(paths), selected)
+            return
+        self._rescanning = True
+        self._read_in_background(paths)
+
+    @work(thread=True, group="reconcile", exit_on_error=False)
+    def _read_in_background(self, paths: frozenset[str] | set[str] | None) -> None:
+        plan = self.reconciler.read(paths)
+        self.call_from_thread(self._apply_plan, plan)
+
+    def _apply_plan(self, plan: Plan) -> None:
+        self._rescanning = False
+        selected = self._selections()
+        self._after_changes(self.reconciler.update(plan), selected)
+        again, self._during_rescan = self._during_rescan, set()
+        if again is None or again:
+            self._follow(again)  # what changed while the rescan was reading
+
+    def _selections(self) -> dict[str, Task | None]:
+        """Each column's selected task, taken before the snapshot changes under the columns' views."""
+        return {state: self.column(state).selected for state in STATES}
+
+    def _after_changes(self, changes: Changes, selected: dict[str, Task | None]) -> None:
+        """Redraw what a reconcile changed, keeping each cursor on its task."""
+        if not changes:
+            return
+        for task_id in changes.ids_added:
+            self.shorts.add(task_id)
+        for task_id in changes.ids_removed:
+            self.shorts.discard(task_id)
+        for state in changes.states:
+            self._show(state, keep=selected[state])
+        for state in STATES:
+            self.column(state).forget()  # marks (two places, overlaps) depend on other columns
+        self._refresh_chrome()
+        screen = self.screen
+        if isinstance(screen, DetailScreen):
+            now = self.snapshot.get(screen.task.state, screen.task.name) or next(
+                iter(self.snapshot.with_id(screen.task.id)), None
+            )
+            if now is not None and now != screen.task:
+                self._refresh_detail(screen.task, now)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.ERROR and event.worker.group == "load":
+        if event.state != WorkerState.ERROR:
+            return
+        if event.worker.group == "load":
             self.say(f"Could not read the board: {event.worker.error}", severity="error", timeout=10)
+        elif event.worker.group == "reconcile":
+            self._rescanning = False
+            self.say(f"Could not re-read the board: {event.worker.error}", severity="error", timeout=10)
+        elif event.worker.group == "watch":
+            self.say(f"Stopped following changes on disk: {event.worker.error}", severity="error", timeout=10)
 
     # -- what the cards need --------------------------------------------------------------------
 
@@ -214,6 +323,8 @@ class PulseApp(App[None]):
 
     def _show(self, state: str, keep: Task | None = None) -> None:
         column = self.column(state)
+        if keep is not None:
+            keep = self.snapshot.get(keep.state, keep.name)  # as it is now (it may have been edited)
         if self.filter_text:
             tasks = [t for t in self.snapshot.column(state) if self._matches(t)]
             index = tasks.index(keep) if keep in tasks else None

@@ -1,0 +1,174 @@
+"""The live board (issue 4): changes on disk show up without a key press, the cursor stays on
+its task, the board's own moves don't flicker, and the board ends equal to a fresh scan.
+Most tests feed the change hints a watcher would give through an injected source; the last
+ones use real watchfiles on real folders."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from board_helpers import Maker, drive, make_board, new_app, titles, wait_for
+from textual.pilot import Pilot
+
+from pulseboard.core.board import STATES, Board
+from pulseboard.core.snapshot import Snapshot
+from pulseboard.services.watcher import Batch
+
+
+class Feed:
+    """An injected change source: the test says which paths changed, as a watcher would."""
+
+    def __init__(self) -> None:
+        self.queue: asyncio.Queue[Batch] = asyncio.Queue()
+
+    def __call__(self) -> AsyncIterator[Batch]:
+        return self._batches()
+
+    async def _batches(self) -> AsyncIterator[Batch]:
+        while True:
+            yield await self.queue.get()
+
+    def send(self, *paths: Path) -> None:
+        self.queue.put_nowait(Batch(frozenset(str(p) for p in paths)))
+
+    def everything(self) -> None:
+        self.queue.put_nowait(Batch(None))
+
+
+def fresh(board: Board) -> dict[str, list[str]]:
+    snap = Snapshot(board.tasks())
+    return {s: [t.name for t in snap.column(s)] for s in STATES}
+
+
+def shown(app) -> dict[str, list[str]]:
+    return {s: [t.name for t in app.column(s).tasks] for s in STATES}
+
+
+def test_added_edited_deleted_moved_with_the_cursor_kept(tmp_path: Path) -> None:
+    board = make_board(tmp_path / "tasks")
+    maker = Maker(board)
+    first, second, third = (maker.task(t, priority="high") for t in ("First", "Second", "Third"))
+    feed = Feed()
+    app = new_app(board, changes=feed)
+
+    async def script(pilot: Pilot) -> None:
+        await pilot.press("j")  # cursor on Second
+        assert app.column("open").selected.name == second.name
+        added = board.root / "open" / "urgent-hotfix.md"
+        added.write_text("---\ntitle: Urgent hotfix\npriority: critical\n---\n")
+        feed.send(added)
+        await wait_for(pilot, lambda: "Urgent hotfix" in titles(app, "open"))
+        assert titles(app, "open")[0] == "Urgent hotfix"  # critical sorts first...
+        assert app.column("open").selected.name == second.name  # ...and the cursor stays put
+        path = board.root / "open" / second.name
+        path.write_text(path.read_text().replace("title: Second", "title: Second, edited"))
+        feed.send(path)
+        await wait_for(pilot, lambda: "Second, edited" in titles(app, "open"))
+        assert app.column("open").selected.name == second.name
+        os.rename(board.root / "open" / first.name, board.root / "doing" / first.name)  # a plain mv
+        feed.send(board.root / "doing" / first.name, board.root / "open" / first.name)
+        await wait_for(pilot, lambda: titles(app, "doing") == ["First"])
+        assert app.column("open").selected.name == second.name
+        path.unlink()  # the selected task is deleted: the cursor goes to a neighbour
+        feed.send(path)
+        await wait_for(pilot, lambda: "Second, edited" not in titles(app, "open"))
+        assert app.column("open").selected.name in (third.name, "urgent-hotfix.md")
+        assert shown(app) == fresh(board)
+
+    drive(app, script)
+
+
+def test_own_moves_echo_without_flicker_or_duplicates(tmp_path: Path) -> None:
+    board = make_board(tmp_path / "tasks")
+    task = Maker(board).task("Mine")
+    feed = Feed()
+    app = new_app(board, changes=feed)
+
+    async def script(pilot: Pilot) -> None:
+        await pilot.press("s")
+        before = shown(app)
+        redraws: list[set[str]] = []
+        original = app._after_changes
+
+        def spy(changes, selected):
+            redraws.append(set(changes.states))
+            original(changes, selected)
+
+        app._after_changes = spy  # type: ignore[method-assign]
+        feed.send(board.root / "doing" / task.name, board.root / "open" / task.name)
+        await wait_for(pilot, lambda: bool(redraws), timeout=5)
+        assert shown(app) == before and redraws == [set()]
+        assert app.snapshot.count("doing") == 1 and len(app.snapshot.with_id(task.id)) == 1
+
+    drive(app, script)
+
+
+def test_copy_instead_of_move_shows_in_both_with_a_mark(tmp_path: Path) -> None:
+    board = make_board(tmp_path / "tasks")
+    task = Maker(board).task("Copied")
+    feed = Feed()
+    app = new_app(board, changes=feed)
+
+    async def script(pilot: Pilot) -> None:
+        copy = board.root / "done" / task.name
+        shutil.copyfile(board.root / "open" / task.name, copy)
+        feed.send(copy)
+        await wait_for(pilot, lambda: titles(app, "done") == ["Copied"])
+        assert titles(app, "open") == ["Copied"]
+        lines = [app.column("done").render_line(0).text, app.column("open").render_line(0).text]
+        assert all("⧉" in line for line in lines)
+
+    drive(app, script)
+
+
+def test_folder_deleted_then_back_and_a_full_rescan(tmp_path: Path) -> None:
+    board = make_board(tmp_path / "tasks")
+    maker = Maker(board)
+    for title in ("A", "B"):
+        maker.task(title)
+    feed = Feed()
+    app = new_app(board, changes=feed)
+
+    async def script(pilot: Pilot) -> None:
+        saved = tmp_path / "saved"
+        shutil.move(board.root / "open", saved)
+        feed.send(board.root / "open")
+        await wait_for(pilot, lambda: titles(app, "open") == [])
+        shutil.move(saved, board.root / "open")
+        (board.root / "blocked" / "new-one.md").touch()
+        feed.everything()
+        await wait_for(pilot, lambda: len(titles(app, "open")) == 2 and titles(app, "blocked") == ["New one"])
+        assert shown(app) == fresh(board)
+
+    drive(app, script)
+
+
+def test_real_watchfiles_follows_an_outside_change(tmp_path: Path) -> None:
+    board = make_board(tmp_path / "tasks")
+    Maker(board).task("Existing")
+    app = new_app(board, changes=None)  # the real watcher
+
+    async def script(pilot: Pilot) -> None:
+        await pilot.pause(0.3)  # let the watch start
+        (board.root / "open" / "from-an-agent.md").write_text("# From an agent\n")
+        await wait_for(pilot, lambda: "From an agent" in titles(app, "open"), timeout=10)
+
+    drive(app, script)
+
+
+def test_real_watchfiles_storm_ends_equal_to_a_fresh_scan(tmp_path: Path) -> None:
+    board = make_board(tmp_path / "tasks")
+    app = new_app(board, changes=None)
+
+    async def script(pilot: Pilot) -> None:
+        await pilot.pause(0.3)
+        for i in range(2000):  # a git checkout writing 2,000 task files
+            (board.root / ("done" if i % 3 else "open") / f"checkout-{i:04d}.md").write_text(f"# Task {i}\n")
+        await wait_for(pilot, lambda: sum(len(app.column(s).tasks) for s in STATES) == 2000, timeout=30)
+        assert shown(app) == fresh(board)
+
+    drive(app, script)
