@@ -7,6 +7,7 @@ traceback unless PULSE_DEBUG is set.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import gc
 import os
 import subprocess
@@ -157,6 +158,38 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+def cmd_watch(args: argparse.Namespace) -> int:
+    """Print each change on the board as it happens, one line each (JSON lines with --json)."""
+    import asyncio
+
+    from pulseboard.core.reconcile import Reconciler, pair_moves
+    from pulseboard.services.watcher import watch
+
+    board = _board(args)
+    snapshot = Snapshot(board.tasks())
+    shorts = ids.ShortIds(snapshot.ids())
+    reconciler = Reconciler(board, snapshot)
+    print(f"pulse: watching {board.root} (ctrl+c stops)", file=sys.stderr, flush=True)
+
+    async def follow() -> None:
+        async for batch in watch(board.root, poll=args.poll):
+            if batch.notice:
+                print(f"pulse: {one_line(batch.notice)}", file=sys.stderr, flush=True)
+            changes = reconciler.apply(batch.paths)
+            for task_id in changes.ids_added:
+                shorts.add(task_id)
+            at = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+            for event in pair_moves(changes.events):
+                print(
+                    output.event_line(event, shorts.short(event.task.id), at, as_json=args.json), flush=True
+                )
+            for task_id in changes.ids_removed:
+                shorts.discard(task_id)
+
+    asyncio.run(follow())
+    return 0
+
+
 def cmd_board(args: argparse.Namespace) -> int:
     """`pulse` alone: the board app on the discovered tasks/ (made in ./tasks if there is none)."""
     notice = None
@@ -173,7 +206,7 @@ def cmd_board(args: argparse.Namespace) -> int:
     gc.enable()  # a long-lived app, unlike the one-shot commands
     from pulseboard.tui.app import PulseApp
 
-    PulseApp(board, notice=notice).run()
+    PulseApp(board, notice=notice, poll=args.poll).run()
     return 0
 
 
@@ -192,6 +225,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="pulse", parents=[common], description="A kanban board over a folder of Markdown task files."
     )
     parser.add_argument("--version", action="version", version=f"pulse {__version__}")
+    parser.add_argument("--poll", action="store_true", default=argparse.SUPPRESS,
+                        help="the board: poll the folder instead of native file events")  # fmt: skip
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def command(
@@ -265,6 +300,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id")
 
     command("doctor", cmd_doctor, "check the board for problems", with_json=True)
+
+    p = command("watch", cmd_watch, "print each change on the board as it happens", with_json=True)
+    p.add_argument("--poll", action="store_true", help="poll the folder instead of native file events")
     return parser
 
 
@@ -274,6 +312,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not hasattr(args, "board"):
         args.board = None
+    if not hasattr(args, "poll"):
+        args.poll = False
     if args.command is None:
         args.func = cmd_board
     try:

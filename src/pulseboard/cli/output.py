@@ -9,6 +9,7 @@ from typing import Any, TextIO
 
 from pulseboard.core.board import Task
 from pulseboard.core.fields import format_estimate
+from pulseboard.core.reconcile import Event
 from pulseboard.core.text import inert as plain
 
 
@@ -52,6 +53,23 @@ def write_json_list(stream: TextIO, items: Iterable[dict[str, Any]], chunk: int 
     if batch:
         stream.write(("" if first else ",") + dumps(batch)[1:-1])
     stream.write("]\n")
+
+
+def event_line(event: Event, short: str, at: str, *, as_json: bool) -> str:
+    """One `pulse watch` line: a task added, changed, moved or removed."""
+    before, after = event.before, event.after
+    task = event.task
+    if as_json:
+        return dumps({"at": at, "event": event.kind, "id": task.id, "short": short, "title": task.title,
+                      "from": before.state if before else None, "to": after.state if after else None,
+                      "path": os.path.join(task.folder, task.name)})  # fmt: skip
+    where = {
+        "added": f"in {task.state}/",
+        "changed": f"in {task.state}/",
+        "removed": f"from {task.state}/",
+        "moved": f"{before.state if before else '?'} -> {after.state if after else '?'}",
+    }[event.kind]
+    return f"{at}  {event.kind:<7}  {short}  {where}  {plain(task.title)}"
 
 
 def task_line(task: Task, short: str, width: int) -> str:

@@ -22,6 +22,32 @@ from pulseboard.core.snapshot import Snapshot
 STORM = 500  # more hinted paths than this in one batch: one full rescan instead
 
 
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One task file's change: added, changed, removed, or moved (a remove and an add of one id)."""
+
+    kind: str
+    before: Task | None
+    after: Task | None
+
+    @property
+    def task(self) -> Task:
+        return self.after or self.before  # type: ignore[return-value]
+
+
+def pair_moves(events: list[Event]) -> list[Event]:
+    """The events with each remove + add of one id (a move between folders) told as one move."""
+    removed = {e.task.id: e.task for e in events if e.kind == "removed"}
+    moved = {e.task.id for e in events if e.kind == "added"} & removed.keys()
+    told: list[Event] = []
+    for event in events:
+        if event.task.id not in moved:
+            told.append(event)
+        elif event.kind == "added":
+            told.append(Event("moved", removed[event.task.id], event.after))
+    return told
+
+
 @dataclass
 class Changes:
     """What a reconcile changed: the columns to redraw, and ids that came or went."""
@@ -30,6 +56,7 @@ class Changes:
     ids_added: set[str] = field(default_factory=set)
     ids_removed: set[str] = field(default_factory=set)
     full_rescan: bool = False
+    events: list[Event] = field(default_factory=list)
 
     def __bool__(self) -> bool:
         return bool(self.states)
@@ -138,6 +165,7 @@ class Reconciler:
     def _put(self, task: Task, changes: Changes) -> None:
         known = bool(self.snapshot.with_id(task.id))
         old = self.snapshot.put(task)
+        changes.events.append(Event("added" if old is None else "changed", old, task))
         if not known and old is None:
             changes.ids_added.add(task.id)
             changes.ids_removed.discard(task.id)
@@ -145,6 +173,7 @@ class Reconciler:
 
     def _remove(self, task: Task, changes: Changes) -> None:
         self.snapshot.remove(task.state, task.name)
+        changes.events.append(Event("removed", task, None))
         if not self.snapshot.with_id(task.id):
             changes.ids_removed.add(task.id)
             changes.ids_added.discard(task.id)
