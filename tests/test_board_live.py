@@ -11,7 +11,7 @@ import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-from board_helpers import Maker, drive, make_board, new_app, titles, wait_for
+from board_helpers import Maker, drive, make_board, new_app, notices, titles, wait_for
 from textual.pilot import Pilot
 
 from pulseboard.core.board import STATES, Board
@@ -170,5 +170,40 @@ def test_real_watchfiles_storm_ends_equal_to_a_fresh_scan(tmp_path: Path) -> Non
             (board.root / ("done" if i % 3 else "open") / f"checkout-{i:04d}.md").write_text(f"# Task {i}\n")
         await wait_for(pilot, lambda: sum(len(app.column(s).tasks) for s in STATES) == 2000, timeout=30)
         assert shown(app) == fresh(board)
+
+    drive(app, script)
+
+
+def test_a_state_folder_gone_is_said_and_its_return_too(tmp_path: Path) -> None:
+    board = make_board(tmp_path / "tasks")
+    Maker(board).task("In open")
+    feed = Feed()
+    app = new_app(board, changes=feed)
+
+    async def script(pilot: Pilot) -> None:
+        saved = tmp_path / "saved"
+        shutil.move(board.root / "open", saved)
+        feed.send(board.root / "open")
+        await wait_for(pilot, lambda: any("open/ is gone" in n for n in notices(app)))
+        assert titles(app, "open") == []
+        shutil.move(saved, board.root / "open")
+        feed.send(board.root / "open")
+        await wait_for(pilot, lambda: any("open/ is back" in n for n in notices(app)))
+        assert titles(app, "open") == ["In open"]
+
+    drive(app, script)
+
+
+def test_board_folder_missing_at_start_is_followed_when_it_comes(tmp_path: Path) -> None:
+    root = tmp_path / "not-yet" / "tasks"
+    app = new_app(Board(root), changes=None)  # the real watcher, on a folder that isn't there
+
+    async def script(pilot: Pilot) -> None:
+        await pilot.pause(0.3)
+        assert all(titles(app, s) == [] for s in STATES)
+        make_board(root)
+        await pilot.pause(0.6)
+        (root / "doing" / "arrived.md").write_text("# Arrived\n")
+        await wait_for(pilot, lambda: titles(app, "doing") == ["Arrived"], timeout=10)
 
     drive(app, script)

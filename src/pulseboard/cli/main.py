@@ -193,14 +193,19 @@ def cmd_watch(args: argparse.Namespace) -> int:
 def cmd_board(args: argparse.Namespace) -> int:
     """`pulse` alone: the board app on the discovered tasks/ (made in ./tasks if there is none)."""
     notice = None
+    given = args.board or os.environ.get("PULSE_BOARD")
     try:
         root = discover(args.board, Path.cwd())
     except PulseError:
-        if args.board or os.environ.get("PULSE_BOARD"):
-            raise
-        root = Path.cwd() / "tasks"
-        actions.init_board(root)
-        notice = f"No tasks/ folder was found, so pulse made one here: {root} (open, doing, done, blocked)."
+        if given:  # a board named but not there (yet): show it empty and follow it when it comes
+            root = Path(given).expanduser().absolute()
+            notice = f"{root} does not exist (yet); the board will show it as soon as it does."
+        else:
+            root = Path.cwd() / "tasks"
+            actions.init_board(root)
+            notice = (
+                f"No tasks/ folder was found, so pulse made one here: {root} (open, doing, done, blocked)."
+            )
     board = Board(root)
     _ = board.settings
     gc.enable()  # a long-lived app, unlike the one-shot commands

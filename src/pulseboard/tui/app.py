@@ -138,6 +138,7 @@ class PulseApp(App[None]):
         self._pending: set[str] | None = set()  # hints that came before the board was read
         self._rescanning = False
         self._during_rescan: set[str] | None = set()
+        self._missing: set[str] = set()  # state folders known to be gone
         self.snapshot = Snapshot()
         self.shorts = ShortIds()
         self.loaded = False
@@ -243,6 +244,7 @@ class PulseApp(App[None]):
         if paths is not None and len(paths) <= INLINE_HINTS:
             selected = self._selections()
             self._after_changes(self.reconciler.apply(paths), selected)
+            self._check_folders()
             return
         self._rescanning = True
         self._read_in_background(paths)
@@ -256,9 +258,23 @@ class PulseApp(App[None]):
         self._rescanning = False
         selected = self._selections()
         self._after_changes(self.reconciler.update(plan), selected)
+        self._check_folders()
         again, self._during_rescan = self._during_rescan, set()
         if again is None or again:
             self._follow(again)  # what changed while the rescan was reading
+
+    def _check_folders(self) -> None:
+        """Say when a state folder disappears (its column shows empty) and when it is back."""
+        if not self.board.root.is_dir():
+            return  # the watcher already said the whole board is gone
+        for state in STATES:
+            present = (self.board.root / state).is_dir()
+            if not present and state not in self._missing:
+                self._missing.add(state)
+                self.say(f"{state}/ is gone; its column shows empty until it is back.", severity="warning")
+            elif present and state in self._missing:
+                self._missing.discard(state)
+                self.say(f"{state}/ is back.")
 
     def _selections(self) -> dict[str, Task | None]:
         """Each column's selected task, taken before the snapshot changes under the columns' views."""
