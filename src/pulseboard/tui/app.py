@@ -53,7 +53,7 @@ from pulseboard.tui.screens import (
     display_path,
 )
 
-INLINE_HINTS = 200  # up to this many hinted paths are re-read at once; more go to a worker thread
+INLINE_HINTS = 64  # up to this many hinted paths are re-read at once (~30 ms); more go to a worker thread
 ChangeSource = Callable[[], AsyncIterator["Batch"]]
 TITLES = {"open": "Open", "doing": "Doing", "done": "Done", "blocked": "Blocked"}
 HELP = {
