@@ -130,3 +130,15 @@ def test_ignored_paths_change_nothing(world: tuple[Board, Snapshot, Reconciler])
     (board.root / "open" / "notes.txt").write_text("x")
     (board.root / ".pulse" / "journal" / "x.jsonl").write_text("x")
     assert not rec.apply([board.root / "open" / "notes.txt", board.root / ".pulse" / "journal" / "x.jsonl"])
+
+
+def test_a_file_hint_reads_that_file_and_no_folder(world: tuple[Board, Snapshot, Reconciler]) -> None:
+    """A one-file change costs one file read at any board size: no folder listing, no cache load
+    (the parse cache is megabytes on a 100,000-task board; loading it per change cost a second)."""
+    board, _snap, rec = world
+    target = path_of(board, "task-3")
+    target.write_text(target.read_text().replace("Task 3", "Edited"))
+    plan = rec.read([target])
+    assert plan.folders == {} and list(plan.files) == [("open", target.name)]
+    assert plan.files[("open", target.name)].title == "Edited"
+    assert board.tasks([]) == []

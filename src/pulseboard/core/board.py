@@ -152,6 +152,9 @@ class Board:
 
     def tasks(self, states: Iterable[str] = STATES) -> list[Task]:
         """Every task, parsing only files that changed since the cache last saw them."""
+        states = tuple(states)
+        if not states:
+            return []  # and no cache to load (it is megabytes on a big board)
         cache = ParseCache(self.root / PULSE_DIR / "cache")
         result: list[Task] = []
         folders = {state: str(self.root / state) for state in STATES}
@@ -170,7 +173,7 @@ class Board:
                 values = [record[k] for k in RECORD_KEYS]
                 cache.put(entry.key, sig, values)
             result.append(Task.from_values(entry, values))
-        if cache.needs_save and tuple(states) == STATES:
+        if cache.needs_save and states == STATES:
             try:
                 ensure_pulse_dir(self.root)
             except OSError:

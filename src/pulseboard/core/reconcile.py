@@ -104,7 +104,7 @@ class Reconciler:
                 files.add((kind[0], kind[1]))
         if "*" in folders:
             return self._read_folders(STATES, full=True)
-        plan = self._read_folders(sorted(folders))
+        plan = self._read_folders(sorted(folders)) if folders else Plan()
         for state, name in sorted(files):
             if state not in folders:
                 plan.files[(state, name)] = self._read_file(state, name)
