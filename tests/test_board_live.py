@@ -166,9 +166,9 @@ def test_real_watchfiles_storm_ends_equal_to_a_fresh_scan(tmp_path: Path) -> Non
 
     async def script(pilot: Pilot) -> None:
         await pilot.pause(0.3)
-        for i in range(2000):  # a git checkout writing 2,000 task files
+        for i in range(5000):  # a git checkout writing 5,000 task files
             (board.root / ("done" if i % 3 else "open") / f"checkout-{i:04d}.md").write_text(f"# Task {i}\n")
-        await wait_for(pilot, lambda: sum(len(app.column(s).tasks) for s in STATES) == 2000, timeout=30)
+        await wait_for(pilot, lambda: sum(len(app.column(s).tasks) for s in STATES) == 5000, timeout=60)
         assert shown(app) == fresh(board)
 
     drive(app, script)
