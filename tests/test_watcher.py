@@ -4,8 +4,13 @@ board folder, a folder missing at start, and a storm arriving as few batches."""
 from __future__ import annotations
 
 import asyncio
+import ctypes
+import os
 import shutil
+import sys
 from pathlib import Path
+
+import pytest
 
 from pulseboard.core.actions import init_board
 from pulseboard.services.watcher import Batch, watch
@@ -126,3 +131,66 @@ def test_a_storm_arrives_in_few_batches(tmp_path: Path) -> None:
 
     seen = asyncio.run(scenario())
     assert len([b for b in seen if b.paths]) <= 5
+
+
+def _sees_a_change(root: Path, poll: bool, result: Path) -> None:
+    """Watch root, write a file, record the notices and whether the change was seen."""
+
+    async def scenario() -> None:
+        stop = asyncio.Event()
+        seen: list[Batch] = []
+        target = root / "open" / "seen.md"
+
+        async def write_later() -> None:
+            await asyncio.sleep(0.8)
+            target.write_text("# Seen\n")
+
+        writer = asyncio.create_task(write_later())
+        try:
+            await collect_until(watch(root, poll=poll, stop=stop), lambda s: str(target) in paths_in(s), seen)
+        finally:
+            await writer
+            stop.set()
+        notices = [b.notice for b in seen if b.notice]
+        result.write_text("\n".join(["seen", *notices]))
+
+    asyncio.run(scenario())
+
+
+def test_poll_forced_still_sees_changes(tmp_path: Path) -> None:
+    root = tmp_path / "tasks"
+    init_board(root)
+    _sees_a_change(root, True, tmp_path / "result.txt")
+    assert (tmp_path / "result.txt").read_text().startswith("seen")
+
+
+@pytest.mark.skipif(
+    not (os.environ.get("CI") or os.environ.get("PULSE_TEST_INOTIFY"))
+    or not sys.platform.startswith("linux"),
+    reason="uses up this user's inotify instances for a second (other programs of the user could "
+    "notice): runs in CI, or with PULSE_TEST_INOTIFY=1",
+)
+def test_native_watching_failing_falls_back_to_polling(tmp_path: Path) -> None:
+    """A real failure: a forked child uses up every inotify instance its user may have, then
+    watches; native watching can't start, so the watcher must poll, say so, and still see changes."""
+    root = tmp_path / "tasks"
+    init_board(root)
+    result = tmp_path / "result.txt"
+    pid = os.fork()
+    if pid == 0:  # the child: never returns to pytest
+        code = 1
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            held = []
+            while len(held) < 100_000 and (fd := libc.inotify_init1(0)) >= 0:
+                held.append(fd)
+            _sees_a_change(root, False, result)
+            code = 0
+        except BaseException as exc:  # report, never raise into pytest's copy of itself
+            result.write_text(f"failed: {exc!r}")
+        finally:
+            os._exit(code)
+    os.waitpid(pid, 0)
+    text = result.read_text()
+    assert text.startswith("seen"), text
+    assert "polling the folder instead" in text

@@ -62,7 +62,7 @@ async def watch(root: Path, *, poll: bool = False, stop: asyncio.Event | None = 
                     break
         except FileNotFoundError:
             continue
-        except OSError as exc:
+        except (OSError, RuntimeError) as exc:  # watchfiles reports a failed native watch as RuntimeError
             if polling:
                 raise
             polling = True
