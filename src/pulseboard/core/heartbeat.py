@@ -1,0 +1,270 @@
+"""The heartbeat engine: what to do next, and why. A pure function of (tasks, now, settings).
+
+`beat` returns a ranked shortlist of suggestions, each with the action it proposes, the tasks it
+names, one line a person reads and the score terms behind its rank (like Taskwarrior's
+`task info`). The rules come from the seeds: three in progress, 15/30-minute time boxes,
+re-read the spec before going on, blockers say who must act, tasks touching the same files run
+one after the other, small moves first. The board's pane, `pulse next` and `pulse claim` all
+call this one function.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from pulseboard.core.board import Task
+from pulseboard.core.doctor import dependency_graph, find_cycles
+from pulseboard.core.overlap import overlaps
+
+STALE_GRACE_S = 5  # pulse writes `started` a moment after the move; later edits mean a new spec
+BUNDLE_TITLE = re.compile(r"\S\s+(?:and|&|\+)\s+\S", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Weights:
+    """Urgency terms for open tasks (all configurable under heartbeat.weights in pulse.yaml)."""
+
+    critical: float = 6.0
+    high: float = 3.9
+    medium: float = 1.8
+    low: float = 0.0
+    age_per_day: float = 0.15  # up to age_cap
+    age_cap: float = 2.0
+    small: float = 1.5  # estimate of 10 minutes or less: small moves flow
+    medium_size: float = 0.5  # estimate of 30 minutes or less
+    large: float = -1.0  # estimate over 30 minutes
+    unblocks: float = 1.0  # per task waiting on this one, up to 3
+    overlap: float = -3.0  # touches something in doing
+
+
+@dataclass(frozen=True, slots=True)
+class HeartbeatSettings:
+    wip_doing: int = 3
+    box_s: int = 15 * 60  # a task in doing past its box: consider splitting; past twice it: split
+    big_s: int = 30 * 60  # an open task estimated over this: split before starting
+    weights: Weights = field(default_factory=Weights)
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """One thing to do next."""
+
+    kind: str
+    action: str  # finish | block | split | re-read | unblock | resolve | start | wait
+    ids: tuple[str, ...]
+    text: str
+    score: float
+    reasons: tuple[tuple[str, float], ...] = ()
+
+
+def time_box(task: Task, settings: HeartbeatSettings) -> tuple[int, int]:
+    """(consider splitting after, split after) seconds in doing: the estimate sets the box."""
+    box = task.estimate or settings.box_s
+    return box, 2 * box
+
+
+def _seconds_since(stamp: str | None, now: dt.datetime) -> float | None:
+    if not stamp:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return max((now - moment).total_seconds(), 0.0)
+
+
+def _minutes(seconds: float) -> str:
+    minutes = int(seconds // 60)
+    return f"{minutes // 60}h{minutes % 60:02d}m" if minutes >= 60 else f"{minutes}m"
+
+
+def _is_bundle(task: Task) -> bool:
+    """A title "X and Y", or many unchecked criteria over touches that don't overlap each other."""
+    if BUNDLE_TITLE.search(task.title):
+        return True
+    unchecked = task.criteria[1] - task.criteria[0]
+    touches = list(task.touches)
+    unrelated = len(touches) >= 2 and not any(
+        overlaps([a], [b]) for i, a in enumerate(touches) for b in touches[i + 1 :]
+    )
+    return unchecked >= 5 and unrelated
+
+
+def _deps_done(task: Task, graph: dict[str, list[str]], done_ids: set[str]) -> bool:
+    """Every dependency names a task, and each is done (one naming no task is never done)."""
+    resolved = graph.get(task.id, [])
+    return len(resolved) == len(task.depends) and all(d in done_ids for d in resolved)
+
+
+def beat(
+    tasks: Iterable[Task],
+    now: dt.datetime,
+    settings: HeartbeatSettings,
+    modified: dict[str, float] | None = None,
+) -> list[Suggestion]:
+    """The ranked suggestions for a board. modified: task id -> file mtime (for stale specs)."""
+    tasks = list(tasks)
+    modified = modified or {}
+    by_state: dict[str, list[Task]] = {"open": [], "doing": [], "done": [], "blocked": []}
+    for task in tasks:
+        by_state.setdefault(task.state, []).append(task)
+    doing = sorted(by_state["doing"], key=lambda t: (t.started or "", t.id))
+    done_ids = {t.id for t in by_state["done"]}
+    graph, dep_problems = dependency_graph(tasks)
+    out: list[Suggestion] = []
+    limit = settings.wip_doing
+
+    # 1-2. Work in progress.
+    if len(doing) > limit:
+        oldest = doing[0]
+        out.append(Suggestion(
+            "over-limit", "finish", (oldest.id,),
+            f"Doing is over its limit ({len(doing)}/{limit}): finish or block something before starting "
+            f'more; the oldest is "{oldest.title}".', 1000, (("over the WIP limit", 1000),),
+        ))  # fmt: skip
+    elif len(doing) == limit:
+        for rank, task in enumerate(doing):
+            out.append(Suggestion(
+                "at-limit", "finish", (task.id,),
+                f'Doing is full ({limit}/{limit}): finish "{task.title}" before starting anything new.',
+                400 - rank, (("doing at its limit", 400), ("older in doing first", -rank)),
+            ))  # fmt: skip
+
+    # 3-4, 6. Tasks in doing: time boxes, stale specs, overlaps.
+    for task in doing:
+        elapsed = _seconds_since(task.started, now)
+        consider, split = time_box(task, settings)
+        if elapsed is not None and elapsed > split:
+            out.append(Suggestion(
+                "split", "split", (task.id,),
+                f'"{task.title}" has been in progress {_minutes(elapsed)}, past twice its '
+                f"{_minutes(consider)} box: split it and ship the part that is done.",
+                700 + min(elapsed / 60, 99),
+                (("past twice its time box", 700), ("minutes in doing", min(elapsed / 60, 99))),
+            ))  # fmt: skip
+        elif elapsed is not None and elapsed > consider:
+            out.append(Suggestion(
+                "consider-split", "split", (task.id,),
+                f'"{task.title}" has been in progress {_minutes(elapsed)}, past its {_minutes(consider)} '
+                "box: consider splitting it.", 500 + min(elapsed / 60, 99),
+                (("past its time box", 500), ("minutes in doing", min(elapsed / 60, 99))),
+            ))  # fmt: skip
+        started = _seconds_since(task.started, now)
+        mtime = modified.get(task.id)
+        if started is not None and mtime is not None:
+            started_at = now.timestamp() - started
+            if mtime > started_at + STALE_GRACE_S:
+                out.append(Suggestion(
+                    "stale-spec", "re-read", (task.id,),
+                    f'"{task.title}" changed after it was started: re-read it before going on.', 800,
+                    (("spec changed since start", 800),),
+                ))  # fmt: skip
+    for i, a in enumerate(doing):
+        for b in doing[i + 1 :]:
+            pairs = overlaps(a.touches, b.touches)
+            if pairs:
+                out.append(Suggestion(
+                    "conflict", "finish", (a.id, b.id),
+                    f'"{a.title}" and "{b.title}" both touch {pairs[0][0]}: run them one after the other.',
+                    900, (("two tasks in doing touch the same things", 900),),
+                ))  # fmt: skip
+
+    # 5. Blocked tasks: by how long they have waited; unblock what no longer waits.
+    for task in by_state["blocked"]:
+        if task.depends and _deps_done(task, graph, done_ids):
+            out.append(Suggestion(
+                "unblock", "unblock", (task.id,),
+                f'"{task.title}" waited on tasks that are now all done: unblock it.', 600,
+                (("its dependencies are done", 600),),
+            ))  # fmt: skip
+            continue
+        info = task.blocked or {}
+        waited = _seconds_since(info.get("since"), now) or 0.0
+        who = info.get("waiting_on") or "someone (nobody named)"
+        out.append(Suggestion(
+            "blocked", "wait", (task.id,),
+            f'"{task.title}" has waited {_minutes(waited)} on {who}: '
+            f'{info.get("reason") or "no reason given"}.',
+            150 + min(waited / 3600, 99), (("blocked", 150), ("hours waited", min(waited / 3600, 99))),
+        ))  # fmt: skip
+
+    # Dependency problems never crash the engine: they become suggestions.
+    for problem in dep_problems:
+        out.append(
+            Suggestion(
+                problem.kind, "resolve", problem.ids, problem.message, 250, (("dependency problem", 250),)
+            )
+        )
+    for cycle in find_cycles(graph):
+        out.append(Suggestion(
+            "cycle", "resolve", tuple(cycle), "These tasks depend on each other in a cycle: break it.", 250,
+            (("dependency cycle", 250),),
+        ))  # fmt: skip
+
+    # 7. Next to start, when doing has room.
+    if len(doing) < limit:
+        out.extend(_candidates(by_state, graph, doing, done_ids, now, settings))
+
+    # 8. Nothing to do.
+    if not any(s.action in ("start", "finish", "split", "re-read", "unblock") for s in out):
+        waiting = sorted({(t.blocked or {}).get("waiting_on") or "someone" for t in by_state["blocked"]})
+        text = "Nothing to start or finish."
+        if waiting:
+            text += f" {len(by_state['blocked'])} blocked, waiting on {', '.join(waiting)}."
+        out.append(Suggestion("idle", "wait", (), text, 0))
+    return sorted(out, key=lambda s: (-s.score, s.ids, s.kind))
+
+
+def _candidates(
+    by_state: dict[str, list[Task]],
+    graph: dict[str, list[str]],
+    doing: list[Task],
+    done_ids: set[str],
+    now: dt.datetime,
+    settings: HeartbeatSettings,
+) -> list[Suggestion]:
+    w = settings.weights
+    waiting_on: dict[str, int] = {}
+    for task in by_state["open"] + by_state["blocked"]:
+        for dep in graph.get(task.id, []):
+            waiting_on[dep] = waiting_on.get(dep, 0) + 1
+    result: list[Suggestion] = []
+    for task in by_state["open"]:
+        if task.error or not _deps_done(task, graph, done_ids):
+            continue  # unreadable, or waiting on unfinished work
+        terms: list[tuple[str, float]] = [(f"priority {task.priority}", getattr(w, task.priority, 0.0))]
+        age_days = (_seconds_since(task.created, now) or 0.0) / 86400
+        terms.append(("age", round(min(age_days * w.age_per_day, w.age_cap), 2)))
+        if task.estimate is not None:
+            if task.estimate <= 600:
+                terms.append(("small estimate", w.small))
+            elif task.estimate <= settings.big_s:
+                terms.append(("estimate up to 30m", w.medium_size))
+            else:
+                terms.append(("estimate over 30m", w.large))
+        if waiting_on.get(task.id):
+            terms.append((f"unblocks {waiting_on[task.id]}", w.unblocks * min(waiting_on[task.id], 3)))
+        clash = next((d for d in doing if overlaps(task.touches, d.touches)), None)
+        if clash is not None:
+            terms.append((f'touches the same as "{clash.title}" in doing', w.overlap))
+        score = round(sum(v for _, v in terms), 2)
+        too_big = task.estimate is not None and task.estimate > settings.big_s
+        if too_big or _is_bundle(task):
+            why = "is estimated over 30 minutes" if too_big else "bundles independent parts"
+            result.append(Suggestion(
+                "split-before-start", "split", (task.id,), f'"{task.title}" {why}: split it before starting.',
+                280 + score, (("too big to start", 280), *terms),
+            ))  # fmt: skip
+            continue
+        line = f'Start "{task.title}"'
+        if clash is not None:
+            line += f' (after "{clash.title}": they touch the same things)'
+        result.append(
+            Suggestion("start", "start", (task.id,), line + ".", 300 + score, (("startable", 300), *terms))
+        )
+    return result
