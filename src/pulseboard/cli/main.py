@@ -158,6 +158,30 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+def cmd_next(args: argparse.Namespace) -> int:
+    """The heartbeat's ranked suggestions now."""
+    from pulseboard.core.heartbeat import HeartbeatSettings, beat
+
+    board = _board(args)
+    tasks = board.tasks()
+    modified = {}
+    for task in tasks:
+        if task.state == "doing":
+            try:
+                modified[task.id] = task.path.stat().st_mtime
+            except OSError:
+                continue
+    settings = HeartbeatSettings(wip_doing=board.settings.wip_doing)
+    suggestions = beat(tasks, dt.datetime.now(dt.UTC), settings, modified)[: args.n]
+    shorts = ids.ShortIds(t.id for t in tasks)
+    if args.json:
+        print(output.dumps([output.suggestion_json(s, shorts.short) for s in suggestions]))
+    else:
+        for rank, suggestion in enumerate(suggestions, start=1):
+            print(output.suggestion_line(rank, suggestion, shorts.short))
+    return 0
+
+
 def cmd_watch(args: argparse.Namespace) -> int:
     """Print each change on the board as it happens, one line each (JSON lines with --json)."""
     import asyncio
@@ -305,6 +329,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id")
 
     command("doctor", cmd_doctor, "check the board for problems", with_json=True)
+
+    p = command("next", cmd_next, "what to do next, and why (the heartbeat)", with_json=True)
+    p.add_argument("-n", type=int, default=5, metavar="N", help="how many suggestions (default 5)")
 
     p = command("watch", cmd_watch, "print each change on the board as it happens", with_json=True)
     p.add_argument("--poll", action="store_true", help="poll the folder instead of native file events")

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, TextIO
 
 from pulseboard.core.board import Task
 from pulseboard.core.fields import format_estimate
+from pulseboard.core.heartbeat import Suggestion
 from pulseboard.core.reconcile import Event
 from pulseboard.core.text import inert as plain
 
@@ -70,6 +71,24 @@ def event_line(event: Event, short: str, at: str, *, as_json: bool) -> str:
         "moved": f"{before.state if before else '?'} -> {after.state if after else '?'}",
     }[event.kind]
     return f"{at}  {event.kind:<7}  {short}  {where}  {plain(task.title)}"
+
+
+def suggestion_json(suggestion: Suggestion, short: Callable[[str], str]) -> dict[str, Any]:
+    """The stable JSON shape of a heartbeat suggestion."""
+    return {
+        "kind": suggestion.kind, "action": suggestion.action, "ids": list(suggestion.ids),
+        "short": [short(i) for i in suggestion.ids], "text": suggestion.text,
+        "score": round(suggestion.score, 2),
+        "reasons": [{"term": term, "points": round(points, 2)} for term, points in suggestion.reasons],
+    }  # fmt: skip
+
+
+def suggestion_line(rank: int, suggestion: Suggestion, short: Callable[[str], str]) -> str:
+    """`1. start  a1b2  Start "Title".  (305.7: startable +300, priority high +3.9)`."""
+    who = " ".join(short(i) for i in suggestion.ids)
+    terms = ", ".join(f"{term} {points:+g}" for term, points in suggestion.reasons)
+    why = f"  ({suggestion.score:.1f}: {terms})" if terms else ""
+    return f"{rank}. {suggestion.action:<8} {who:<10} {plain(suggestion.text)}{why}"
 
 
 def task_line(task: Task, short: str, width: int) -> str:
