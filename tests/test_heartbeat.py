@@ -184,3 +184,24 @@ def test_property_never_crashes_never_starts_what_it_must_not(tasks: list[Task],
             started = by_id[suggestion.ids[0]]
             assert started.state == "open"
             assert all(d in done for d in started.depends)  # each names a done task (ids here are whole)
+
+
+def test_cards_colour_time_in_doing_by_the_engines_time_box() -> None:
+    """One rule: the card turns amber when the engine says consider splitting, red when it says split."""
+    from pulseboard.tui.cards import time_box_style
+
+    five = task("d1", "doing", estimate=300)
+    assert [time_box_style(five, m * 60) for m in (4, 6, 11)] == [
+        "card--meta",
+        "card--age-warn",
+        "card--age-over",
+    ]
+    plain = task("d2", "doing")
+    assert [time_box_style(plain, m * 60) for m in (14, 16, 31)] == [
+        "card--meta",
+        "card--age-warn",
+        "card--age-over",
+    ]
+    assert {s.kind for s in beat([task("d1", "doing", estimate=300, started=stamp(11))], NOW, CONF)} >= {
+        "split"
+    }

@@ -160,19 +160,12 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 def cmd_next(args: argparse.Namespace) -> int:
     """The heartbeat's ranked suggestions now."""
-    from pulseboard.core.heartbeat import HeartbeatSettings, beat
+    from pulseboard.core.heartbeat import HeartbeatSettings, beat, modified_times
 
     board = _board(args)
     tasks = board.tasks()
-    modified = {}
-    for task in tasks:
-        if task.state == "doing":
-            try:
-                modified[task.id] = task.path.stat().st_mtime
-            except OSError:
-                continue
     settings = HeartbeatSettings(wip_doing=board.settings.wip_doing)
-    suggestions = beat(tasks, dt.datetime.now(dt.UTC), settings, modified)[: args.n]
+    suggestions = beat(tasks, dt.datetime.now(dt.UTC), settings, modified_times(tasks))[: args.n]
     shorts = ids.ShortIds(t.id for t in tasks)
     if args.json:
         print(output.dumps([output.suggestion_json(s, shorts.short) for s in suggestions]))

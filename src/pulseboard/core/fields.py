@@ -48,6 +48,19 @@ def format_time(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def seconds_since(stamp: str | None, now: dt.datetime) -> float | None:
+    """Seconds from a stamp to now (never negative), or None if there is no readable stamp."""
+    if not stamp:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return max((now - moment).total_seconds(), 0.0)
+
+
 def clean_time(value: Any, key: str) -> str | None:
     """A timestamp from YAML (datetime, date or ISO string) as an ISO string."""
     if value is None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from pulseboard.core.board import Task
 from pulseboard.core.doctor import dependency_graph, find_cycles
+from pulseboard.core.fields import seconds_since
 from pulseboard.core.overlap import overlaps
 
 STALE_GRACE_S = 5  # pulse writes `started` a moment after the move; later edits mean a new spec
@@ -61,21 +62,22 @@ class Suggestion:
 
 
 def time_box(task: Task, settings: HeartbeatSettings) -> tuple[int, int]:
-    """(consider splitting after, split after) seconds in doing: the estimate sets the box."""
+    """(consider splitting after, split after) seconds in doing: the estimate sets the box.
+    The board colours a card's time in doing by the same rule."""
     box = task.estimate or settings.box_s
     return box, 2 * box
 
 
-def _seconds_since(stamp: str | None, now: dt.datetime) -> float | None:
-    if not stamp:
-        return None
-    try:
-        moment = dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return max((now - moment).total_seconds(), 0.0)
+def modified_times(tasks: Iterable[Task]) -> dict[str, float]:
+    """Task id -> file mtime for the tasks in doing: what the stale-spec rule compares."""
+    times: dict[str, float] = {}
+    for task in tasks:
+        if task.state == "doing":
+            try:
+                times[task.id] = task.path.stat().st_mtime
+            except OSError:
+                continue
+    return times
 
 
 def _minutes(seconds: float) -> str:
@@ -137,7 +139,7 @@ def beat(
 
     # 3-4, 6. Tasks in doing: time boxes, stale specs, overlaps.
     for task in doing:
-        elapsed = _seconds_since(task.started, now)
+        elapsed = seconds_since(task.started, now)
         consider, split = time_box(task, settings)
         if elapsed is not None and elapsed > split:
             out.append(Suggestion(
@@ -154,7 +156,7 @@ def beat(
                 "box: consider splitting it.", 500 + min(elapsed / 60, 99),
                 (("past its time box", 500), ("minutes in doing", min(elapsed / 60, 99))),
             ))  # fmt: skip
-        started = _seconds_since(task.started, now)
+        started = seconds_since(task.started, now)
         mtime = modified.get(task.id)
         if started is not None and mtime is not None:
             started_at = now.timestamp() - started
@@ -184,7 +186,7 @@ def beat(
             ))  # fmt: skip
             continue
         info = task.blocked or {}
-        waited = _seconds_since(info.get("since"), now) or 0.0
+        waited = seconds_since(info.get("since"), now) or 0.0
         who = info.get("waiting_on") or "someone (nobody named)"
         out.append(Suggestion(
             "blocked", "wait", (task.id,),
@@ -238,7 +240,7 @@ def _candidates(
         if task.error or not _deps_done(task, graph, done_ids):
             continue  # unreadable, or waiting on unfinished work
         terms: list[tuple[str, float]] = [(f"priority {task.priority}", getattr(w, task.priority, 0.0))]
-        age_days = (_seconds_since(task.created, now) or 0.0) / 86400
+        age_days = (seconds_since(task.created, now) or 0.0) / 86400
         terms.append(("age", round(min(age_days * w.age_per_day, w.age_cap), 2)))
         if task.estimate is not None:
             if task.estimate <= 600:

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from rich.cells import cell_len, set_cell_size
 
 from pulseboard.core.board import Task
-from pulseboard.core.fields import format_estimate
+from pulseboard.core.fields import format_estimate, seconds_since
+from pulseboard.core.heartbeat import HeartbeatSettings, time_box
 from pulseboard.core.text import one_line
 
 CARD_HEIGHT = 4
-CONSIDER_SPLIT_S = 15 * 60  # "more than 15 minutes, it probably should have been split"
-SPLIT_S = 30 * 60  # "more than 30, it definitely should have been"
+BOX_RULE = HeartbeatSettings()  # until the board reads heartbeat settings from pulse.yaml
 PRIORITY_MARK = {"critical": "▲▲", "high": "▲", "medium": "", "low": "▽"}
 
 Piece = tuple[str, str]  # (text, style name: a component class of the column, or "")
@@ -36,22 +36,6 @@ class CardContext:
     in_two_places: Callable[[str], bool]
 
 
-def _parse_time(text: str | None) -> dt.datetime | None:
-    if not text:
-        return None
-    try:
-        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-
-
-def age(text: str | None, now: dt.datetime) -> float | None:
-    """Seconds since a stamp, or None if there is none."""
-    moment = _parse_time(text)
-    return None if moment is None else max((now - moment).total_seconds(), 0.0)
-
-
 def format_age(seconds: float) -> str:
     """`42s`, `12m`, `3h05m`, `4d`."""
     if seconds < 60:
@@ -65,11 +49,11 @@ def format_age(seconds: float) -> str:
 
 
 def time_box_style(task: Task, seconds: float) -> str:
-    """The time box rule: past 15 minutes (or the estimate) consider splitting; past 30, split."""
-    box = task.estimate or CONSIDER_SPLIT_S
-    if seconds > max(box * 2, SPLIT_S) or (not task.estimate and seconds > SPLIT_S):
+    """Amber past the task's time box (consider splitting), red past twice it (split it)."""
+    consider, split = time_box(task, BOX_RULE)
+    if seconds > split:
         return "card--age-over"
-    if seconds > box:
+    if seconds > consider:
         return "card--age-warn"
     return "card--meta"
 
@@ -87,20 +71,20 @@ def _markers(task: Task, context: CardContext) -> Line:
 
 def _meta(task: Task, context: CardContext) -> Line:
     if task.state == "doing":
-        seconds = age(task.started, context.now)
+        seconds = seconds_since(task.started, context.now)
         if seconds is None:
             return [("▶ started ?", "card--meta")]
         return [(f"▶ {format_age(seconds)}", time_box_style(task, seconds))]
     if task.state == "blocked":
         blocked = task.blocked or {}
-        waited = age(blocked.get("since"), context.now)
+        waited = seconds_since(blocked.get("since"), context.now)
         pieces: Line = [(f"‖ {format_age(waited)}" if waited is not None else "‖", "card--blocked")]
         if blocked.get("waiting_on"):
             pieces.append((f" · {blocked['waiting_on']}", "card--who"))
         pieces.append((f" · {blocked.get('reason') or 'no reason given'}", "card--meta"))
         return pieces
     if task.state == "done":
-        seconds = age(task.done, context.now)
+        seconds = seconds_since(task.done, context.now)
         return [(f"✓ {format_age(seconds)} ago" if seconds is not None else "✓", "card--meta")]
     if task.error:
         return [(task.error, "card--broken")]
