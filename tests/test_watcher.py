@@ -1,5 +1,6 @@
 """The watcher service with real watchfiles on real folders: changes, a deleted and recreated
-board folder, a folder missing at start, and a storm arriving as few batches."""
+board folder, a folder missing at start, a storm arriving as few batches, and polling (forced,
+or because native watching failed)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import ctypes
 import os
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,150 +20,110 @@ from pulseboard.services.watcher import Batch, watch
 LIMIT_S = 10.0
 
 
-async def collect_until(gen, condition, seen: list[Batch]) -> None:
-    async def run() -> None:
-        async for batch in gen:
-            seen.append(batch)
-            if condition(seen):
-                return
-
-    await asyncio.wait_for(run(), LIMIT_S)
-
-
 def paths_in(seen: list[Batch]) -> set[str]:
     return {p for b in seen if b.paths for p in b.paths}
+
+
+def watched(
+    root: Path, act: Callable[[], object], until: Callable[[list[Batch]], bool], *, poll: bool = False
+) -> list[Batch]:
+    """Watch root while `act` (a coroutine function) changes things; the batches seen until `until`."""
+
+    async def scenario() -> list[Batch]:
+        stop = asyncio.Event()
+        seen: list[Batch] = []
+
+        async def collect() -> None:
+            async for batch in watch(root, poll=poll, stop=stop):
+                seen.append(batch)
+                if until(seen):
+                    return
+
+        job = asyncio.create_task(act())  # type: ignore[arg-type]
+        try:
+            await asyncio.wait_for(collect(), LIMIT_S)
+        finally:
+            await job
+            stop.set()
+        return seen
+
+    return asyncio.run(scenario())
 
 
 def test_changes_come_as_batches_of_paths(tmp_path: Path) -> None:
     root = tmp_path / "tasks"
     init_board(root)
+    task_file = root / "open" / "new.md"
 
-    async def scenario() -> list[Batch]:
-        stop = asyncio.Event()
-        gen = watch(root, stop=stop)
-        seen: list[Batch] = []
-        task_file = root / "open" / "new.md"
+    async def write() -> None:
+        await asyncio.sleep(0.3)
+        task_file.write_text("# New\n")
 
-        async def write_later() -> None:
-            await asyncio.sleep(0.3)
-            task_file.write_text("# New\n")
-
-        writer = asyncio.create_task(write_later())
-        await collect_until(gen, lambda s: str(task_file) in paths_in(s), seen)
-        await writer
-        stop.set()
-        return seen
-
-    seen = asyncio.run(scenario())
-    assert str(root / "open" / "new.md") in paths_in(seen)
+    seen = watched(root, write, lambda s: str(task_file) in paths_in(s))
+    assert str(task_file) in paths_in(seen)
 
 
 def test_board_folder_deleted_and_recreated_is_followed(tmp_path: Path) -> None:
     root = tmp_path / "tasks"
     init_board(root)
+    after = root / "doing" / "after.md"
 
-    async def scenario() -> list[Batch]:
-        stop = asyncio.Event()
-        gen = watch(root, stop=stop)
-        seen: list[Batch] = []
+    async def churn() -> None:
+        await asyncio.sleep(0.3)
+        shutil.rmtree(root)
+        await asyncio.sleep(1.0)
+        init_board(root)
+        await asyncio.sleep(1.0)
+        after.write_text("# After\n")
 
-        async def churn() -> None:
-            await asyncio.sleep(0.3)
-            shutil.rmtree(root)
-            await asyncio.sleep(1.0)
-            init_board(root)
-            await asyncio.sleep(1.0)
-            (root / "doing" / "after.md").write_text("# After\n")
-
-        job = asyncio.create_task(churn())
-        await collect_until(gen, lambda s: str(root / "doing" / "after.md") in paths_in(s), seen)
-        await job
-        stop.set()
-        return seen
-
-    seen = asyncio.run(scenario())
+    seen = watched(root, churn, lambda s: str(after) in paths_in(s))
     notices = [b.notice for b in seen if b.notice]
     assert any("is gone" in n for n in notices) and any("is back" in n for n in notices)
 
 
 def test_missing_at_start_then_made(tmp_path: Path) -> None:
     root = tmp_path / "tasks"
+    first = root / "open" / "first.md"
 
-    async def scenario() -> list[Batch]:
-        stop = asyncio.Event()
-        gen = watch(root, stop=stop)
-        seen: list[Batch] = []
+    async def make() -> None:
+        await asyncio.sleep(0.5)
+        init_board(root)
+        await asyncio.sleep(1.0)
+        first.touch()
 
-        async def make() -> None:
-            await asyncio.sleep(0.5)
-            init_board(root)
-            await asyncio.sleep(1.0)
-            (root / "open" / "first.md").touch()
-
-        job = asyncio.create_task(make())
-        await collect_until(gen, lambda s: str(root / "open" / "first.md") in paths_in(s), seen)
-        await job
-        stop.set()
-        return seen
-
-    seen = asyncio.run(scenario())
+    seen = watched(root, make, lambda s: str(first) in paths_in(s))
     assert seen[0].paths is None and "is gone" in (seen[0].notice or "")
 
 
 def test_a_storm_arrives_in_few_batches(tmp_path: Path) -> None:
     root = tmp_path / "tasks"
     init_board(root)
+    names = [root / "done" / f"task-{i}.md" for i in range(2000)]
+    wanted = {str(p) for p in names}
 
-    async def scenario() -> list[Batch]:
-        stop = asyncio.Event()
-        gen = watch(root, stop=stop)
-        seen: list[Batch] = []
-        names = [root / "done" / f"task-{i}.md" for i in range(2000)]
+    async def storm() -> None:
+        await asyncio.sleep(0.3)
+        for path in names:
+            path.write_text("# Done\n")
 
-        async def storm() -> None:
-            await asyncio.sleep(0.3)
-            for path in names:
-                path.write_text("# Done\n")
-
-        job = asyncio.create_task(storm())
-        await collect_until(gen, lambda s: len(paths_in(s) & {str(p) for p in names}) == len(names), seen)
-        await job
-        stop.set()
-        return seen
-
-    seen = asyncio.run(scenario())
+    seen = watched(root, storm, lambda s: wanted <= paths_in(s))
     assert len([b for b in seen if b.paths]) <= 5
 
 
-def _sees_a_change(root: Path, poll: bool, result: Path) -> None:
-    """Watch root, write a file, record the notices and whether the change was seen."""
+def _sees_a_change(root: Path, poll: bool) -> list[Batch]:
+    target = root / "open" / "seen.md"
 
-    async def scenario() -> None:
-        stop = asyncio.Event()
-        seen: list[Batch] = []
-        target = root / "open" / "seen.md"
+    async def write() -> None:
+        await asyncio.sleep(0.8)
+        target.write_text("# Seen\n")
 
-        async def write_later() -> None:
-            await asyncio.sleep(0.8)
-            target.write_text("# Seen\n")
-
-        writer = asyncio.create_task(write_later())
-        try:
-            await collect_until(watch(root, poll=poll, stop=stop), lambda s: str(target) in paths_in(s), seen)
-        finally:
-            await writer
-            stop.set()
-        notices = [b.notice for b in seen if b.notice]
-        result.write_text("\n".join(["seen", *notices]))
-
-    asyncio.run(scenario())
+    return watched(root, write, lambda s: str(target) in paths_in(s), poll=poll)
 
 
 def test_poll_forced_still_sees_changes(tmp_path: Path) -> None:
     root = tmp_path / "tasks"
     init_board(root)
-    _sees_a_change(root, True, tmp_path / "result.txt")
-    assert (tmp_path / "result.txt").read_text().startswith("seen")
+    assert str(root / "open" / "seen.md") in paths_in(_sees_a_change(root, True))
 
 
 @pytest.mark.skipif(
@@ -184,7 +146,8 @@ def test_native_watching_failing_falls_back_to_polling(tmp_path: Path) -> None:
             held = []
             while len(held) < 100_000 and (fd := libc.inotify_init1(0)) >= 0:
                 held.append(fd)
-            _sees_a_change(root, False, result)
+            seen = _sees_a_change(root, False)
+            result.write_text("\n".join(["seen", *(b.notice for b in seen if b.notice)]))
             code = 0
         except BaseException as exc:  # report, never raise into pytest's copy of itself
             result.write_text(f"failed: {exc!r}")
