@@ -14,17 +14,21 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pulseboard import __version__
 from pulseboard.cli import output
 from pulseboard.core import actions, doctor, ids
-from pulseboard.core.board import STATES, Board, discover
+from pulseboard.core.board import STATES, Board, Task, discover
 from pulseboard.core.errors import PulseError
 from pulseboard.core.fields import PRIORITIES
 from pulseboard.core.snapshot import Snapshot
 from pulseboard.core.taskfile import read_body
 from pulseboard.core.text import one_line
 from pulseboard.services.editor import editor_command
+
+if TYPE_CHECKING:
+    from pulseboard.core.heartbeat import Suggestion
 
 
 def _board(args: argparse.Namespace) -> Board:
@@ -105,6 +109,10 @@ def cmd_show(args: argparse.Namespace) -> int:
     short = ids.short_id(task.id, [e.id for e in entries])
     body = read_body(task.path)
     body = None if body is None else body.replace("\r\n", "\n")
+    if task.state == "doing":
+        from pulseboard.core.heartbeat import mark_read
+
+        mark_read(board.root, task)  # the spec re-read: settles the heartbeat's stale-spec note
     if args.json:
         print(output.dumps({**output.task_json(task, short), "body": body}))
     else:
@@ -158,20 +166,91 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+def _suggestions(board: Board, tasks: list[Task]) -> list[Suggestion]:
+    from pulseboard.core.heartbeat import suggest
+
+    return suggest(tasks, board.settings.heartbeat, board.root, dt.datetime.now(dt.UTC))
+
+
 def cmd_next(args: argparse.Namespace) -> int:
     """The heartbeat's ranked suggestions now."""
-    from pulseboard.core.heartbeat import HeartbeatSettings, beat, modified_times
-
     board = _board(args)
     tasks = board.tasks()
-    settings = HeartbeatSettings(wip_doing=board.settings.wip_doing)
-    suggestions = beat(tasks, dt.datetime.now(dt.UTC), settings, modified_times(tasks))[: args.n]
-    shorts = ids.ShortIds(t.id for t in tasks)
+    suggestions = _suggestions(board, tasks)[: args.n]
+    print(output.beat_text(suggestions, ids.ShortIds(t.id for t in tasks).short, as_json=args.json))
+    return 0
+
+
+def cmd_claim(args: argparse.Namespace) -> int:
+    """Move the best startable task to doing/ (the rename is the lock) and print it."""
+    from pulseboard.core.claim import claim
+
+    board = _board(args)
+    claimed = claim(board)
+    result = claimed.move
+    why = output.suggestion_json(claimed.suggestion, lambda _: result.short)
     if args.json:
-        print(output.dumps([output.suggestion_json(s, shorts.short) for s in suggestions]))
+        task = output.task_json(result.task, result.short)
+        print(
+            output.dumps({**task, "from": result.from_state, "warnings": result.warnings, "suggestion": why})
+        )
     else:
-        for rank, suggestion in enumerate(suggestions, start=1):
-            print(output.suggestion_line(rank, suggestion, shorts.short))
+        print(f'{result.short} "{output.plain(result.task.title)}": claimed, open -> doing')
+        print(output.suggestion_line(1, claimed.suggestion, lambda _: result.short))
+    return 0
+
+
+def cmd_beat(args: argparse.Namespace) -> int:
+    """Print the heartbeat's suggestions every interval and right after each change, until ctrl+c."""
+    import asyncio
+    import time
+
+    from pulseboard.core.reconcile import Reconciler
+    from pulseboard.services.watcher import watch
+
+    board = _board(args)
+    snapshot = Snapshot(board.tasks())
+    reconciler = Reconciler(board, snapshot)
+    interval = args.interval or board.settings.heartbeat.interval_s
+    print(f"pulse: a beat every {interval:g}s and after each change in {board.root} (ctrl+c stops)",
+          file=sys.stderr, flush=True)  # fmt: skip
+
+    def emit(why: str) -> None:
+        suggestions = _suggestions(board, list(snapshot))[: args.n]
+        now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        short = ids.ShortIds(snapshot.ids()).short
+        if args.json:
+            beat = {
+                "at": now,
+                "why": why,
+                "suggestions": [output.suggestion_json(s, short) for s in suggestions],
+            }
+            print(output.dumps(beat), flush=True)
+        else:
+            print(
+                f"-- {now}  beat ({why})\n{output.beat_text(suggestions, short, as_json=False)}", flush=True
+            )
+
+    async def loop() -> None:
+        batches = aiter(watch(board.root, poll=args.poll))
+        emit("start")
+        due = time.monotonic() + interval
+        pending = asyncio.ensure_future(anext(batches))
+        while True:
+            done, _ = await asyncio.wait({pending}, timeout=max(0.0, due - time.monotonic()))
+            if not done:
+                emit("interval")
+                due = time.monotonic() + interval
+                continue
+            batch = pending.result()
+            pending = asyncio.ensure_future(anext(batches))
+            if batch.notice:
+                print(f"pulse: {one_line(batch.notice)}", file=sys.stderr, flush=True)
+            if reconciler.apply(batch.paths):
+                emit("change")
+                due = time.monotonic() + interval
+
+    asyncio.run(loop())
     return 0
 
 
@@ -230,6 +309,16 @@ def cmd_board(args: argparse.Namespace) -> int:
 
     PulseApp(board, notice=notice, poll=args.poll).run()
     return 0
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds above 0")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -325,6 +414,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("next", cmd_next, "what to do next, and why (the heartbeat)", with_json=True)
     p.add_argument("-n", type=int, default=5, metavar="N", help="how many suggestions (default 5)")
+
+    command(
+        "claim", cmd_claim, "move the best task to start to doing/ and print it (for agents)", with_json=True
+    )
+
+    p = command("beat", cmd_beat, "print the heartbeat every interval and after each change", with_json=True)
+    p.add_argument(
+        "--interval", type=_seconds, metavar="S", help="seconds between beats (default: pulse.yaml, 60)"
+    )
+    p.add_argument("-n", type=int, default=5, metavar="N", help="how many suggestions a beat (default 5)")
+    p.add_argument("--poll", action="store_true", help="poll the folder instead of native file events")
 
     p = command("watch", cmd_watch, "print each change on the board as it happens", with_json=True)
     p.add_argument("--poll", action="store_true", help="poll the folder instead of native file events")

@@ -91,6 +91,13 @@ def suggestion_line(rank: int, suggestion: Suggestion, short: Callable[[str], st
     return f"{rank}. {suggestion.action:<8} {who:<10} {plain(suggestion.text)}{why}"
 
 
+def beat_text(suggestions: list[Suggestion], short: Callable[[str], str], *, as_json: bool) -> str:
+    """A beat's suggestions: numbered lines, or a JSON list."""
+    if as_json:
+        return dumps([suggestion_json(s, short) for s in suggestions])
+    return "\n".join(suggestion_line(rank, s, short) for rank, s in enumerate(suggestions, start=1))
+
+
 def task_line(task: Task, short: str, width: int) -> str:
     estimate = "-" if task.estimate is None else format_estimate(task.estimate)
     line = f"{short:<{width}}  {task.state:<7}  {task.priority:<8}  {estimate:>6}  {plain(task.title)}"

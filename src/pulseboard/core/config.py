@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from pulseboard.core.errors import PulseError
+from pulseboard.core.fields import parse_estimate
 from pulseboard.core.fsops import atomic_write
 from pulseboard.core.taskfile import key_block
 
@@ -28,6 +29,25 @@ wip:
 
 theme: pulse-dark # the board's colours; the board remembers the theme you pick (ctrl+p)
 
+heartbeat:        # the engine that says what to do next (the board's pane, pulse next/claim/beat)
+  interval: 60    # seconds between beats; there is also one right after any change
+  box: 15m        # in doing past its box: consider splitting; past twice it: split (an estimate is its box)
+  big: 30m        # an open task estimated over this: split it before starting
+  small: 10m      # an estimate up to this is a small move, which ranks first
+  bundle: 5       # this many unchecked criteria over unrelated touches: split before starting
+  weights:        # urgency points that rank open tasks for "start next"
+    critical: 6.0
+    high: 3.9
+    medium: 1.8
+    low: 0.0
+    age_per_day: 0.15     # per day since it was created, up to age_cap
+    age_cap: 2.0
+    small_estimate: 1.5   # estimated at `small` or less
+    medium_estimate: 0.5  # estimated at `big` or less
+    large_estimate: -1.0  # estimated over `big`
+    unblocks: 1.0         # per task waiting on it, up to 3
+    overlap: -3.0         # touches something in doing: run them one after the other
+
 keys:             # the board's keys: change one to remap it (names as in textual: ctrl+s, f5)
   start: s        # move the selected task to doing/
   done: d         # move it to done/
@@ -40,14 +60,47 @@ keys:             # the board's keys: change one to remap it (names as in textua
   edit: e         # open the task in $VISUAL / $EDITOR
   undo: u         # undo the last move made in this session
   filter: slash   # filter the board by text
+  apply: a        # do what the heartbeat's selected suggestion says (start it, block it...)
+  next_suggestion: right_square_bracket     # select the heartbeat's next suggestion
+  previous_suggestion: left_square_bracket  # and the one before
   help: question_mark  # every key
   quit: q
 """
 
 KEY_ACTIONS = (
     "start", "done", "block", "reopen", "move_left", "move_right", "new", "detail", "edit", "undo",
-    "filter", "help", "quit",
+    "filter", "apply", "next_suggestion", "previous_suggestion", "help", "quit",
 )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Weights:
+    """Urgency points that rank open tasks (heartbeat.weights in pulse.yaml)."""
+
+    critical: float = 6.0
+    high: float = 3.9
+    medium: float = 1.8
+    low: float = 0.0
+    age_per_day: float = 0.15
+    age_cap: float = 2.0
+    small_estimate: float = 1.5
+    medium_estimate: float = 0.5
+    large_estimate: float = -1.0
+    unblocks: float = 1.0
+    overlap: float = -3.0
+
+
+@dataclass(frozen=True, slots=True)
+class HeartbeatSettings:
+    """The heartbeat's limits (the heartbeat section of pulse.yaml, plus wip.doing)."""
+
+    wip_doing: int = 3
+    interval_s: float = 60.0
+    box_s: int = 15 * 60
+    big_s: int = 30 * 60
+    small_s: int = 10 * 60
+    bundle: int = 5
+    weights: Weights = field(default_factory=Weights)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +109,7 @@ class Settings:
     wip_hard: bool = False
     theme: str | None = None
     keys: tuple[tuple[str, str], ...] = ()  # (action, key) pairs that remap the board's keys
+    heartbeat: HeartbeatSettings = field(default_factory=HeartbeatSettings)
 
 
 def _section(data: dict[str, Any], key: str, path: Path) -> dict[str, Any]:
@@ -102,7 +156,56 @@ def load_settings(board_root: Path) -> Settings:
         if not isinstance(key, str) or not key.strip():
             raise PulseError(f"{path}: keys.{action} must be a key name such as s or ctrl+s.")
     pairs = tuple((str(action), str(key).strip()) for action, key in keys.items())
-    return Settings(wip_doing=doing, wip_hard=hard, theme=theme, keys=pairs)
+    heartbeat = _heartbeat(_section(data, "heartbeat", path), path, doing)
+    return Settings(wip_doing=doing, wip_hard=hard, theme=theme, keys=pairs, heartbeat=heartbeat)
+
+
+def _duration(value: object, name: str, path: Path) -> int:
+    try:
+        seconds = parse_estimate(value)  # type: ignore[arg-type]
+    except ValueError:
+        seconds = 0
+    if seconds <= 0:
+        raise PulseError(f"{path}: heartbeat.{name} must be a duration such as 15m or 1h, not {value!r}.")
+    return seconds
+
+
+def _heartbeat(section: dict[str, Any], path: Path, wip_doing: int) -> HeartbeatSettings:
+    defaults = HeartbeatSettings()
+    known = {"interval", "box", "big", "small", "bundle", "weights"}
+    for name in section:
+        if name not in known:
+            raise PulseError(
+                f"{path}: heartbeat.{name} is not a setting; use one of {', '.join(sorted(known))}."
+            )
+    interval = section.get("interval", defaults.interval_s)
+    if isinstance(interval, str):
+        interval = _duration(interval, "interval", path)
+    if isinstance(interval, bool) or not isinstance(interval, int | float) or interval <= 0:
+        raise PulseError(f"{path}: heartbeat.interval must be a number of seconds above 0, not {interval!r}.")
+    bundle = section.get("bundle", defaults.bundle)
+    if isinstance(bundle, bool) or not isinstance(bundle, int) or bundle < 1:
+        raise PulseError(f"{path}: heartbeat.bundle must be a whole number of at least 1, not {bundle!r}.")
+    given = _section(section, "weights", path)
+    names = [f.name for f in fields(Weights)]
+    weights: dict[str, float] = {}
+    for name, value in given.items():
+        if name not in names:
+            raise PulseError(
+                f"{path}: heartbeat.weights.{name} is not a weight; use one of {', '.join(names)}."
+            )
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise PulseError(f"{path}: heartbeat.weights.{name} must be a number, not {value!r}.")
+        weights[str(name)] = float(value)
+    durations = {
+        f"{name}_s": _duration(section[name], name, path)
+        for name in ("box", "big", "small")
+        if name in section
+    }
+    return replace(
+        defaults, wip_doing=wip_doing, interval_s=float(interval), bundle=bundle,
+        weights=Weights(**weights), **durations,
+    )  # fmt: skip
 
 
 def save_theme(board_root: Path, name: str) -> None:

@@ -11,42 +11,23 @@ call this one function.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from pathlib import Path
 
 from pulseboard.core.board import Task
+from pulseboard.core.config import HeartbeatSettings
 from pulseboard.core.doctor import dependency_graph, find_cycles
 from pulseboard.core.fields import seconds_since
+from pulseboard.core.fsops import atomic_write
+from pulseboard.core.journal import PULSE_DIR
 from pulseboard.core.overlap import overlaps
 
 STALE_GRACE_S = 5  # pulse writes `started` a moment after the move; later edits mean a new spec
+MAX_MARKS = 500
 BUNDLE_TITLE = re.compile(r"\S\s+(?:and|&|\+)\s+\S", re.I)
-
-
-@dataclass(frozen=True, slots=True)
-class Weights:
-    """Urgency terms for open tasks (all configurable under heartbeat.weights in pulse.yaml)."""
-
-    critical: float = 6.0
-    high: float = 3.9
-    medium: float = 1.8
-    low: float = 0.0
-    age_per_day: float = 0.15  # up to age_cap
-    age_cap: float = 2.0
-    small: float = 1.5  # estimate of 10 minutes or less: small moves flow
-    medium_size: float = 0.5  # estimate of 30 minutes or less
-    large: float = -1.0  # estimate over 30 minutes
-    unblocks: float = 1.0  # per task waiting on this one, up to 3
-    overlap: float = -3.0  # touches something in doing
-
-
-@dataclass(frozen=True, slots=True)
-class HeartbeatSettings:
-    wip_doing: int = 3
-    box_s: int = 15 * 60  # a task in doing past its box: consider splitting; past twice it: split
-    big_s: int = 30 * 60  # an open task estimated over this: split before starting
-    weights: Weights = field(default_factory=Weights)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,16 +49,59 @@ def time_box(task: Task, settings: HeartbeatSettings) -> tuple[int, int]:
     return box, 2 * box
 
 
-def modified_times(tasks: Iterable[Task]) -> dict[str, float]:
-    """Task id -> file mtime for the tasks in doing: what the stale-spec rule compares."""
+def _marks_path(root: Path) -> Path:
+    return root / PULSE_DIR / "cache" / "read-marks.json"
+
+
+def read_marks(root: Path) -> dict[str, float]:
+    """Task id -> the file's mtime when it was last re-read (in the board or with `pulse show`)."""
+    try:
+        marks = json.loads(_marks_path(root).read_bytes())
+    except (OSError, ValueError):
+        return {}
+    return marks if isinstance(marks, dict) else {}
+
+
+def mark_read(root: Path, task: Task) -> None:
+    """Remember that a task in doing was re-read as it now is, which settles its stale-spec note."""
+    if task.state != "doing":
+        return
+    try:
+        mtime = task.path.stat().st_mtime
+        marks = read_marks(root)
+        marks[task.id] = mtime
+        if len(marks) > MAX_MARKS:  # keep the newest: marks of long-finished tasks are no use
+            marks = dict(sorted(marks.items(), key=lambda item: item[1])[-MAX_MARKS:])
+        path = _marks_path(root)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, json.dumps(marks).encode())
+    except OSError:
+        return  # a read mark is a convenience: never fail a view for it
+
+
+def modified_times(tasks: Iterable[Task], root: Path | None = None) -> dict[str, float]:
+    """Task id -> file mtime for the tasks in doing changed since they were last re-read:
+    what the stale-spec rule compares with their start."""
+    marks = read_marks(root) if root is not None else {}
     times: dict[str, float] = {}
     for task in tasks:
         if task.state == "doing":
             try:
-                times[task.id] = task.path.stat().st_mtime
+                mtime = task.path.stat().st_mtime
             except OSError:
                 continue
+            if mtime > marks.get(task.id, 0.0):
+                times[task.id] = mtime
     return times
+
+
+def suggest(
+    tasks: Iterable[Task], settings: HeartbeatSettings, root: Path, now: dt.datetime
+) -> list[Suggestion]:
+    """One beat over a board as it is on disk: the one entry point for the board's pane and
+    `pulse next`, `claim` and `beat`."""
+    tasks = list(tasks)
+    return beat(tasks, now, settings, modified_times(tasks, root))
 
 
 def _minutes(seconds: float) -> str:
@@ -85,7 +109,7 @@ def _minutes(seconds: float) -> str:
     return f"{minutes // 60}h{minutes % 60:02d}m" if minutes >= 60 else f"{minutes}m"
 
 
-def _is_bundle(task: Task) -> bool:
+def _is_bundle(task: Task, settings: HeartbeatSettings) -> bool:
     """A title "X and Y", or many unchecked criteria over touches that don't overlap each other."""
     if BUNDLE_TITLE.search(task.title):
         return True
@@ -94,7 +118,7 @@ def _is_bundle(task: Task) -> bool:
     unrelated = len(touches) >= 2 and not any(
         overlaps([a], [b]) for i, a in enumerate(touches) for b in touches[i + 1 :]
     )
-    return unchecked >= 5 and unrelated
+    return unchecked >= settings.bundle and unrelated
 
 
 def _deps_done(task: Task, graph: dict[str, list[str]], done_ids: set[str]) -> bool:
@@ -243,12 +267,12 @@ def _candidates(
         age_days = (seconds_since(task.created, now) or 0.0) / 86400
         terms.append(("age", round(min(age_days * w.age_per_day, w.age_cap), 2)))
         if task.estimate is not None:
-            if task.estimate <= 600:
-                terms.append(("small estimate", w.small))
+            if task.estimate <= settings.small_s:
+                terms.append((f"estimate up to {_minutes(settings.small_s)}", w.small_estimate))
             elif task.estimate <= settings.big_s:
-                terms.append(("estimate up to 30m", w.medium_size))
+                terms.append((f"estimate up to {_minutes(settings.big_s)}", w.medium_estimate))
             else:
-                terms.append(("estimate over 30m", w.large))
+                terms.append((f"estimate over {_minutes(settings.big_s)}", w.large_estimate))
         if waiting_on.get(task.id):
             terms.append((f"unblocks {waiting_on[task.id]}", w.unblocks * min(waiting_on[task.id], 3)))
         clash = next((d for d in doing if overlaps(task.touches, d.touches)), None)
@@ -256,17 +280,19 @@ def _candidates(
             terms.append((f'touches the same as "{clash.title}" in doing', w.overlap))
         score = round(sum(v for _, v in terms), 2)
         too_big = task.estimate is not None and task.estimate > settings.big_s
-        if too_big or _is_bundle(task):
-            why = "is estimated over 30 minutes" if too_big else "bundles independent parts"
+        if too_big or _is_bundle(task, settings):
+            why = f"is estimated over {_minutes(settings.big_s)}" if too_big else "bundles independent parts"
             result.append(Suggestion(
                 "split-before-start", "split", (task.id,), f'"{task.title}" {why}: split it before starting.',
                 280 + score, (("too big to start", 280), *terms),
             ))  # fmt: skip
             continue
-        line = f'Start "{task.title}"'
-        if clash is not None:
-            line += f' (after "{clash.title}": they touch the same things)'
-        result.append(
-            Suggestion("start", "start", (task.id,), line + ".", 300 + score, (("startable", 300), *terms))
-        )
+        if clash is None:
+            line, kind = f'Start "{task.title}".', "start"
+        else:  # startable, but better after the task in doing it overlaps
+            line, kind = (
+                f'Start "{task.title}" after "{clash.title}": they touch the same things.',
+                "start-after",
+            )
+        result.append(Suggestion(kind, "start", (task.id,), line, 300 + score, (("startable", 300), *terms)))
     return result
