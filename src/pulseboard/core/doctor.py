@@ -24,34 +24,32 @@ class Problem:
 
 
 def dependency_graph(tasks: list[Task]) -> tuple[dict[str, list[str]], list[Problem]]:
-    """Each task's resolved dependencies, and the dependencies that name no task or several."""
-    all_ids = sorted({t.id for t in tasks})
-    shorts = ids.short_ids(all_ids)
+    """Each task's resolved dependencies (tasks that depend on nothing are left out: they can't
+    be in a cycle), and the dependencies that name no task or several."""
+    id_set = {t.id for t in tasks}
+    all_ids = sorted(id_set)
     graph: dict[str, list[str]] = {}
     problems: list[Problem] = []
+    shorts: ids.ShortIds | None = None
     for task in tasks:
+        if not task.depends:
+            continue
         resolved = graph.setdefault(task.id, [])
         for dep in task.depends:
-            matches = resolve_prefix(dep, all_ids)
+            matches = [dep] if dep in id_set else resolve_prefix(dep, all_ids)
             if len(matches) == 1:
                 resolved.append(matches[0])
-            elif not matches:
-                problems.append(
-                    Problem(
-                        "missing-dependency",
-                        f"{shorts[task.id]} depends on '{dep}', which names no task.",
-                        (task.id,),
-                    )
-                )
+                continue
+            shorts = shorts or ids.ShortIds(all_ids)  # only a board with a problem pays for these
+            if not matches:
+                message = f"{shorts.short(task.id)} depends on '{dep}', which names no task."
+                problems.append(Problem("missing-dependency", message, (task.id,)))
             else:
-                problems.append(
-                    Problem(
-                        "ambiguous-dependency",
-                        f"{shorts[task.id]} depends on '{dep}', which matches "
-                        f"{len(matches)} tasks; write more of the ID.",
-                        (task.id,),
-                    )
+                message = (
+                    f"{shorts.short(task.id)} depends on '{dep}', which matches "
+                    f"{len(matches)} tasks; write more of the ID."
                 )
+                problems.append(Problem("ambiguous-dependency", message, (task.id,)))
     return graph, problems
 
 
