@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import os
 import random
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -56,11 +58,14 @@ class Maker:
         self.minute += 1
         created = at(self.minute)
         task = actions.create_task(self.board, title, now=created, randbits=self.rng.getrandbits, **fields)
+        written = created
         if state != "open":
-            options: dict[str, Any] = {"force": True, "now": created + dt.timedelta(seconds=30)}
+            written = created + dt.timedelta(seconds=30)
+            options: dict[str, Any] = {"force": True, "now": written}
             if state == "blocked":
                 options.update(reason="waiting for review", waiting_on="ana")
             task = actions.move_task(self.board, task.id, state, **options).task
+        os.utime(task.path, (written.timestamp(), written.timestamp()))  # as if written at that time
         return task
 
 
@@ -103,6 +108,12 @@ async def wait_for(pilot: Pilot, condition: Callable[[], bool], timeout: float =
     raise AssertionError(f"condition not met within {timeout}s: {condition}")
 
 
+async def beaten(pilot: Pilot) -> None:
+    """Wait until the heartbeat pane shows a beat (the first comes just after the board loads)."""
+    app: PulseApp = pilot.app  # type: ignore[assignment]
+    await wait_for(pilot, lambda: app.pane.beat_at is not None)
+
+
 async def loaded(pilot: Pilot) -> None:
     """Wait until the board has been read and shown."""
     app = pilot.app
@@ -137,6 +148,8 @@ def isolate(monkeypatch: Any, tmp_path: Path) -> None:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("PULSE_ACTOR", "test")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("TZ", "UTC")  # the heartbeat pane shows local times
+    time.tzset()
 
 
 def frontmatter(path: Path) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from board_helpers import Maker, at, frozen, isolate, loaded, make_board, quiet, screen_text, wait_for
+from board_helpers import Maker, at, beaten, frozen, isolate, loaded, make_board, quiet, screen_text, wait_for
 from textual.pilot import Pilot
 
 from pulseboard.core import actions
@@ -84,6 +84,7 @@ def no_tmp_path(app: PulseApp, tmp_path: Path) -> None:
 def before(tmp_path: Path, then: Callable[[Pilot], object] | None = None):
     async def run_before(pilot: Pilot) -> None:
         await loaded(pilot)
+        await beaten(pilot)
         assert pilot.app.theme == "pulse-dark"  # pulse.yaml as `pulse init` writes it
         if then is not None:
             await then(pilot)

@@ -191,13 +191,13 @@ def test_cards_colour_time_in_doing_by_the_engines_time_box() -> None:
     from pulseboard.tui.cards import time_box_style
 
     five = task("d1", "doing", estimate=300)
-    assert [time_box_style(five, m * 60) for m in (4, 6, 11)] == [
+    assert [time_box_style(five, m * 60, CONF) for m in (4, 6, 11)] == [
         "card--meta",
         "card--age-warn",
         "card--age-over",
     ]
     plain = task("d2", "doing")
-    assert [time_box_style(plain, m * 60) for m in (14, 16, 31)] == [
+    assert [time_box_style(plain, m * 60, CONF) for m in (14, 16, 31)] == [
         "card--meta",
         "card--age-warn",
         "card--age-over",

@@ -165,20 +165,20 @@ def beat(
     for task in doing:
         elapsed = seconds_since(task.started, now)
         consider, split = time_box(task, settings)
+        minutes = round(min((elapsed or 0) / 60, 99), 1)  # a score term: more minutes, more urgent
         if elapsed is not None and elapsed > split:
             out.append(Suggestion(
                 "split", "split", (task.id,),
                 f'"{task.title}" has been in progress {_minutes(elapsed)}, past twice its '
                 f"{_minutes(consider)} box: split it and ship the part that is done.",
-                700 + min(elapsed / 60, 99),
-                (("past twice its time box", 700), ("minutes in doing", min(elapsed / 60, 99))),
+                700 + minutes, (("past twice its time box", 700), ("minutes in doing", minutes)),
             ))  # fmt: skip
         elif elapsed is not None and elapsed > consider:
             out.append(Suggestion(
                 "consider-split", "split", (task.id,),
                 f'"{task.title}" has been in progress {_minutes(elapsed)}, past its {_minutes(consider)} '
-                "box: consider splitting it.", 500 + min(elapsed / 60, 99),
-                (("past its time box", 500), ("minutes in doing", min(elapsed / 60, 99))),
+                "box: consider splitting it.", 500 + minutes,
+                (("past its time box", 500), ("minutes in doing", minutes)),
             ))  # fmt: skip
         started = seconds_since(task.started, now)
         mtime = modified.get(task.id)
@@ -211,12 +211,13 @@ def beat(
             continue
         info = task.blocked or {}
         waited = seconds_since(info.get("since"), now) or 0.0
+        hours = round(min(waited / 3600, 99), 1)
         who = info.get("waiting_on") or "someone (nobody named)"
         out.append(Suggestion(
             "blocked", "wait", (task.id,),
             f'"{task.title}" has waited {_minutes(waited)} on {who}: '
             f'{info.get("reason") or "no reason given"}.',
-            150 + min(waited / 3600, 99), (("blocked", 150), ("hours waited", min(waited / 3600, 99))),
+            150 + hours, (("blocked", 150), ("hours waited", hours)),
         ))  # fmt: skip
 
     # Dependency problems never crash the engine: they become suggestions.

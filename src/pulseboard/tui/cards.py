@@ -19,7 +19,6 @@ from pulseboard.core.heartbeat import HeartbeatSettings, time_box
 from pulseboard.core.text import one_line
 
 CARD_HEIGHT = 4
-BOX_RULE = HeartbeatSettings()  # until the board reads heartbeat settings from pulse.yaml
 PRIORITY_MARK = {"critical": "▲▲", "high": "▲", "medium": "", "low": "▽"}
 
 Piece = tuple[str, str]  # (text, style name: a component class of the column, or "")
@@ -34,6 +33,7 @@ class CardContext:
     short: Callable[[str], str]
     overlaps_doing: Callable[[Task], bool]
     in_two_places: Callable[[str], bool]
+    heartbeat: HeartbeatSettings  # the time boxes (heartbeat.box in pulse.yaml)
 
 
 def format_age(seconds: float) -> str:
@@ -48,9 +48,9 @@ def format_age(seconds: float) -> str:
     return f"{int(seconds // 86400)}d"
 
 
-def time_box_style(task: Task, seconds: float) -> str:
+def time_box_style(task: Task, seconds: float, settings: HeartbeatSettings) -> str:
     """Amber past the task's time box (consider splitting), red past twice it (split it)."""
-    consider, split = time_box(task, BOX_RULE)
+    consider, split = time_box(task, settings)
     if seconds > split:
         return "card--age-over"
     if seconds > consider:
@@ -74,7 +74,7 @@ def _meta(task: Task, context: CardContext) -> Line:
         seconds = seconds_since(task.started, context.now)
         if seconds is None:
             return [("▶ started ?", "card--meta")]
-        return [(f"▶ {format_age(seconds)}", time_box_style(task, seconds))]
+        return [(f"▶ {format_age(seconds)}", time_box_style(task, seconds, context.heartbeat))]
     if task.state == "blocked":
         blocked = task.blocked or {}
         waited = seconds_since(blocked.get("since"), context.now)

@@ -1,5 +1,5 @@
 """The board's other screens: a task's detail view, the new-task form, the block prompt, a
-yes/no confirmation and the key help. Task text is always shown as plain Content, never markup.
+question with a few answers and the key help. Task text is always shown as plain Content, never markup.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
@@ -78,19 +78,28 @@ class FormScreen(ModalScreen[ResultT | None]):
 class NewTaskScreen(FormScreen[NewTask]):
     """Title, priority, estimate, touches and depends; enter creates, escape cancels."""
 
-    def __init__(self, validate: Callable[[NewTask], str | None]) -> None:
+    def __init__(
+        self, validate: Callable[[NewTask], str | None], heading: str = "New task", like: Task | None = None
+    ) -> None:
+        """like: a task whose priority and touches the form starts with (a part of it, when splitting)."""
         super().__init__()
         self._validate = validate
+        self._heading = heading
+        self._like = like
 
     def compose(self) -> ComposeResult:
+        like = self._like
         with Vertical(id="dialog", classes="dialog"):
-            yield Label("New task", classes="dialog-title")
+            yield Label(_plain(self._heading), classes="dialog-title")
             yield Input(placeholder="Title: what is done when this is done", id="title")
             with Horizontal(classes="row"):
-                yield Select([(p, p) for p in PRIORITIES], value="medium", allow_blank=False, id="priority")
+                priority = like.priority if like and like.priority in PRIORITIES else "medium"
+                yield Select([(p, p) for p in PRIORITIES], value=priority, allow_blank=False, id="priority")
                 yield Input(placeholder="Estimate: 5m, 1h30m", id="estimate")
             yield Input(
-                placeholder="Touches: files, globs or components (comma or space separated)", id="touches"
+                ", ".join(like.touches) if like else "",
+                placeholder="Touches: files, globs or components (comma or space separated)",
+                id="touches",
             )
             yield Input(placeholder="Depends on: task ids", id="depends")
             yield from self.buttons("Create", "primary", "create")
@@ -147,32 +156,52 @@ class BlockScreen(FormScreen[BlockReason]):
         self.dismiss(BlockReason(reason, waiting or None))
 
 
-class ConfirmScreen(ModalScreen[bool]):
-    """A yes/no question: y says yes; n or escape says no (No has the focus, so enter says no)."""
+@dataclass(frozen=True, slots=True)
+class Choice:
+    id: str
+    label: str
+    key: str  # a single key that picks it
+    variant: ButtonVariant = "default"
 
-    BINDINGS = [
-        Binding("y", "dismiss(True)", "Yes"),
-        Binding("n,escape", "dismiss(False)", "No"),
-    ]
 
-    def __init__(self, question: str, yes: str = "Yes") -> None:
+class ChoiceScreen(ModalScreen[str | None]):
+    """A question with a few answers, each a button and a key; escape answers None. The last
+    answer (the safe one) has the focus, so enter alone never does the bold thing."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+
+    def __init__(self, question: str, choices: list[Choice]) -> None:
         super().__init__()
         self._question = question
-        self._yes = yes
+        self._choices = choices
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog"):
             yield Static(_plain(self._question), classes="question")
             with Horizontal(classes="buttons"):
-                yield Button(f"{self._yes} (y)", variant="warning", id="yes")
-                yield Button("No (n)", id="no")
+                for choice in self._choices:
+                    yield Button(f"{choice.label} ({choice.key})", variant=choice.variant, id=choice.id)
 
     def on_mount(self) -> None:
-        self.query_one("#no", Button).focus()
+        self.query_one(f"#{self._choices[-1].id}", Button).focus()
+
+    def on_key(self, event: events.Key) -> None:
+        for choice in self._choices:
+            if event.key == choice.key:
+                event.stop()
+                self.dismiss(choice.id)
+                return
 
     @on(Button.Pressed)
     def answer(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "yes")
+        self.dismiss(event.button.id)
+
+
+class ConfirmScreen(ChoiceScreen):
+    """A yes/no question: y answers "yes"; n or escape say no."""
+
+    def __init__(self, question: str, yes: str = "Yes") -> None:
+        super().__init__(question, [Choice("yes", yes, "y", "warning"), Choice("no", "No", "n")])
 
 
 class HelpScreen(ModalScreen[None]):

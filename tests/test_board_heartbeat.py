@@ -1,0 +1,308 @@
+"""The board's heartbeat pane under Textual's Pilot: it beats after a move and after its interval,
+shows the engine's suggestions with their reasons, steps through them, and applies the selected one.
+
+Real boards on disk and the real app; the clock is a fixed one the tests move forward by hand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from board_helpers import (
+    Maker,
+    at,
+    beaten,
+    drive,
+    files_in,
+    frontmatter,
+    isolate,
+    make_board,
+    new_app,
+    screen_text,
+    wait_for,
+    where,
+)
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from pulseboard.core.board import Board
+from pulseboard.core.heartbeat import read_marks
+from pulseboard.tui.app import PulseApp
+from pulseboard.tui.screens import BlockScreen, ChoiceScreen, DetailScreen, NewTaskScreen
+
+pytestmark = pytest.mark.timeout(60)
+
+
+@pytest.fixture(autouse=True)
+def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    isolate(monkeypatch, tmp_path)
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, moment: dt.datetime) -> None:
+        self.moment = moment
+
+    def __call__(self) -> dt.datetime:
+        return self.moment
+
+
+def pane_text(app: PulseApp) -> str:
+    return "\n".join(line for line in screen_text(app)[-6:-1])
+
+
+def top(app: PulseApp) -> tuple[str, tuple[str, ...]]:
+    selected = app.pane.selected
+    assert selected is not None
+    return selected.kind, selected.ids
+
+
+def test_the_pane_shows_the_top_suggestions_with_reasons_and_the_time_of_the_beat(tmp_path: Path) -> None:
+    board = make_board(tmp_path / "tasks")
+    maker = Maker(board)
+    urgent = maker.task("Fix the login loop", priority="critical", estimate="5m")
+    maker.task("Tidy the docs", priority="low")
+    app = new_app(board)
+
+    async def script(pilot: Pilot) -> None:
+        await beaten(pilot)
+        assert top(app) == ("start", (urgent.id,))
+        text = pane_text(app)
+        assert "last beat 10:00:00" in text  # the frozen clock, at(60), in UTC
+        assert 'Start "Fix the login loop".' in text
+        assert "priority critical +6" in text and "startable +300" in text
+
+    drive(app, script)
+
+
+def test_a_move_makes_the_pane_beat_again(tmp_path: Path) -> None:
+    board = make_board(tmp_path / "tasks", "wip:\n  doing: 1\n")
+    maker = Maker(board)
+    first = maker.task("First thing", priority="high")
+    maker.task("Second thing")
+    # A real clock: the move stamps `started` with it and the file's mtime comes from the real one.
+    app = new_app(board, clock=lambda: dt.datetime.now(dt.UTC))
+
+    async def script(pilot: Pilot) -> None:
+        await beaten(pilot)
+        assert top(app) == ("start", (first.id,))
+        before = app.pane.beat_at
+        app.go_to(app.snapshot.with_id(first.id)[0])
+        await pilot.press("s")
+        assert where(board.root, first.name) == ["doing"]
+        await wait_for(pilot, lambda: app.pane.beat_at != before)
+        assert top(app) == ("at-limit", (first.id,))
+        assert 'Doing is full (1/1): finish "First thing"' in pane_text(app)
+
+    drive(app, script)
+
+
+def test_the_pane_beats_on_its_interval_with_no_change_on_disk(tmp_path: Path) -> None:
+    board = make_board(tmp_path / "tasks", "heartbeat:\n  interval: 0.2\n")
+    maker = Maker(board)
+    task = maker.task("Long haul", "doing", estimate="10m")  # started at at(1) + 30 s
+    clock = Clock(at(5))
+    app = new_app(board, clock=clock)
+
+    async def script(pilot: Pilot) -> None:
+        await beaten(pilot)
+        assert app.pane.selected is not None and app.pane.selected.kind == "idle"
+        clock.moment = at(13)  # past its 10-minute box: consider splitting
+        await wait_for(pilot, lambda: app.pane.beat_at == at(13))
+        assert top(app) == ("consider-split", (task.id,))
+        assert "past its 10m box: consider splitting it" in pane_text(app)
+        clock.moment = at(25)  # past twice its box: split it
+        await wait_for(pilot, lambda: app.pane.beat_at == at(25))
+        assert top(app) == ("split", (task.id,))
+
+    drive(app, script)
+
+
+def test_the_heart_lights_up_for_a_moment_after_each_beat(tmp_path: Path) -> None:
+    board = make_board(tmp_path / "tasks")
+    Maker(board).task("Something")
+    app = new_app(board)
+    app.animation_level = "full"  # new_app turns animations off; the pulse is one
+
+    async def script(pilot: Pilot) -> None:
+        await wait_for(pilot, lambda: app.pane.lit)
+        assert app.pane.has_class("beat")
+        await wait_for(pilot, lambda: not app.pane.lit)
+        assert not app.pane.has_class("beat")
+
+    drive(app, script)
+
+
+def test_step_keys_move_the_selection_and_it_survives_a_beat(tmp_path: Path) -> None:
+    board = make_board(tmp_path / "tasks")
+    maker = Maker(board)
+    made = [maker.task(f"Task {n}", priority=p) for n, p in enumerate(("critical", "high", "medium", "low"))]
+    app = new_app(board)
+
+    async def script(pilot: Pilot) -> None:
+        await beaten(pilot)
+        assert top(app)[1] == (made[0].id,)
+        await pilot.press("right_square_bracket", "right_square_bracket")
+        assert top(app)[1] == (made[2].id,)
+        assert app.pane.index == 2 and "3/4" in pane_text(app)
+        assert any(line.lstrip().startswith("▶ 3.") for line in screen_text(app))
+        await pilot.press("right_square_bracket", "right_square_bracket")  # wraps to the first
+        assert top(app)[1] == (made[0].id,)
+        await pilot.press("left_square_bracket")
+        assert top(app)[1] == (made[3].id,)
+        assert "▶ 4." in pane_text(app)  # the window follows the selection
+        shown = app.pane.suggestions
+        app.request_beat()
+        await wait_for(pilot, lambda: app.pane.suggestions is not shown)  # a new beat came
+        assert top(app)[1] == (made[3].id,)
+
+    drive(app, script)
+
+
+def test_apply_starts_the_proposed_task(tmp_path: Path) -> None:
+    board = make_board(tmp_path / "tasks")
+    maker = Maker(board)
+    maker.task("Later", priority="low")
+    wanted = maker.task("Now", priority="critical")
+    app = new_app(board)
+
+    async def script(pilot: Pilot) -> None:
+        await beaten(pilot)
+        await pilot.press("a")
+        assert where(board.root, wanted.name) == ["doing"]
+        assert frontmatter(board.root / "doing" / wanted.name)["started"]
+        assert app.column("doing").selected.name == wanted.name
+
+    drive(app, script)
+
+
+def test_apply_applies_the_selected_suggestion_not_only_the_top_one(tmp_path: Path) -> None:
+    board = make_board(tmp_path / "tasks")
+    maker = Maker(board)
+    maker.task("First", priority="critical")
+    second = maker.task("Second", priority="low")
+    app = new_app(board)
+
+    async def script(pilot: Pilot) -> None:
+        await beaten(pilot)
+        await pilot.press("right_square_bracket", "a")
+        assert files_in(board.root, "doing") == [second.name]
+
+    drive(app, script)
+
+
+def test_apply_on_a_full_doing_asks_done_or_block(tmp_path: Path) -> None:
+    board = make_board(tmp_path / "tasks", "wip:\n  doing: 1\n")
+    maker = Maker(board)
+    busy = maker.task("Busy", "doing")
+    maker.task("Waiting its turn")
+    app = new_app(board, clock=Clock(at(5)))  # 4 minutes in: inside its time box
+
+    async def script(pilot: Pilot) -> None:
+        await beaten(pilot)
+        assert top(app) == ("at-limit", (busy.id,))
+        await pilot.press("a")
+        assert isinstance(app.screen, ChoiceScreen)
+        await pilot.press("n")  # not yet: nothing moves
+        assert not isinstance(app.screen, ChoiceScreen)
+        assert where(board.root, busy.name) == ["doing"]
+        await pilot.press("a", "b")  # block it: the block prompt asks why
+        assert isinstance(app.screen, BlockScreen)
+        await pilot.press(*"needs a review", "enter")
+        assert where(board.root, busy.name) == ["blocked"]
+        assert frontmatter(board.root / "blocked" / busy.name)["blocked"]["reason"] == "needs a review"
+
+    drive(app, script)
+
+
+def test_apply_finish_with_d_moves_the_task_to_done(tmp_path: Path) -> None:
+    board = make_board(tmp_path / "tasks", "wip:\n  doing: 1\n")
+    busy = Maker(board).task("Busy", "doing")
+    app = new_app(board, clock=Clock(at(5)))
+
+    async def script(pilot: Pilot) -> None:
+        await beaten(pilot)
+        await pilot.press("a", "d")
+        assert where(board.root, busy.name) == ["done"]
+
+    drive(app, script)
+
+
+def test_apply_split_opens_the_new_task_form_like_the_task(tmp_path: Path) -> None:
+    board = make_board(tmp_path / "tasks")
+    big = Maker(board).task("Rewrite the parser", priority="high", estimate="2h", touches=["src/parser.py"])
+    app = new_app(board)
+
+    async def script(pilot: Pilot) -> None:
+        await beaten(pilot)
+        assert top(app) == ("split-before-start", (big.id,))
+        await pilot.press("a")
+        assert isinstance(app.screen, NewTaskScreen)
+        assert app.screen.query_one("#touches", Input).value == "src/parser.py"
+        assert 'Split "Rewrite the parser"' in "\n".join(screen_text(app))
+        await pilot.press(*"Parse the header", "enter")
+        assert not isinstance(app.screen, NewTaskScreen)
+        made = [name for name in files_in(board.root, "open") if name != big.name]
+        assert len(made) == 1
+        front = frontmatter(board.root / "open" / made[0])
+        assert front["title"] == "Parse the header" and front["priority"] == "high"
+        assert front["touches"] == ["src/parser.py"]
+
+    drive(app, script)
+
+
+def test_a_stale_spec_is_settled_by_reading_it(tmp_path: Path) -> None:
+    board: Board = make_board(tmp_path / "tasks")
+    task = Maker(board).task("Changing spec", "doing")
+    stamp = at(30).timestamp()  # edited well after it was started at at(1)
+    import os
+
+    os.utime(task.path, (stamp, stamp))
+    app = new_app(board)
+
+    async def script(pilot: Pilot) -> None:
+        await beaten(pilot)
+        assert top(app) == ("stale-spec", (task.id,))
+        assert "changed after it was started: re-read it" in pane_text(app)
+        await pilot.press("a")  # re-read: the detail view opens on it
+        assert isinstance(app.screen, DetailScreen) and app.screen.task.id == task.id
+        assert task.id in read_marks(board.root)
+        await wait_for(
+            pilot, lambda: app.pane.selected is not None and app.pane.selected.kind != "stale-spec"
+        )
+        await pilot.press("escape")
+        assert all(s.kind != "stale-spec" for s in app.pane.suggestions)
+
+    drive(app, script)
+
+
+def test_apply_with_nothing_to_do_says_so(tmp_path: Path) -> None:
+    board = make_board(tmp_path / "tasks")
+    app = new_app(board)
+
+    async def script(pilot: Pilot) -> None:
+        await beaten(pilot)
+        assert top(app) == ("idle", ())
+        await pilot.press("a")
+        assert "Nothing to start or finish." in "\n".join(screen_text(app))
+
+    drive(app, script, notifications=True)
+
+
+def test_apply_and_step_keys_can_be_remapped(tmp_path: Path) -> None:
+    board = make_board(tmp_path / "tasks", "keys:\n  apply: x\n  next_suggestion: ctrl+n\n")
+    maker = Maker(board)
+    maker.task("First", priority="high")
+    second = maker.task("Second", priority="low")
+    app = new_app(board)
+
+    async def script(pilot: Pilot) -> None:
+        await beaten(pilot)
+        assert "x apply · ctrl+n next" in pane_text(app)
+        await pilot.press("ctrl+n", "x")
+        assert files_in(board.root, "doing") == [second.name]
+
+    drive(app, script)
