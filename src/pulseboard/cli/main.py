@@ -209,7 +209,7 @@ def cmd_beat(args: argparse.Namespace) -> int:
     from pulseboard.services.watcher import watch
 
     board = _board(args)
-    snapshot = Snapshot(board.tasks())
+    snapshot = Snapshot()
     reconciler = Reconciler(board, snapshot)
     interval = args.interval or board.settings.heartbeat.interval_s
     print(f"pulse: a beat every {interval:g}s and after each change in {board.root} (ctrl+c stops)",
@@ -233,11 +233,13 @@ def cmd_beat(args: argparse.Namespace) -> int:
 
     async def loop() -> None:
         batches = aiter(watch(board.root, poll=args.poll))
-        emit("start")
+        started = False
         due = time.monotonic() + interval
         pending = asyncio.ensure_future(anext(batches))
         while True:
-            done, _ = await asyncio.wait({pending}, timeout=max(0.0, due - time.monotonic()))
+            done, _ = await asyncio.wait(
+                {pending}, timeout=max(0.0, due - time.monotonic()) if started else None
+            )
             if not done:
                 emit("interval")
                 due = time.monotonic() + interval
@@ -246,7 +248,12 @@ def cmd_beat(args: argparse.Namespace) -> int:
             pending = asyncio.ensure_future(anext(batches))
             if batch.notice:
                 print(f"pulse: {one_line(batch.notice)}", file=sys.stderr, flush=True)
-            if reconciler.apply(batch.paths):
+            if batch.ready and not started:  # read the board once every later change is sure to be seen
+                reconciler.apply(None)
+                started = True
+                emit("start")
+                due = time.monotonic() + interval
+            elif started and reconciler.apply(batch.paths):
                 emit("change")
                 due = time.monotonic() + interval
 

@@ -72,22 +72,25 @@ def claim(board: Board, now: dt.datetime | None = None) -> Claim:
         moment = now or dt.datetime.now(dt.UTC)
         tasks = board.tasks()
         suggestions = suggest(tasks, board.settings.heartbeat, board.root, moment)
-        by_id = {t.id: t for t in tasks}
-        all_ids = list(by_id)
+        open_tasks = {t.id: t for t in tasks if t.state == "open"}
+        all_ids = list({t.id for t in tasks})
+        refused: PulseError | None = None  # why a candidate could not move (not a lost race)
         for suggestion in suggestions:
-            if suggestion.kind != "start":
+            task = open_tasks.get(suggestion.ids[0]) if suggestion.kind == "start" else None
+            if task is None:
                 continue
-            task = by_id[suggestion.ids[0]]
             entry = Entry(task.state, task.name, task.id, task.folder)
             try:
                 result = move_entry(
                     board, entry, "doing", now=moment, short_of=lambda i: ids.short_id(i, all_ids)
                 )
-            except PulseError:
-                if entry.path.exists():
-                    raise
-                continue  # another mover took it first: the next one
+            except PulseError as exc:
+                if entry.path.exists():  # say, a copy already in doing/: try the next candidate
+                    refused = refused or exc
+                continue
             return Claim(result, suggestion)
+        if refused is not None:
+            raise refused
         if any(s.kind == "start" for s in suggestions):
             raise PulseError("every task ready to start was taken by another mover first; try again.")
         raise PulseError(nothing_to_claim(suggestions))

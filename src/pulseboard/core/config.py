@@ -6,6 +6,7 @@ A missing `pulse.yaml` means the defaults; a bad one is a plain error naming the
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -112,10 +113,10 @@ class Settings:
     heartbeat: HeartbeatSettings = field(default_factory=HeartbeatSettings)
 
 
-def _section(data: dict[str, Any], key: str, path: Path) -> dict[str, Any]:
+def _section(data: dict[str, Any], key: str, path: Path, within: str = "") -> dict[str, Any]:
     value = data.get(key) or {}
     if not isinstance(value, dict):
-        raise PulseError(f"{path}: `{key}` must be a mapping of settings.")
+        raise PulseError(f"{path}: `{within}{key}` must be a mapping of settings.")
     return value
 
 
@@ -181,12 +182,12 @@ def _heartbeat(section: dict[str, Any], path: Path, wip_doing: int) -> Heartbeat
     interval = section.get("interval", defaults.interval_s)
     if isinstance(interval, str):
         interval = _duration(interval, "interval", path)
-    if isinstance(interval, bool) or not isinstance(interval, int | float) or interval <= 0:
+    if isinstance(interval, bool) or not isinstance(interval, int | float) or not 0 < interval < math.inf:
         raise PulseError(f"{path}: heartbeat.interval must be a number of seconds above 0, not {interval!r}.")
     bundle = section.get("bundle", defaults.bundle)
     if isinstance(bundle, bool) or not isinstance(bundle, int) or bundle < 1:
         raise PulseError(f"{path}: heartbeat.bundle must be a whole number of at least 1, not {bundle!r}.")
-    given = _section(section, "weights", path)
+    given = _section(section, "weights", path, within="heartbeat.")
     names = [f.name for f in fields(Weights)]
     weights: dict[str, float] = {}
     for name, value in given.items():
@@ -194,7 +195,7 @@ def _heartbeat(section: dict[str, Any], path: Path, wip_doing: int) -> Heartbeat
             raise PulseError(
                 f"{path}: heartbeat.weights.{name} is not a weight; use one of {', '.join(names)}."
             )
-        if isinstance(value, bool) or not isinstance(value, int | float):
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
             raise PulseError(f"{path}: heartbeat.weights.{name} must be a number, not {value!r}.")
         weights[str(name)] = float(value)
     durations = {
@@ -202,6 +203,8 @@ def _heartbeat(section: dict[str, Any], path: Path, wip_doing: int) -> Heartbeat
         for name in ("box", "big", "small")
         if name in section
     }
+    if durations.get("small_s", defaults.small_s) > durations.get("big_s", defaults.big_s):
+        raise PulseError(f"{path}: heartbeat.small must not be longer than heartbeat.big.")
     return replace(
         defaults, wip_doing=wip_doing, interval_s=float(interval), bundle=bundle,
         weights=Weights(**weights), **durations,

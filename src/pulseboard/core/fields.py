@@ -6,6 +6,7 @@ Each `clean_*` function returns the clean value, or raises ValueError with a pla
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from typing import Any
 
@@ -23,8 +24,8 @@ def parse_estimate(text: str | int | float) -> int:
     if isinstance(text, bool):
         raise ValueError("estimate must be a duration such as 30s, 5m or 1h30m")
     if isinstance(text, int | float):
-        if text < 0:
-            raise ValueError("estimate can't be negative")
+        if not math.isfinite(text) or text < 0:
+            raise ValueError(f"estimate {text!r} is not a duration such as 30s, 5m or 1h30m")
         return int(text * 60)
     match = _ESTIMATE.match(str(text))
     if not match or not any(match.groups()):

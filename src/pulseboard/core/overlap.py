@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from fnmatch import fnmatchcase
+from functools import lru_cache
 
 _GLOB_CHARS = frozenset("*?[")
 
 
+@lru_cache(maxsize=8192)  # a board names the same few paths again and again
 def _normal(item: str) -> str:
     item = item.strip().replace("\\", "/")
     while item.startswith("./"):

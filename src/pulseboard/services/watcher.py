@@ -26,6 +26,7 @@ class Batch:
 
     paths: frozenset[str] | None
     notice: str | None = None
+    ready: bool = False  # the first batch once the watch is set up: later changes all come in batches
 
 
 async def watch(root: Path, *, poll: bool = False, stop: asyncio.Event | None = None) -> AsyncIterator[Batch]:
@@ -35,6 +36,7 @@ async def watch(root: Path, *, poll: bool = False, stop: asyncio.Event | None = 
     stop = stop or asyncio.Event()
     polling = poll
     missing = False
+    announced = False
     while not stop.is_set():
         if not root.is_dir():
             if not missing:
@@ -53,8 +55,9 @@ async def watch(root: Path, *, poll: bool = False, stop: asyncio.Event | None = 
                 root, watch_filter=None, step=STEP_MS, stop_event=stop, force_polling=polling,
                 rust_timeout=TICK_MS, yield_on_timeout=True,
             ):  # fmt: skip
-                if changes:
-                    yield Batch(frozenset(path for _change, path in changes))
+                if changes or not announced:
+                    yield Batch(frozenset(path for _change, path in changes), ready=not announced)
+                    announced = True
                 if _inode(root) != watched:
                     # Deleted (and perhaps made again): the old watch stays silent for good.
                     if root.is_dir():
