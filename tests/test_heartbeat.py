@@ -205,3 +205,21 @@ def test_cards_colour_time_in_doing_by_the_engines_time_box() -> None:
     assert {s.kind for s in beat([task("d1", "doing", estimate=300, started=stamp(11))], NOW, CONF)} >= {
         "split"
     }
+
+
+@pytest.mark.parametrize(
+    ("title", "bundle"),
+    [
+        ("Add datetime tracking and update the dashboard", True),
+        ("Write the tests & fix the docs", True),
+        ("Support drag and drop", False),
+        ("Fix search & replace", False),
+        ("Add 2 + 2 test", False),
+        ("Rock and roll", False),
+    ],
+)
+def test_a_bundle_title_joins_two_phrases_not_two_words(title: str, bundle: bool) -> None:
+    result = beat([task("o1", title=title)], NOW, CONF)
+    assert (result[0].kind == "split-before-start") is bundle
+    if bundle:
+        assert result[0].reasons[0] == ("bundles independent parts", 280)

@@ -130,6 +130,18 @@ def _move(args: argparse.Namespace, to_state: str) -> int:
         waiting_on=getattr(args, "waiting_on", None),
         force=getattr(args, "force", False),
     )
+    return _print_move(args, result)
+
+
+def cmd_undo(args: argparse.Namespace) -> int:
+    """Revert the last move (yours, unless --any) from the journal."""
+    from pulseboard.core.undo import undo_last
+
+    return _print_move(args, undo_last(_board(args), anyone=args.any), "undone: ")
+
+
+def _print_move(args: argparse.Namespace, result: actions.MoveResult, what: str = "") -> int:
+    to_state = result.task.state
     for warning in result.warnings:
         _warn(warning)
     short = result.short
@@ -144,7 +156,7 @@ def _move(args: argparse.Namespace, to_state: str) -> int:
             )
         )
     else:
-        print(f'{short} "{output.plain(result.task.title)}": {result.from_state} -> {to_state}')
+        print(f'{what}{short} "{output.plain(result.task.title)}": {result.from_state} -> {to_state}')
     return 0
 
 
@@ -318,6 +330,16 @@ def cmd_board(args: argparse.Namespace) -> int:
     return 0
 
 
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return value
+
+
 def _seconds(text: str) -> float:
     try:
         value = float(text)
@@ -414,13 +436,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--waiting-on", metavar="WHO", help="with blocked: who must act")
     p.add_argument("--force", action="store_true", help="move into doing/ even past a hard WIP limit")
 
+    p = command(
+        "undo", cmd_undo, "revert your last move (from the journal); again: the one before", with_json=True
+    )
+    p.add_argument(
+        "--any", action="store_true", help="the last move by anyone, not only by you ($PULSE_ACTOR)"
+    )
+
     p = command("edit", cmd_edit, "open a task in $VISUAL or $EDITOR")
     p.add_argument("id")
 
     command("doctor", cmd_doctor, "check the board for problems", with_json=True)
 
     p = command("next", cmd_next, "what to do next, and why (the heartbeat)", with_json=True)
-    p.add_argument("-n", type=int, default=5, metavar="N", help="how many suggestions (default 5)")
+    p.add_argument("-n", type=_count, default=5, metavar="N", help="how many suggestions (default 5)")
 
     command(
         "claim", cmd_claim, "move the best task to start to doing/ and print it (for agents)", with_json=True
@@ -430,7 +459,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--interval", type=_seconds, metavar="S", help="seconds between beats (default: pulse.yaml, 60)"
     )
-    p.add_argument("-n", type=int, default=5, metavar="N", help="how many suggestions a beat (default 5)")
+    p.add_argument("-n", type=_count, default=5, metavar="N", help="how many suggestions a beat (default 5)")
     p.add_argument("--poll", action="store_true", help="poll the folder instead of native file events")
 
     p = command("watch", cmd_watch, "print each change on the board as it happens", with_json=True)

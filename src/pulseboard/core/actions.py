@@ -182,13 +182,15 @@ def move_entry(
     now: dt.datetime | None = None,
     short_of: Callable[[str], str] = lambda task_id: task_id[: ids.SHORT_LENGTH],
     stamps: dict[str, Any] | None = None,
+    undoes: str | None = None,
 ) -> MoveResult:
     """Move a task file to another state folder and stamp it; of two racing movers exactly one wins.
 
     Lists only doing/ (for the WIP rule), never the whole board, so a move costs the same at any
     board size. short_of gives the short ids messages use (callers that know the board pass a
     unique one; the default is the id's first characters).
-    stamps, for an undo, are the owned keys to write instead of fresh ones (None removes one).
+    stamps, for an undo, are the owned keys to write instead of fresh ones (None removes one);
+    undoes is the journal key of the move an undo reverts.
     """
     if to_state not in STATES:
         raise PulseError(f"'{to_state}' is not a state; use one of {', '.join(STATES)}.")
@@ -203,6 +205,8 @@ def move_entry(
         wip_check(board, board.entries(["doing"]), entry, force, short_of) if to_state == "doing" else []
     )
     _check_movable(board, entry)
+    record = read_task_file(entry.path, board.root, entry.fallback_title)
+    before = {key: record.get(key) for key in fields.OWNED_KEYS}  # for the journal: what undo restores
     target_dir = board.root / to_state
     target_dir.mkdir(parents=True, exist_ok=True)
     try:
@@ -214,7 +218,12 @@ def move_entry(
     except PermissionError:
         raise PulseError(f"permission denied moving {entry.key} to {to_state}/.") from None
     moment = _now(now)
-    journal.record(board.root, journal.new_event("move", entry.id, entry.name, entry.state, to_state, moment))
+    journal.record(
+        board.root,
+        journal.new_event(
+            "move", entry.id, entry.name, entry.state, to_state, moment, before=before, undoes=undoes
+        ),
+    )
     moved = Entry(to_state, entry.name, entry.id, target_dir)
     changes = (
         stamps

@@ -34,7 +34,7 @@ heartbeat:        # the engine that says what to do next (the board's pane, puls
   interval: 60    # seconds between beats; there is also one right after any change
   box: 15m        # in doing past its box: consider splitting; past twice it: split (an estimate is its box)
   big: 30m        # an open task estimated over this: split it before starting
-  small: 10m      # an estimate up to this is a small move, which ranks first
+  small: 10m      # an estimate up to this is a small move, which ranks higher
   bundle: 5       # this many unchecked criteria over unrelated touches: split before starting
   weights:        # urgency points that rank open tasks for "start next"
     critical: 6.0

@@ -27,7 +27,9 @@ from pulseboard.core.overlap import overlaps
 
 STALE_GRACE_S = 5  # pulse writes `started` a moment after the move; later edits mean a new spec
 MAX_MARKS = 500
-BUNDLE_TITLE = re.compile(r"\S\s+(?:and|&|\+)\s+\S", re.I)
+# "Add the tests and update the docs": two phrases of two words or more around and/&/+, so that
+# "Support drag and drop" or "Fix search & replace" are not taken for bundles.
+BUNDLE_TITLE = re.compile(r"[^\W\d_]+\s+[^\W\d_]+\s+(?:and|&|\+)\s+[^\W\d_]+\s+[^\W\d_]+", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,7 +287,7 @@ def _candidates(
             why = f"is estimated over {_minutes(settings.big_s)}" if too_big else "bundles independent parts"
             result.append(Suggestion(
                 "split-before-start", "split", (task.id,), f'"{task.title}" {why}: split it before starting.',
-                280 + score, (("too big to start", 280), *terms),
+                280 + score, (("too big to start" if too_big else "bundles independent parts", 280), *terms),
             ))  # fmt: skip
             continue
         if clash is None:

@@ -14,6 +14,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pulseboard.core.fields import format_time
 from pulseboard.core.fsops import append_line
@@ -32,6 +33,13 @@ class Event:
     from_state: str | None
     to_state: str
     by: str
+    before: dict[str, Any] | None = None  # a move's owned keys (stamps) before it: what undo restores
+    undoes: str | None = None  # an undo's: the key of the move it reverted
+
+    @property
+    def key(self) -> str:
+        """What names a move for `undoes`."""
+        return f"{self.at} {self.id} {self.from_state}>{self.to_state}"
 
 
 def actor() -> str:
@@ -59,27 +67,30 @@ def ensure_pulse_dir(board_root: Path) -> Path:
 def record(board_root: Path, event: Event) -> None:
     """Append one event to this month's journal file."""
     pulse_dir = ensure_pulse_dir(board_root)
-    line = json.dumps(
-        {
-            "at": event.at,
-            "op": event.op,
-            "id": event.id,
-            "file": event.file,
-            "from": event.from_state,
-            "to": event.to_state,
-            "by": event.by,
-        },
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
+    fields = {
+        "at": event.at, "op": event.op, "id": event.id, "file": event.file, "from": event.from_state,
+        "to": event.to_state, "by": event.by,
+    }  # fmt: skip
+    if event.before is not None:
+        fields["before"] = event.before
+    if event.undoes is not None:
+        fields["undoes"] = event.undoes
+    line = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
     append_line(pulse_dir / "journal" / f"{event.at[:7]}.jsonl", line)
 
 
 def new_event(
-    op: str, task_id: str, file: str, from_state: str | None, to_state: str, now: dt.datetime | None = None
+    op: str,
+    task_id: str,
+    file: str,
+    from_state: str | None,
+    to_state: str,
+    now: dt.datetime | None = None,
+    **extra: Any,
 ) -> Event:
+    """An event by the current actor, now. extra: `before` and `undoes` for moves."""
     at = format_time(now or dt.datetime.now(dt.UTC))
-    return Event(at, op, task_id, file, from_state, to_state, actor())
+    return Event(at, op, task_id, file, from_state, to_state, actor(), **extra)
 
 
 def read_events(board_root: Path) -> Iterator[Event]:
@@ -92,15 +103,12 @@ def read_events(board_root: Path) -> Iterator[Event]:
             for line in handle:
                 try:
                     raw = json.loads(line)
+                    before = raw.get("before")
                     yield Event(
-                        raw["at"],
-                        raw["op"],
-                        raw["id"],
-                        raw["file"],
-                        raw.get("from"),
-                        raw["to"],
-                        raw.get("by", "unknown"),
-                    )
+                        raw["at"], raw["op"], raw["id"], raw["file"], raw.get("from"), raw["to"],
+                        raw.get("by", "unknown"), before if isinstance(before, dict) else None,
+                        raw.get("undoes"),
+                    )  # fmt: skip
                 except (ValueError, KeyError, TypeError):
                     continue
 

@@ -12,7 +12,6 @@ import datetime as dt
 import gc
 import subprocess
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -40,6 +39,7 @@ from pulseboard.core.reconcile import Changes, Plan, Reconciler
 from pulseboard.core.snapshot import Snapshot
 from pulseboard.core.taskfile import read_body
 from pulseboard.core.text import inert, one_line
+from pulseboard.core.undo import undo_last
 from pulseboard.services.editor import editor_command
 from pulseboard.tui.cards import CardContext
 from pulseboard.tui.column import TaskColumn
@@ -71,7 +71,7 @@ HELP = {
     "new": "New task: title, priority, estimate, touches, depends",
     "detail": "Detail: body, acceptance criteria to tick, stamps, history",
     "edit": "Edit the task's file in $VISUAL / $EDITOR",
-    "undo": "Undo the last move made in this session",
+    "undo": "Undo your last move, from the journal (again: the one before)",
     "filter": "Filter the board by title, id, touches or tag",
     "apply": "Heartbeat: do what the selected suggestion says (start it, finish it, block it...)",
     "next_suggestion": "Heartbeat: select the next suggestion",
@@ -86,14 +86,6 @@ BOARD_ACTIONS = frozenset(
 )  # fmt: skip
 BEAT_DELAY_S = 0.15  # a beat comes this soon after a change: one beat for a burst of changes
 FALLBACK_THEME = "textual-dark"
-
-
-@dataclass(frozen=True, slots=True)
-class Undo:
-    """A move this session made, and how to reverse it."""
-
-    task: Task  # as it was before the move
-    moved_to: str
 
 
 class PulseApp(App[None]):
@@ -158,7 +150,6 @@ class PulseApp(App[None]):
         self.shorts = ShortIds()
         self.loaded = False
         self.filter_text = ""
-        self.undo_stack: list[Undo] = []
         self._notice = notice
         self._theme_ready = False
         self._return_to: TaskColumn | None = None
@@ -593,34 +584,34 @@ class PulseApp(App[None]):
         reason: str | None = None,
         waiting_on: str | None = None,
         force: bool = False,
-        record: bool = True,
-        stamps: dict[str, object] | None = None,
     ) -> Task | None:
         """Move through the core; on failure say why and show the disk as it now is."""
         entry = Entry(task.state, task.name, task.id, task.folder)
         try:
             result = actions.move_entry(
                 self.board, entry, to_state, reason=reason, waiting_on=waiting_on, force=force,
-                short_of=self.shorts.short, stamps=stamps, now=self.clock(),
+                short_of=self.shorts.short, now=self.clock(),
             )  # fmt: skip
         except PulseError as exc:
             self.say(inert(str(exc)), title="Not moved", severity="error", timeout=8)
             self.resync(task)
             return None
+        self._show_move(task, result)
+        return result.task
+
+    def _show_move(self, task: Task, result: actions.MoveResult) -> None:
+        """Show a move the core made: the task leaves one column for another, the cursor follows."""
         self.snapshot.remove(task.state, task.name)
         self.snapshot.put(result.task)
-        if record:
-            self.undo_stack.append(Undo(task, to_state))
         for warning in result.warnings:
             self.say(inert(warning), title="Moved", severity="warning", timeout=8)
         self._show(task.state)
-        self._show(to_state, keep=result.task)
+        self._show(result.task.state, keep=result.task)
         self._forget_markers()
         self._refresh_chrome()
         self.request_beat()
         self.go_to(result.task)
         self._refresh_detail(task, result.task)
-        return result.task
 
     def resync(self, task: Task) -> None:
         """Re-read one task's file from disk: wherever it now is, or gone."""
@@ -638,24 +629,18 @@ class PulseApp(App[None]):
             self.column(state).forget()
 
     def action_undo(self) -> None:
-        if not self.undo_stack:
-            self.say("Nothing to undo: no move made in this session.", timeout=4)
+        """Revert your last move, from the journal: the same undo as `pulse undo`."""
+        try:
+            result = undo_last(self.board, now=self.clock())
+        except PulseError as exc:
+            message = inert(str(exc))
+            self.say(message[:1].upper() + message[1:], title="Undo", severity="warning", timeout=8)
             return
-        last = self.undo_stack.pop()
-        now = self.snapshot.get(last.moved_to, last.task.name)
-        if now is None or not now.path.exists():
-            self.say(
-                f'Can\'t undo: "{inert(last.task.title)}" is no longer in {last.moved_to}/.',
-                severity="error",
-                timeout=8,
-            )
+        shown = self.snapshot.get(result.from_state, result.task.name)
+        if shown is None:  # the board had not seen the file where the undo found it
+            self.resync(result.task)
             return
-        before = last.task
-        self.move(
-            now, before.state, reason=(before.blocked or {}).get("reason") or "blocked again by undo",
-            force=True, record=False,
-            stamps={"started": before.started, "done": before.done, "blocked": before.blocked},
-        )  # fmt: skip
+        self._show_move(shown, result)
 
     # -- creating, editing, ticking -------------------------------------------------------------
 
@@ -704,6 +689,7 @@ class PulseApp(App[None]):
             self.say(inert(str(exc)), severity="error")
             self.resync(task)
             return
+        mark_read(self.board.root, updated)  # the person ticking it is reading it: not a stale spec
         self._replace(task, updated)
 
     def action_edit(self) -> None:
@@ -727,6 +713,7 @@ class PulseApp(App[None]):
         self.resync(task)
         updated = self.snapshot.get(task.state, task.name)
         if updated is not None:
+            mark_read(self.board.root, updated)  # edited by the person who will work on it
             self._replace(task, updated)
 
     def _replace(self, old: Task, new: Task) -> None:
