@@ -167,20 +167,23 @@ def timeline(
     (none later than its own state's stamp) make the history; a journal without a create gets the
     `created` stamp in front when that is earlier. A last state that differs from the folder gets a
     move into the folder at its stamp if later, else at its file time, else at now."""
+    line = journal  # copied before any change: a duplicated id shares it
+    if line and not has_create:
+        created = parse(task.created)
+        if created is not None and created < line[0][0]:
+            line = [(created, "open", True), *line]
+    if line and line[-1][1] == task.state:
+        return line  # the usual case: pulse made every move
     stamps = {"open": task.created, "doing": task.started, "done": task.done}
     stamps["blocked"] = (task.blocked or {}).get("since")
     own = parse(stamps[task.state]) if task.state != "open" else None
-    line = list(journal)
     if not line:
+        line = []
         for state in _PATHS[task.state]:
             moment = parse(stamps[state])
             if moment is not None and (own is None or moment <= own):
                 line.append((moment, state, True))
         line.sort(key=_moment)
-    elif not has_create:
-        created = parse(task.created)
-        if created is not None and created < line[0][0]:
-            line.insert(0, (created, "open", True))
     if not line or line[-1][1] != task.state:
         last = line[-1][0] if line else float("-inf")
         if own is not None and own > last:
@@ -189,7 +192,7 @@ def timeline(
             moment = max(min(file_time, now_ts), last)
         else:
             moment = now_ts
-        line.append((moment, task.state, True))
+        line = [*line, (moment, task.state, True)]
     return line
 
 
@@ -258,7 +261,7 @@ def compute(
                 if seconds > 0 or (k + 1 == len(line)):
                     blocked_total += max(seconds, 0.0)
                     was_blocked, est_blocked = True, est_blocked or estimated or end_est
-                    if seconds > 0 and (longest is None or (-seconds, task.id) < (-longest.seconds, longest.id)):
+                    if seconds > 0 and (longest is None or (seconds, longest.id) > (longest.seconds, task.id)):
                         longest = BlockedInterval(task.id, seconds)
         blocked_tasks += was_blocked
         blocked_est += est_blocked
