@@ -109,9 +109,10 @@ async def wait_for(pilot: Pilot, condition: Callable[[], bool], timeout: float =
 
 
 async def beaten(pilot: Pilot) -> None:
-    """Wait until the heartbeat pane shows a beat (the first comes just after the board loads)."""
+    """Wait until the heartbeat pane and the status line show a beat (the first comes just after
+    the board loads)."""
     app: PulseApp = pilot.app  # type: ignore[assignment]
-    await wait_for(pilot, lambda: app.pane.beat_at is not None)
+    await wait_for(pilot, lambda: app.pane.beat_at is not None and app.stats is not None)
 
 
 async def loaded(pilot: Pilot) -> None:

@@ -193,6 +193,21 @@ def cmd_next(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_stats(args: argparse.Namespace) -> int:
+    """Throughput, cycle and lead time, time blocked, work in progress by day, ageing work."""
+    from pulseboard.core.progress import board_stats
+    from pulseboard.core.report import stats_text
+
+    board = _board(args)
+    tasks = board.tasks()
+    stats = board_stats(board, dt.datetime.now().astimezone(), args.days, tasks)
+    if args.json:
+        print(output.dumps(stats.to_json()))
+    else:
+        print(stats_text(stats, ids.ShortIds(t.id for t in tasks).short))
+    return 0
+
+
 def cmd_claim(args: argparse.Namespace) -> int:
     """Move the best startable task to doing/ (the rename is the lock) and print it."""
     from pulseboard.core.claim import claim
@@ -461,6 +476,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("-n", type=_count, default=5, metavar="N", help="how many suggestions a beat (default 5)")
     p.add_argument("--poll", action="store_true", help="poll the folder instead of native file events")
+
+    p = command(
+        "stats", cmd_stats, "done per day, cycle and lead time, time blocked, ageing work", with_json=True
+    )
+    p.add_argument("--days", type=_count, default=14, metavar="N", help="the window in days (default 14)")
 
     p = command("watch", cmd_watch, "print each change on the board as it happens", with_json=True)
     p.add_argument("--poll", action="store_true", help="poll the folder instead of native file events")

@@ -61,6 +61,7 @@ keys:             # the board's keys: change one to remap it (names as in textua
   edit: e         # open the task in $VISUAL / $EDITOR
   undo: u         # undo the last move made in this session
   filter: slash   # filter the board by text
+  stats: v        # the stats screen: done per day, cycle time, work by state, ageing work
   apply: a        # do what the heartbeat's selected suggestion says (start it, block it...)
   next_suggestion: right_square_bracket     # select the heartbeat's next suggestion
   previous_suggestion: left_square_bracket  # and the one before
@@ -70,7 +71,7 @@ keys:             # the board's keys: change one to remap it (names as in textua
 
 KEY_ACTIONS = (
     "start", "done", "block", "reopen", "move_left", "move_right", "new", "detail", "edit", "undo",
-    "filter", "apply", "next_suggestion", "previous_suggestion", "help", "quit",
+    "filter", "stats", "apply", "next_suggestion", "previous_suggestion", "help", "quit",
 )  # fmt: skip
 
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
+from functools import cache, partial
+from itertools import accumulate
 from operator import itemgetter
 from typing import Any
 
@@ -23,14 +25,11 @@ from pulseboard.core.journal import Event
 # A blocker is a wait on someone else, not work, so it is not held to a work time box: it stands
 # out in ageing after four boxes (an hour by default) instead of one.
 BLOCKED_BOX_FACTOR = 4
-_PATHS = {  # the stamps a task in each folder can honestly have, in the order it gets them
-    "open": ("open",),
-    "doing": ("open", "doing"),
-    "done": ("open", "doing", "done"),
-    "blocked": ("open", "doing", "blocked"),
-}
+# The stamps a task in each folder can honestly have, in the order it gets them.
+_PATHS = {"open": ("open",), "doing": ("open", "doing"), "done": ("open", "doing", "done")}
+_PATHS["blocked"] = ("open", "doing", "blocked")
 _moment = itemgetter(0)
-Transition = tuple[float, str, bool]  # (POSIX seconds, state entered, estimated)
+Transition = tuple[float, str, bool]  # (POSIX seconds, the state entered, estimated)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +48,7 @@ class Spread:
     median_s: float | None
     p85_s: float | None
     estimated: int
+    values: tuple[float, ...] = field(default=(), repr=False, compare=False)  # sorted; not in JSON
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +71,7 @@ class BlockedTime:
 
 @dataclass(frozen=True, slots=True)
 class FlowDay:
-    """How many tasks were in each folder at the end of a day (today: at now)."""
+    """How many tasks were in each folder at the end of a day (today: at now); fields in STATES order."""
 
     date: dt.date
     open: int
@@ -94,6 +94,10 @@ class Ageing:
 
 @dataclass(frozen=True, slots=True)
 class Stats:
+    """The window is the last `days` days, today included. A finished task counts once, on the day
+    it last entered done/, and only if it is in done/ now. Cycle time runs from its first entry
+    into doing, lead time from its first transition (its creation), to that last entry into done."""
+
     today: dt.date
     days: int
     done_today: int
@@ -108,7 +112,10 @@ class Stats:
 
     def to_json(self) -> dict[str, Any]:
         """Plain JSON values: dates as YYYY-MM-DD, seconds as numbers, tuples as lists."""
-        return _plain(asdict(self))
+        data = _plain(asdict(self))
+        for key in ("cycle", "lead"):
+            del data[key]["values"]  # the charts' input: a summary is what scripts want
+        return data
 
 
 def _plain(value: Any) -> Any:
@@ -119,29 +126,16 @@ def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
-def _parser(now_ts: float) -> Callable[[str | None], float | None]:
-    """Stamp -> POSIX seconds (each distinct string parsed once), clamped to now: nothing has
-    happened after now, so a stamp from a fast clock counts as now. A stamp without a zone is UTC."""
-    cache: dict[str, float | None] = {}
-
-    def parse(stamp: str | None) -> float | None:
-        if not stamp:
-            return None
-        try:
-            return cache[stamp]
-        except KeyError:
-            pass
-        try:
-            moment = dt.datetime.fromisoformat(stamp)
-            if moment.tzinfo is None:
-                moment = moment.replace(tzinfo=dt.UTC)
-            seconds: float | None = min(moment.timestamp(), now_ts)
-        except (TypeError, ValueError):
-            seconds = None
-        cache[stamp] = seconds
-        return seconds
-
-    return parse
+def _seconds(stamp: str | None, now_ts: float) -> float | None:
+    """A stamp as POSIX seconds, or None if missing or unreadable. No zone means UTC; nothing has
+    happened after now, so a stamp from a fast clock counts as now."""
+    try:
+        moment = dt.datetime.fromisoformat(stamp)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return min(moment.timestamp(), now_ts)
 
 
 def spread(values: list[float], estimated: int = 0) -> Spread:
@@ -151,34 +145,44 @@ def spread(values: list[float], estimated: int = 0) -> Spread:
     values = sorted(values)
     n, mid = len(values), len(values) // 2
     median = values[mid] if n % 2 else (values[mid - 1] + values[mid]) / 2
-    return Spread(n, median, values[-(-85 * n // 100) - 1], estimated)
+    return Spread(n, median, values[-(-85 * n // 100) - 1], estimated, tuple(values))
 
 
 def timeline(
     task: Task,
-    journal: list[Transition],
-    has_create: bool,
+    journal: Sequence[Event],
     parse: Callable[[str | None], float | None],
     file_time: float | None,
     now_ts: float,
+    undone: set[str] | frozenset[str] = frozenset(),
 ) -> list[Transition]:
     """A task's transitions, oldest first, always ending with its entry into its current folder.
-    journal: its journal transitions, oldest first. Without any, the stamps its folder allows
-    (none later than its own state's stamp) make the history; a journal without a create gets the
-    `created` stamp in front when that is earlier. A last state that differs from the folder gets a
-    move into the folder at its stamp if later, else at its file time, else at now."""
-    line = journal  # copied before any change: a duplicated id shares it
+    journal: its events; a move named in `undone` (the keys of moves `pulse undo` reverted) and the
+    undo itself never happened. Without any, the stamps its folder allows (none later than its own
+    state's stamp) make the history; a journal without a create gets the `created` stamp in front
+    when that is earlier. A last state that differs from the folder gets a move into the folder at
+    its stamp if later, else at its file time, else at now."""
+    line: list[Transition] = []
+    has_create = False
+    for event in journal:
+        if undone and (event.undoes or event.key in undone):
+            continue
+        moment = _seconds(event.at, now_ts)  # each event once: caching unique stamps only costs
+        state = "open" if event.op == "create" else event.to_state
+        if moment is not None and state in _PATHS:
+            line.append((moment, state, False))
+            has_create = has_create or event.op == "create"
+    line.sort(key=_moment)  # stable: same-second moves keep their journal order
     if line and not has_create:
         created = parse(task.created)
         if created is not None and created < line[0][0]:
-            line = [(created, "open", True), *line]
+            line.insert(0, (created, "open", True))
     if line and line[-1][1] == task.state:
         return line  # the usual case: pulse made every move
     stamps = {"open": task.created, "doing": task.started, "done": task.done}
     stamps["blocked"] = (task.blocked or {}).get("since")
     own = parse(stamps[task.state]) if task.state != "open" else None
     if not line:
-        line = []
         for state in _PATHS[task.state]:
             moment = parse(stamps[state])
             if moment is not None and (own is None or moment <= own):
@@ -192,7 +196,7 @@ def timeline(
             moment = max(min(file_time, now_ts), last)
         else:
             moment = now_ts
-        line = [*line, (moment, task.state, True)]
+        line.append((moment, task.state, True))
     return line
 
 
@@ -214,28 +218,20 @@ def compute(
     dates = [now.date() - dt.timedelta(days=days - 1 - i) for i in range(days)]
     starts = [dt.datetime.combine(d, dt.time(), tz).timestamp() for d in dates]
     window = starts[0]
-    parse = _parser(now_ts)
+    parse = cache(partial(_seconds, now_ts=now_ts))  # the tasks' stamps: each string parsed once
 
     on_board = {task.id for task in tasks}
-    journal: dict[str, list[Transition]] = {}
-    created: set[str] = set()
+    journal: dict[str, list[Event]] = {}  # by id, in one pass; a deleted task's events are left out
+    undone: set[str] = set()
     for event in events:
-        if event.id not in on_board:
-            continue  # a deleted task
-        state = "open" if event.op == "create" else event.to_state
-        moment = parse(event.at)
-        if moment is None or state not in _PATHS:
-            continue
-        if event.op == "create":
-            created.add(event.id)
-        found = journal.get(event.id)
-        if found is None:
-            journal[event.id] = [(moment, state, False)]
-        else:
-            found.append((moment, state, False))
-    for found in journal.values():
-        if len(found) > 1:
-            found.sort(key=_moment)  # stable: same-second moves keep their journal order
+        if event.undoes:
+            undone.add(event.undoes)
+        if event.id in on_board:
+            found = journal.get(event.id)
+            if found is None:
+                journal[event.id] = [event]
+            else:
+                found.append(event)
 
     velocity, hours, deltas = [0] * days, [0] * 24, {state: [0] * days for state in STATES}
     velocity_estimated, cycles, leads, cycle_est, lead_est = 0, [], [], 0, 0
@@ -243,9 +239,11 @@ def compute(
     longest: BlockedInterval | None = None
     ageing: list[Ageing] = []
     for task in tasks:
-        line = timeline(
-            task, journal.get(task.id, []), task.id in created, parse, file_times.get(task.id), now_ts
-        )
+        line = timeline(task, journal.get(task.id, ()), parse, file_times.get(task.id), now_ts, undone)
+        last, _, last_est = line[-1]  # the entry into the task's current folder
+        if last < window and task.state in ("open", "done"):  # all history before the window
+            deltas[task.state][0] += 1
+            continue
         previous, doing_at, was_blocked, est_blocked = None, None, False, False
         for k, (moment, state, estimated) in enumerate(line):
             day = 0 if moment < window else bisect_right(starts, moment) - 1
@@ -255,38 +253,37 @@ def compute(
             previous = state
             if state == "doing" and doing_at is None:
                 doing_at = (moment, estimated)
-            elif state == "blocked":
-                end, end_est = (line[k + 1][0], line[k + 1][2]) if k + 1 < len(line) else (now_ts, False)
-                seconds = min(end, now_ts) - max(moment, window)
-                if seconds > 0 or (k + 1 == len(line)):
+            elif state == "blocked":  # until the next transition, or now if still blocked
+                end = line[k + 1] if k + 1 < len(line) else (now_ts, "", False)
+                seconds = end[0] - max(moment, window)
+                if seconds > 0 or not end[1]:
                     blocked_total += max(seconds, 0.0)
-                    was_blocked, est_blocked = True, est_blocked or estimated or end_est
-                    if seconds > 0 and (longest is None or (seconds, longest.id) > (longest.seconds, task.id)):
+                    was_blocked, est_blocked = True, est_blocked or estimated or end[2]
+                    if seconds > 0 and (
+                        longest is None or (seconds, longest.id) > (longest.seconds, task.id)
+                    ):
                         longest = BlockedInterval(task.id, seconds)
         blocked_tasks += was_blocked
         blocked_est += est_blocked
-        last, _, last_est = line[-1]  # the entry into the task's current folder
         if task.state == "done" and last >= window:
             day = bisect_right(starts, last) - 1
             velocity[day] += 1
             velocity_estimated += last_est
             if day == days - 1:
                 hours[dt.datetime.fromtimestamp(last, tz).hour] += 1
-            leads.append(last - line[0][0])
-            lead_est += line[0][2] or last_est
+            if len(line) > 1:  # else all it knows is the finish: no lead time
+                leads.append(last - line[0][0])
+                lead_est += line[0][2] or last_est
             if doing_at is not None:
                 cycles.append(last - doing_at[0])
                 cycle_est += doing_at[1] or last_est
         elif task.state in ("doing", "blocked"):
-            box = time_box(task, settings)[0] if task.state == "doing" else settings.box_s * BLOCKED_BOX_FACTOR
-            age = now_ts - last
+            age, box = now_ts - last, time_box(task, settings)[0]
+            if task.state == "blocked":
+                box = settings.box_s * BLOCKED_BOX_FACTOR
             ageing.append(Ageing(task.id, task.state, age, box, age / box, last_est))
 
-    flow, counts = [], dict.fromkeys(STATES, 0)
-    for i, date in enumerate(dates):
-        for state in STATES:
-            counts[state] += deltas[state][i]
-        flow.append(FlowDay(date, counts["open"], counts["doing"], counts["done"], counts["blocked"]))
+    totals = [list(accumulate(deltas[state])) for state in STATES]  # the sweep: running sums by day
     return Stats(
         today=dates[-1],
         days=days,
@@ -297,6 +294,6 @@ def compute(
         cycle=spread(cycles, cycle_est),
         lead=spread(leads, lead_est),
         blocked=BlockedTime(blocked_total, blocked_tasks, longest, blocked_est),
-        flow=tuple(flow),
+        flow=tuple(FlowDay(d, *(counts[i] for counts in totals)) for i, d in enumerate(dates)),
         ageing=tuple(sorted(ageing, key=lambda a: (-a.ratio, a.id, a.state))),
     )

@@ -34,7 +34,9 @@ from pulseboard.core.config import save_theme
 from pulseboard.core.errors import PulseError
 from pulseboard.core.heartbeat import mark_read, suggest
 from pulseboard.core.ids import ShortIds
+from pulseboard.core.metrics import Stats
 from pulseboard.core.overlap import overlaps
+from pulseboard.core.progress import board_stats
 from pulseboard.core.reconcile import Changes, Plan, Reconciler
 from pulseboard.core.snapshot import Snapshot
 from pulseboard.core.taskfile import read_body
@@ -57,6 +59,7 @@ from pulseboard.tui.screens import (
     NewTaskScreen,
     display_path,
 )
+from pulseboard.tui.stats import StatsScreen, StatusLine
 
 INLINE_HINTS = 64  # up to this many hinted paths are re-read at once (~30 ms); more go to a worker thread
 ChangeSource = Callable[[], AsyncIterator["Batch"]]
@@ -73,6 +76,7 @@ HELP = {
     "edit": "Edit the task's file in $VISUAL / $EDITOR",
     "undo": "Undo your last move, from the journal (again: the one before)",
     "filter": "Filter the board by title, id, touches or tag",
+    "stats": "Stats: done per day, cycle and lead time, time blocked, work by state, ageing work",
     "apply": "Heartbeat: do what the selected suggestion says (start it, finish it, block it...)",
     "next_suggestion": "Heartbeat: select the next suggestion",
     "previous_suggestion": "Heartbeat: select the previous suggestion",
@@ -82,8 +86,9 @@ HELP = {
 BOARD_ONLY = frozenset({"new", "detail", "filter", "focus_column", "cursor", "page", "cursor_to"})
 BOARD_ACTIONS = frozenset(
     {"start", "done", "block", "reopen", "shift", "new", "detail", "edit", "undo", "filter", "apply",
-     "step_suggestion"}
+     "step_suggestion", "stats"}
 )  # fmt: skip
+STATS_DAYS = 14
 BEAT_DELAY_S = 0.15  # a beat comes this soon after a change: one beat for a burst of changes
 FALLBACK_THEME = "textual-dark"
 
@@ -107,6 +112,7 @@ class PulseApp(App[None]):
         Binding("u", "undo", "Undo", id="undo"),
         Binding("slash", "filter", "Filter", id="filter"),
         Binding("a", "apply", "Apply", id="apply"),
+        Binding("v", "stats", "Stats", id="stats"),
         Binding("right_square_bracket", "step_suggestion(1)", "Next tip", show=False, id="next_suggestion"),
         Binding(
             "left_square_bracket", "step_suggestion(-1)", "Previous tip", show=False, id="previous_suggestion"
@@ -154,6 +160,7 @@ class PulseApp(App[None]):
         self._theme_ready = False
         self._return_to: TaskColumn | None = None
         self._beat_soon: Timer | None = None
+        self.stats: Stats | None = None
 
     # -- layout ---------------------------------------------------------------------------------
 
@@ -165,6 +172,7 @@ class PulseApp(App[None]):
                     yield Static(TITLES[state], classes="column-title", id=f"title-{state}")
                     yield TaskColumn(state, self.card_context, id=f"col-{state}")
         yield HeartbeatPane(id="heartbeat")
+        yield StatusLine(id="status")
         yield Input(placeholder="Filter by title, id, touches or tag; escape clears", id="filter")
         yield Footer()
 
@@ -428,6 +436,19 @@ class PulseApp(App[None]):
         """The engine, off the UI thread (it stats the files in doing; 190 ms at 100,000 tasks)."""
         suggestions = suggest(tasks, self.board.settings.heartbeat, self.board.root, now)
         self.call_from_thread(self.pane.show_beat, suggestions, now, self.shorts.short)
+        stats = board_stats(self.board, now.astimezone(), STATS_DAYS, tasks)
+        self.call_from_thread(self._show_stats, stats)
+
+    def _show_stats(self, stats: Stats) -> None:
+        self.stats = stats
+        self.query_one("#status", StatusLine).show(stats)
+
+    def action_stats(self) -> None:
+        """The stats screen, with the figures of the last beat."""
+        if self.stats is None:
+            self.say("The figures come with the first heartbeat, in a moment.", timeout=4)
+            return
+        self.push_screen(StatsScreen(self.stats, self.shorts.short))
 
     def _keys_hint(self) -> str:
         def key(binding_id: str, default: str) -> str:

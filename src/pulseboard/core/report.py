@@ -1,0 +1,70 @@
+"""The metrics as plain text: what `pulse stats` prints and the board's stats screen shows.
+
+No markup and no colours: each face adds its own. Durations read `24m`, `3h05m`, `2d4h`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from pulseboard.core.metrics import Stats
+
+BARS = "▁▂▃▄▅▆▇█"
+
+
+def bars(values: Sequence[int]) -> str:
+    """A row of block characters scaled to the largest value (a space for zero)."""
+    top = max(values, default=0)
+    return "".join(" " if not v else BARS[min(len(BARS) - 1, v * len(BARS) // (top + 1))] for v in values)
+
+
+def span(seconds: float | None) -> str:
+    """`-`, `40s`, `24m`, `3h05m`, `2d4h`."""
+    if seconds is None:
+        return "-"
+    seconds = int(seconds)
+    if seconds >= 2 * 86400:
+        return f"{seconds // 86400}d{seconds % 86400 // 3600}h"
+    if seconds >= 3600:
+        return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"
+    return f"{seconds // 60}m" if seconds >= 60 else f"{seconds}s"
+
+
+def stats_text(stats: Stats, short: Callable[[str], str]) -> str:
+    """`pulse stats`: the figures, a line each, then work in progress by day and ageing work."""
+
+    def guess(n: int) -> str:
+        return f", {n} estimated" if n else ""
+
+    total = sum(day.count for day in stats.velocity)
+    cycle, lead, blocked = stats.cycle, stats.lead, stats.blocked
+    lines = [
+        f"done today      {stats.done_today}   by hour |{bars(stats.done_per_hour_today)}|",
+        f"velocity        |{bars([d.count for d in stats.velocity])}|  {total} in {stats.days} days, "
+        f"{total / stats.days:.1f} a day{guess(stats.velocity_estimated)}",
+        f"cycle time      median {span(cycle.median_s)}, 85% within {span(cycle.p85_s)}  "
+        f"({cycle.count} tasks{guess(cycle.estimated)})",
+        f"lead time       median {span(lead.median_s)}, 85% within {span(lead.p85_s)}  "
+        f"({lead.count} tasks{guess(lead.estimated)})",
+        f"time blocked    {span(blocked.total_s)} over {blocked.tasks} tasks"
+        + (
+            f"; longest {short(blocked.longest.id)} {span(blocked.longest.seconds)}"
+            if blocked.longest
+            else ""
+        )
+        + guess(blocked.estimated),
+        "",
+        "day          open  doing  done  blocked",
+        *(
+            f"{d.date.isoformat()}  {d.open:>5}  {d.doing:>5}  {d.done:>4}  {d.blocked:>7}"
+            for d in stats.flow
+        ),
+    ]
+    if stats.ageing:
+        lines += ["", "ageing          state    age     box  × box"]
+        lines += [
+            f"{short(a.id):<15} {a.state:<8} {span(a.age_s):>6} {span(a.box_s):>6}  {a.ratio:>5.1f}"
+            + (" (estimated)" if a.estimated else "")
+            for a in stats.ageing
+        ]
+    return "\n".join(lines)
