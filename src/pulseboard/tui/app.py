@@ -518,9 +518,9 @@ class PulseApp(App[None]):
         return self.focused_column().selected
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Board keys do nothing while a dialog is open (they would act on a task out of sight),
-        and keys about the board's layout do nothing in a detail view."""
-        if action in BOARD_ACTIONS and isinstance(self.screen, ModalScreen):
+        """Board keys do nothing while a dialog or the stats screen is open (they would act on a
+        task out of sight), and keys about the board's layout do nothing in a detail view."""
+        if action in BOARD_ACTIONS and isinstance(self.screen, ModalScreen | StatsScreen):
             return False
         return not (action in BOARD_ONLY and isinstance(self.screen, DetailScreen))
 

@@ -48,11 +48,14 @@ class StatsScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="stats"):
-            yield Static(Content(stats_text(self.stats, self._short).split("\n\n")[0]), id="stats-figures")
+            figures, _by_day, *ageing = stats_text(self.stats, self._short).split("\n\n")
+            yield Static(Content(figures), id="stats-figures")
             with Grid(id="stats-charts"):
                 yield PlotextPlot(id="chart-done")
                 yield PlotextPlot(id="chart-cycle")
                 yield PlotextPlot(id="chart-flow")
+                yield Static(Content(ageing[0] if ageing else "ageing: nothing in doing or blocked"),
+                             id="stats-ageing")  # fmt: skip
         yield Footer()
 
     def on_mount(self) -> None:

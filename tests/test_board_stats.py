@@ -1,0 +1,119 @@
+"""The board's progress views under Pilot: the status line after a move, the stats screen (v) with
+its charts, and undo (u) from the journal, which works across restarts and only for your moves."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from board_helpers import (
+    Maker,
+    beaten,
+    drive,
+    isolate,
+    make_board,
+    new_app,
+    notices,
+    screen_text,
+    wait_for,
+    where,
+)
+from textual.pilot import Pilot
+from textual.widgets import Sparkline, Static
+from textual_plotext import PlotextPlot
+
+from pulseboard.core.actions import move_task
+from pulseboard.tui.app import PulseApp
+from pulseboard.tui.stats import StatsScreen
+
+pytestmark = pytest.mark.timeout(60)
+
+
+@pytest.fixture(autouse=True)
+def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    isolate(monkeypatch, tmp_path)
+
+
+def real_clock() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def status(app: PulseApp) -> str:
+    return "".join(str(w.render()) for w in app.query("#status Static").results(Static))
+
+
+def test_the_status_line_counts_a_task_done_now(tmp_path: Path) -> None:
+    board = make_board(tmp_path / "tasks")
+    task = Maker(board).task("Ship it", "doing")
+    app = new_app(board, clock=real_clock)
+
+    async def script(pilot: Pilot) -> None:
+        await beaten(pilot)
+        assert "done today 0" in status(app)
+        app.go_to(app.snapshot.with_id(task.id)[0])
+        before = app.stats
+        await pilot.press("d")
+        await wait_for(pilot, lambda: app.stats is not before)
+        assert "done today 1" in status(app)
+        assert "1 in 14d" in status(app)
+        assert app.query_one("#status-velocity", Sparkline).data[-1] == 1
+
+    drive(app, script)
+
+
+def test_v_opens_the_stats_screen_with_its_charts_and_board_keys_sleep_there(tmp_path: Path) -> None:
+    board = make_board(tmp_path / "tasks")
+    maker = Maker(board)
+    waiting = maker.task("Waiting", "open")
+    maker.task("Finished", "done")
+    app = new_app(board, clock=real_clock)
+
+    async def script(pilot: Pilot) -> None:
+        await beaten(pilot)
+        await pilot.press("v")
+        assert isinstance(app.screen, StatsScreen)
+        assert len(app.screen.query(PlotextPlot)) == 3
+        text = "\n".join(screen_text(app))
+        for words in ("done today", "velocity", "cycle time", "lead time", "time blocked", "Done per day"):
+            assert words in text
+        await pilot.press("s")  # a board key: nothing moves while the stats are up
+        assert where(board.root, waiting.name) == ["open"]
+        await pilot.press("escape")
+        assert not isinstance(app.screen, StatsScreen)
+
+    drive(app, script)
+
+
+def test_u_reverts_the_last_move_from_the_journal_after_a_restart(tmp_path: Path) -> None:
+    board = make_board(tmp_path / "tasks")
+    task = Maker(board).task("Started yesterday")
+    before = task.path.read_bytes()
+    move_task(board, task.id, "doing")  # a move made earlier (by this actor), not in this session
+    app = new_app(board, clock=real_clock)
+
+    async def script(pilot: Pilot) -> None:
+        await beaten(pilot)
+        await pilot.press("u")
+        assert where(board.root, task.name) == ["open"]
+        assert (board.root / "open" / task.name).read_bytes() == before
+        assert app.column("open").selected is not None and app.column("open").selected.id == task.id
+
+    drive(app, script)
+
+
+def test_u_leaves_other_peoples_moves_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    board = make_board(tmp_path / "tasks")
+    task = Maker(board).task("Theirs")
+    monkeypatch.setenv("PULSE_ACTOR", "ana")
+    move_task(board, task.id, "doing")
+    monkeypatch.setenv("PULSE_ACTOR", "test")
+    app = new_app(board, clock=real_clock)
+
+    async def script(pilot: Pilot) -> None:
+        await beaten(pilot)
+        await pilot.press("u")
+        assert where(board.root, task.name) == ["doing"]
+        assert any("nothing to undo" in n.lower() for n in notices(app))
+
+    drive(app, script)
