@@ -14,7 +14,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from pulseboard.core.fields import format_time
 from pulseboard.core.fsops import append_line
@@ -93,24 +93,71 @@ def new_event(
     return Event(at, op, task_id, file, from_state, to_state, actor(), **extra)
 
 
+def _parse(line: str | bytes) -> Event | None:
+    """One journal line as an event, or None for a line that can't be one (torn, merged, foreign)."""
+    try:
+        raw = json.loads(line)
+        before = raw.get("before")
+        return Event(
+            raw["at"], raw["op"], raw["id"], raw["file"], raw.get("from"), raw["to"],
+            raw.get("by", "unknown"), before if isinstance(before, dict) else None, raw.get("undoes"),
+        )  # fmt: skip
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def _months(board_root: Path) -> list[Path]:
+    folder = board_root / PULSE_DIR / "journal"
+    return sorted(folder.glob("*.jsonl")) if folder.is_dir() else []
+
+
 def read_events(board_root: Path) -> Iterator[Event]:
     """Every journal event, oldest month first, in file order within a month."""
-    folder = board_root / PULSE_DIR / "journal"
-    if not folder.is_dir():
-        return
-    for path in sorted(folder.glob("*.jsonl")):
+    for path in _months(board_root):
         with path.open(encoding="utf-8", errors="replace") as handle:
             for line in handle:
-                try:
-                    raw = json.loads(line)
-                    before = raw.get("before")
-                    yield Event(
-                        raw["at"], raw["op"], raw["id"], raw["file"], raw.get("from"), raw["to"],
-                        raw.get("by", "unknown"), before if isinstance(before, dict) else None,
-                        raw.get("undoes"),
-                    )  # fmt: skip
-                except (ValueError, KeyError, TypeError):
-                    continue
+                event = _parse(line)
+                if event is not None:
+                    yield event
+
+
+class JournalTail:
+    """The journal's events, kept up to date by reading only what was appended since the last call
+    (the board reads it after every change). A month file that changed other than by appending
+    (a git merge, say) is read again whole."""
+
+    def __init__(self, board_root: Path) -> None:
+        self.root = board_root
+        self._files: dict[Path, tuple[int, bytes, list[Event]]] = {}  # offset, last line, events
+
+    def events(self) -> list[Event]:
+        months = _months(self.root)
+        for gone in set(self._files) - set(months):
+            del self._files[gone]
+        for path in months:
+            try:
+                with path.open("rb") as handle:
+                    self._files[path] = self._catch_up(handle, *self._files.get(path, (0, b"", [])))
+            except OSError:
+                self._files.pop(path, None)
+        return [event for _, _, events in self._files.values() for event in events]
+
+    @staticmethod
+    def _catch_up(
+        handle: BinaryIO, offset: int, last: bytes, events: list[Event]
+    ) -> tuple[int, bytes, list[Event]]:
+        if offset:
+            handle.seek(offset - len(last))
+            if handle.read(len(last)) != last:  # not a plain append: read it all again
+                handle.seek(0)
+                offset, last, events = 0, b"", []
+        data = handle.read()
+        whole = data[: data.rfind(b"\n") + 1]  # a line still being written waits for the next call
+        if not whole:
+            return offset, last, events
+        lines = whole.splitlines(keepends=True)
+        events = events + [e for e in map(_parse, lines) if e is not None]
+        return offset + len(whole), lines[-1], events
 
 
 def history(board_root: Path, task_id: str) -> list[Event]:

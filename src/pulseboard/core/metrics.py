@@ -152,7 +152,7 @@ def timeline(
     task: Task,
     journal: Sequence[Event],
     parse: Callable[[str | None], float | None],
-    file_time: float | None,
+    file_times: Mapping[str, float],
     now_ts: float,
     undone: set[str] | frozenset[str] = frozenset(),
 ) -> list[Transition]:
@@ -161,7 +161,7 @@ def timeline(
     undo itself never happened. Without any, the stamps its folder allows (none later than its own
     state's stamp) make the history; a journal without a create gets the `created` stamp in front
     when that is earlier. A last state that differs from the folder gets a move into the folder at
-    its stamp if later, else at its file time, else at now."""
+    its stamp if later, else at its file time (looked up only then), else at now."""
     line: list[Transition] = []
     has_create = False
     for event in journal:
@@ -192,7 +192,7 @@ def timeline(
         last = line[-1][0] if line else float("-inf")
         if own is not None and own > last:
             moment = own
-        elif file_time is not None:
+        elif (file_time := file_times.get(task.id)) is not None:
             moment = max(min(file_time, now_ts), last)
         else:
             moment = now_ts
@@ -239,7 +239,7 @@ def compute(
     longest: BlockedInterval | None = None
     ageing: list[Ageing] = []
     for task in tasks:
-        line = timeline(task, journal.get(task.id, ()), parse, file_times.get(task.id), now_ts, undone)
+        line = timeline(task, journal.get(task.id, ()), parse, file_times, now_ts, undone)
         last, _, last_est = line[-1]  # the entry into the task's current folder
         if last < window and task.state in ("open", "done"):  # all history before the window
             deltas[task.state][0] += 1
