@@ -31,6 +31,9 @@ if TYPE_CHECKING:
     from pulseboard.core.heartbeat import Suggestion
 
 
+MAX_DAYS = 3660  # ten years: `pulse stats --days`
+
+
 def _board(args: argparse.Namespace) -> Board:
     board = Board(discover(args.board, Path.cwd()))
     _ = board.settings  # a broken pulse.yaml is reported by every command, not only by some
@@ -355,6 +358,13 @@ def _count(text: str) -> int:
     return value
 
 
+def _days(text: str) -> int:
+    value = _count(text)
+    if value > MAX_DAYS:
+        raise argparse.ArgumentTypeError(f"{text!r} days is more than the {MAX_DAYS} pulse looks back")
+    return value
+
+
 def _seconds(text: str) -> float:
     try:
         value = float(text)
@@ -480,7 +490,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = command(
         "stats", cmd_stats, "done per day, cycle and lead time, time blocked, ageing work", with_json=True
     )
-    p.add_argument("--days", type=_count, default=14, metavar="N", help="the window in days (default 14)")
+    p.add_argument("--days", type=_days, default=14, metavar="N", help="the window in days (default 14)")
 
     p = command("watch", cmd_watch, "print each change on the board as it happens", with_json=True)
     p.add_argument("--poll", action="store_true", help="poll the folder instead of native file events")

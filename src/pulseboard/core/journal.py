@@ -11,6 +11,7 @@ import datetime as dt
 import getpass
 import json
 import os
+import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,11 +36,12 @@ class Event:
     by: str
     before: dict[str, Any] | None = None  # a move's owned keys (stamps) before it: what undo restores
     undoes: str | None = None  # an undo's: the key of the move it reverted
+    uid: str | None = None  # a move's own random name: two moves in one second stay apart
 
     @property
     def key(self) -> str:
-        """What names a move for `undoes`."""
-        return f"{self.at} {self.id} {self.from_state}>{self.to_state}"
+        """What names a move for `undoes` (journals from before uids: its time, task and states)."""
+        return self.uid or f"{self.at} {self.id} {self.from_state}>{self.to_state}"
 
 
 def actor() -> str:
@@ -75,6 +77,8 @@ def record(board_root: Path, event: Event) -> None:
         fields["before"] = event.before
     if event.undoes is not None:
         fields["undoes"] = event.undoes
+    if event.uid is not None:
+        fields["uid"] = event.uid
     line = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
     append_line(pulse_dir / "journal" / f"{event.at[:7]}.jsonl", line)
 
@@ -90,7 +94,8 @@ def new_event(
 ) -> Event:
     """An event by the current actor, now. extra: `before` and `undoes` for moves."""
     at = format_time(now or dt.datetime.now(dt.UTC))
-    return Event(at, op, task_id, file, from_state, to_state, actor(), **extra)
+    uid = secrets.token_hex(6) if op == "move" else None
+    return Event(at, op, task_id, file, from_state, to_state, actor(), uid=uid, **extra)
 
 
 def _parse(line: str | bytes) -> Event | None:
@@ -101,6 +106,7 @@ def _parse(line: str | bytes) -> Event | None:
         return Event(
             raw["at"], raw["op"], raw["id"], raw["file"], raw.get("from"), raw["to"],
             raw.get("by", "unknown"), before if isinstance(before, dict) else None, raw.get("undoes"),
+            raw.get("uid"),
         )  # fmt: skip
     except (ValueError, KeyError, TypeError, AttributeError):
         return None

@@ -12,7 +12,7 @@ import datetime as dt
 
 from pulseboard.core import ids, journal
 from pulseboard.core.actions import MoveResult, move_entry
-from pulseboard.core.board import Board, Entry
+from pulseboard.core.board import Board, Entry, Task
 from pulseboard.core.errors import PulseError
 
 
@@ -27,15 +27,16 @@ def last_undoable(board: Board, by: str | None) -> journal.Event | None:
     return None
 
 
-def _fallback_stamps(event: journal.Event) -> dict[str, object]:
-    """Stamps for a move journalled before moves kept their `before` stamps."""
+def _fallback_stamps(event: journal.Event, now: Task) -> dict[str, object]:
+    """Stamps for a move journalled before moves kept their `before` stamps: the file's own where
+    they still hold for the folder it goes back to, the move's time where one is missing."""
     back = event.from_state
+    started = now.started or event.at if back in ("doing", "done", "blocked") else None
+    blocked = now.blocked or {"reason": "blocked again by undo", "waiting_on": None, "since": event.at}
     return {
-        "started": event.at if back == "doing" else None,
-        "done": event.at if back == "done" else None,
-        "blocked": {"reason": "blocked again by undo", "waiting_on": None, "since": event.at}
-        if back == "blocked"
-        else None,
+        "started": started if back != "blocked" or now.started else None,
+        "done": (now.done or event.at) if back == "done" else None,
+        "blocked": blocked if back == "blocked" else None,
     }
 
 
@@ -49,12 +50,13 @@ def undo_last(board: Board, *, anyone: bool = False, now: dt.datetime | None = N
     short = ids.short_id(event.id, [e.id for e in entries])
     here = next((e for e in entries if e.id == event.id and e.state == event.to_state), None)
     if here is None or here.name != event.file or event.from_state is None:
-        now_in = sorted({f"{e.state}/" for e in entries if e.id == event.id}) or ["nowhere on the board"]
+        now_at = sorted(f"{e.state}/{e.name}" for e in entries if e.id == event.id)
+        where = f"it is {', '.join(now_at)} now" if now_at else "it is no longer on the board"
         raise PulseError(
-            f"can't undo: {short} was moved to {event.to_state}/ at {event.at}, "
-            f"but it is in {', '.join(now_in)} now; nothing was changed."
+            f"can't undo: {short} was moved to {event.to_state}/{event.file} at {event.at}, "
+            f"but {where}; nothing was changed."
         )
-    stamps = event.before if event.before is not None else _fallback_stamps(event)
+    stamps = event.before if event.before is not None else _fallback_stamps(event, board.load(here))
     return move_entry(
         board, Entry(here.state, here.name, here.id, here.folder), event.from_state, force=True,
         stamps=stamps, now=now, short_of=lambda _: short, undoes=event.key,
