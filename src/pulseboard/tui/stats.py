@@ -12,7 +12,6 @@ from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Sparkline, Static
-from textual_plotext import PlotextPlot
 
 from pulseboard.core.metrics import Stats
 from pulseboard.core.report import span, stats_text
@@ -47,6 +46,8 @@ class StatsScreen(Screen[None]):
         self._short = short
 
     def compose(self) -> ComposeResult:
+        from textual_plotext import PlotextPlot  # plotext loads only when the screen first opens
+
         with VerticalScroll(id="stats"):
             figures, _by_day, *ageing = stats_text(self.stats, self._short).split("\n\n")
             yield Static(Content(figures), id="stats-figures")
@@ -59,6 +60,8 @@ class StatsScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        from textual_plotext import PlotextPlot
+
         stats = self.stats
         days = [day.date.strftime("%m-%d") for day in stats.velocity]
         plot = self.query_one("#chart-done", PlotextPlot).plt
