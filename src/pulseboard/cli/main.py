@@ -44,6 +44,26 @@ def _warn(message: str) -> None:
     print(f"pulse: warning: {one_line(message)}", file=sys.stderr)
 
 
+def _commit_move(board: Board, result: actions.MoveResult, *, undo: bool = False) -> None:
+    """With git.commit on, the move becomes a commit of just its file (and the journal)."""
+    if board.settings.git_commit:
+        from pulseboard.services.git import commit_move
+
+        problem = commit_move(board, result, undo=undo)
+        if problem:
+            _warn(problem)
+
+
+def _commit_file(board: Board, task: Task, short: str, verb: str) -> None:
+    """With git.commit on, a new or edited task file becomes a commit of just that file."""
+    if board.settings.git_commit:
+        from pulseboard.services.git import commit, commit_message
+
+        problem = commit(board, [task.path], commit_message(verb, short, task))
+        if problem:
+            _warn(problem)
+
+
 def _open_in_editor(path: Path) -> None:
     command = editor_command()
     if command is None:
@@ -83,6 +103,7 @@ def cmd_add(args: argparse.Namespace) -> int:
         _open_in_editor(task.path)
         task = board.load(board.find(task.id))
     short = ids.short_id(task.id, [e.id for e in board.entries()])
+    _commit_file(board, task, short, "add")
     if args.json:
         print(output.dumps(output.task_json(task, short)))
     else:
@@ -133,6 +154,7 @@ def _move(args: argparse.Namespace, to_state: str) -> int:
         waiting_on=getattr(args, "waiting_on", None),
         force=getattr(args, "force", False),
     )
+    _commit_move(board, result)
     return _print_move(args, result)
 
 
@@ -140,7 +162,10 @@ def cmd_undo(args: argparse.Namespace) -> int:
     """Revert the last move (yours, unless --any) from the journal."""
     from pulseboard.core.undo import undo_last
 
-    return _print_move(args, undo_last(_board(args), anyone=args.any), "undone: ")
+    board = _board(args)
+    result = undo_last(board, anyone=args.any)
+    _commit_move(board, result, undo=True)
+    return _print_move(args, result, "undone: ")
 
 
 def _print_move(args: argparse.Namespace, result: actions.MoveResult, what: str = "") -> int:
@@ -165,7 +190,9 @@ def _print_move(args: argparse.Namespace, result: actions.MoveResult, what: str 
 
 def cmd_edit(args: argparse.Namespace) -> int:
     board = _board(args)
-    _open_in_editor(board.find(args.id).path)
+    entry = board.find(args.id)
+    _open_in_editor(entry.path)
+    _commit_file(board, board.load(entry), ids.short_id(entry.id, [e.id for e in board.entries()]), "edit")
     return 0
 
 
@@ -218,6 +245,7 @@ def cmd_claim(args: argparse.Namespace) -> int:
     board = _board(args)
     claimed = claim(board)
     result = claimed.move
+    _commit_move(board, result)
     why = output.suggestion_json(claimed.suggestion, lambda _: result.short)
     if args.json:
         task = output.task_json(result.task, result.short)

@@ -49,6 +49,10 @@ heartbeat:        # the engine that says what to do next (the board's pane, puls
     unblocks: 1.0         # per task waiting on it, up to 3
     overlap: -3.0         # touches something in doing: run them one after the other
 
+git:              # a board shared through git: "commit after every change, push immediately"
+  commit: false   # true: each move, new task and edit pulse makes is a commit of just those files
+  push: false     # true: push after each commit, in the background (pulse sync also pulls)
+
 keys:             # the board's keys: change one to remap it (names as in textual: ctrl+s, f5)
   start: s        # move the selected task to doing/
   done: d         # move it to done/
@@ -112,6 +116,8 @@ class Settings:
     theme: str | None = None
     keys: tuple[tuple[str, str], ...] = ()  # (action, key) pairs that remap the board's keys
     heartbeat: HeartbeatSettings = field(default_factory=HeartbeatSettings)
+    git_commit: bool = False
+    git_push: bool = False
 
 
 def _section(data: dict[str, Any], key: str, path: Path, within: str = "") -> dict[str, Any]:
@@ -159,7 +165,16 @@ def load_settings(board_root: Path) -> Settings:
             raise PulseError(f"{path}: keys.{action} must be a key name such as s or ctrl+s.")
     pairs = tuple((str(action), str(key).strip()) for action, key in keys.items())
     heartbeat = _heartbeat(_section(data, "heartbeat", path), path, doing)
-    return Settings(wip_doing=doing, wip_hard=hard, theme=theme, keys=pairs, heartbeat=heartbeat)
+    git = _section(data, "git", path)
+    for name, value in git.items():
+        if name not in ("commit", "push"):
+            raise PulseError(f"{path}: git.{name} is not a setting; use commit or push.")
+        if not isinstance(value, bool):
+            raise PulseError(f"{path}: git.{name} must be true or false, not {value!r}.")
+    return Settings(
+        wip_doing=doing, wip_hard=hard, theme=theme, keys=pairs, heartbeat=heartbeat,
+        git_commit=git.get("commit", False), git_push=git.get("push", False),
+    )  # fmt: skip
 
 
 def _duration(value: object, name: str, path: Path) -> int:

@@ -1,0 +1,159 @@
+"""Git as the team's shared board: a commit for each change pulse makes, a push in the background,
+and `pulse sync`.
+
+Everything here is off, quietly, when the board is not inside a git work tree or git is not
+installed. A commit holds exactly the files pulse touched (plus the journal), never another dirty
+file of the repository. A push never makes anyone wait: it runs as a detached process that
+writes how it went to `.pulse/cache/push.json`, which the board and the heartbeat read.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from pulseboard.core.actions import MoveResult
+from pulseboard.core.board import Board, Task
+from pulseboard.core.fsops import atomic_write
+from pulseboard.core.journal import PULSE_DIR
+from pulseboard.core.text import one_line
+
+PUSH_STATUS = Path(PULSE_DIR) / "cache" / "push.json"
+VERBS = {"doing": "start", "done": "done", "blocked": "block", "open": "reopen"}
+LOCK_RETRIES = 20  # another git command holds the index: try again this many times, 50 ms apart
+
+
+@dataclass(frozen=True, slots=True)
+class Repo:
+    top: Path  # the work tree's top folder
+
+    def git(self, *args: str, check: bool = False) -> subprocess.CompletedProcess[str]:
+        """Run git in this work tree (never prompting for anything)."""
+        env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_EDITOR": "true"}
+        result = subprocess.run(
+            ["git", "-C", str(self.top), *args], capture_output=True, text=True, env=env, check=False
+        )
+        if check and result.returncode != 0:
+            raise GitError(_first_line(result.stderr) or f"git {args[0]} failed")
+        return result
+
+
+class GitError(Exception):
+    """A git command failed; the message is git's own first line."""
+
+
+def _first_line(text: str) -> str:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return next((line for line in lines if line.startswith(("fatal:", "error:"))), lines[0] if lines else "")
+
+
+def find_repo(board_root: Path) -> Repo | None:
+    """The git work tree holding the board, or None (no git, or not in a repository)."""
+    try:
+        result = subprocess.run(
+            ["git", "-C", str(board_root), "rev-parse", "--show-toplevel"],
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+    except OSError:
+        return None
+    return Repo(Path(result.stdout.strip())) if result.returncode == 0 else None
+
+
+def commit_move(board: Board, result: MoveResult, *, undo: bool = False) -> str | None:
+    """Commit a move: the file leaving one folder and arriving in another (git sees a rename)."""
+    verb = f"undo {VERBS[result.from_state]}" if undo else VERBS[result.task.state]
+    before = board.root / result.from_state / result.task.name
+    return commit(board, [before, result.task.path], commit_message(verb, result.short, result.task))
+
+
+def commit_message(verb: str, short: str, task: Task) -> str:
+    """`pulse: start a1b2 "Add date to frontmatter"`."""
+    return f'pulse: {verb} {short} "{one_line(task.title)}"'
+
+
+def commit(board: Board, paths: list[Path], message: str) -> str | None:
+    """Commit exactly these paths (and the journal) if the board wants commits; say why not."""
+    if not board.settings.git_commit:
+        return None
+    repo = find_repo(board.root)
+    if repo is None:
+        return None
+    targets = [*paths, board.root / PULSE_DIR / "journal"]
+    try:
+        wanted = _committable(repo, targets)
+        if not wanted:
+            return None
+        _locked(repo, "add", "--all", "--", *wanted)
+        if repo.git("diff", "--cached", "--quiet", "--", *wanted).returncode == 0:
+            return None  # nothing changed (an edit saved as it was)
+        _locked(repo, "commit", "--quiet", "--no-verify", "-m", message, "--", *wanted)
+    except GitError as exc:
+        return f"not committed: {exc}"
+    if board.settings.git_push:
+        push_in_background(board, repo)
+    return None
+
+
+def _committable(repo: Repo, paths: list[Path]) -> list[str]:
+    """The paths git can take: those that exist, and those gone from the work tree that it tracks."""
+    relative = [os.path.relpath(path, repo.top) for path in paths]
+    present = [rel for rel, path in zip(relative, paths, strict=True) if path.exists()]
+    gone = [rel for rel, path in zip(relative, paths, strict=True) if not path.exists()]
+    if gone:
+        tracked = repo.git("ls-files", "-z", "--", *gone, check=True).stdout.split("\0")
+        present += [rel for rel in gone if rel in tracked]
+    return present
+
+
+def _locked(repo: Repo, *args: str) -> None:
+    """Run git, waiting a moment while another git command holds the index lock."""
+    for _ in range(LOCK_RETRIES):
+        result = repo.git(*args)
+        if result.returncode == 0:
+            return
+        if "index.lock" not in result.stderr:
+            break
+        time.sleep(0.05)
+    raise GitError(_first_line(result.stderr) or f"git {args[0]} failed")
+
+
+def push_in_background(board: Board, repo: Repo) -> None:
+    """Start `git push` detached from this process; it records how it went for the board."""
+    subprocess.Popen(
+        [sys.executable, "-m", "pulseboard.services.git", str(repo.top), str(board.root / PUSH_STATUS)],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )  # fmt: skip
+
+
+def push_now(repo: Repo, status_file: Path) -> bool:
+    """Push the current branch and record the outcome (ok, when, git's reason if not)."""
+    result = repo.git("push", "--quiet")
+    if result.returncode != 0 and "no upstream" in result.stderr:
+        result = repo.git("push", "--quiet", "--set-upstream", "origin", "HEAD")
+    status = {
+        "ok": result.returncode == 0,
+        "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "error": None if result.returncode == 0 else _first_line(result.stderr) or "git push failed",
+    }
+    status_file.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(status_file, json.dumps(status).encode())
+    return bool(status["ok"])
+
+
+def push_status(board_root: Path) -> dict[str, object] | None:
+    """How the last push went, or None if pulse has not pushed from here."""
+    try:
+        status = json.loads((board_root / PUSH_STATUS).read_bytes())
+    except (OSError, ValueError):
+        return None
+    return status if isinstance(status, dict) else None
+
+
+if __name__ == "__main__":  # the detached push: python -m pulseboard.services.git TOP STATUS_FILE
+    push_now(Repo(Path(sys.argv[1])), Path(sys.argv[2]))
