@@ -238,6 +238,18 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sync(args: argparse.Namespace) -> int:
+    """Commit the board's pending changes, pull with rebase, push."""
+    from pulseboard.services.git import GitError, sync
+
+    try:
+        said = sync(_board(args))
+    except GitError as exc:
+        raise PulseError(f"{exc}.") from None
+    print("\n".join(said))
+    return 0
+
+
 def cmd_claim(args: argparse.Namespace) -> int:
     """Move the best startable task to doing/ (the rename is the lock) and print it."""
     from pulseboard.core.claim import claim
@@ -514,6 +526,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("-n", type=_count, default=5, metavar="N", help="how many suggestions a beat (default 5)")
     p.add_argument("--poll", action="store_true", help="poll the folder instead of native file events")
+
+    command("sync", cmd_sync, "commit the board's pending changes, pull with rebase, push (git)")
 
     p = command(
         "stats", cmd_stats, "done per day, cycle and lead time, time blocked, ageing work", with_json=True

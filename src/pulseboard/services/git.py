@@ -42,6 +42,13 @@ class Repo:
             raise GitError(_first_line(result.stderr) or f"git {args[0]} failed")
         return result
 
+    def git_bytes(self, *args: str) -> bytes:
+        """A git command's output as bytes (a file's content, exactly)."""
+        result = subprocess.run(["git", "-C", str(self.top), *args], capture_output=True, check=False)
+        if result.returncode != 0:
+            raise GitError(_first_line(result.stderr.decode(errors="replace")) or f"git {args[0]} failed")
+        return result.stdout
+
 
 class GitError(Exception):
     """A git command failed; the message is git's own first line."""
@@ -153,6 +160,90 @@ def push_status(board_root: Path) -> dict[str, object] | None:
     except (OSError, ValueError):
         return None
     return status if isinstance(status, dict) else None
+
+
+def _in_progress(repo: Repo) -> str | None:
+    """'a rebase' or 'a merge' when the repository is in the middle of one."""
+    git_dir = Path(repo.git("rev-parse", "--absolute-git-dir", check=True).stdout.strip())
+    if (git_dir / "rebase-merge").exists() or (git_dir / "rebase-apply").exists():
+        return "a rebase"
+    return "a merge" if (git_dir / "MERGE_HEAD").exists() else None
+
+
+def sync(board: Board) -> list[str]:
+    """Commit what is pending on the board, pull with rebase, push; what happened, a line each.
+
+    Where both sides moved the same task, both copies are kept (the board shows the task in two
+    folders and `pulse doctor --fix` settles it). Any other conflict stops the pull, puts the
+    repository back as it was and says what to do: it is never left mid-rebase unannounced."""
+    repo = find_repo(board.root)
+    if repo is None:
+        raise GitError("this board is not in a git repository, so there is nothing to sync")
+    busy = _in_progress(repo)
+    if busy:
+        raise GitError(f"the repository is in the middle of {busy}; finish or abort it with git first")
+    said: list[str] = []
+    board_path = os.path.relpath(board.root, repo.top)
+    _locked(repo, "add", "--all", "--", board_path)
+    if repo.git("diff", "--cached", "--quiet", "--", board_path).returncode != 0:
+        _locked(repo, "commit", "--quiet", "--no-verify", "-m", "pulse: sync the board", "--", board_path)
+        said.append("Committed the board's pending changes.")
+    if not repo.git("remote").stdout.strip():
+        raise GitError("the repository has no remote to sync with; add one with git remote add")
+    before = repo.git("rev-parse", "HEAD").stdout.strip()
+    pulled = repo.git("pull", "--rebase", "--autostash", "--quiet")
+    kept: list[str] = []
+    while pulled.returncode != 0 and _in_progress(repo) == "a rebase":
+        conflicts = _conflicts(repo)
+        if not conflicts or not _both_moved(conflicts, board_path):
+            repo.git("rebase", "--abort")
+            names = ", ".join(sorted(conflicts)) or "files git could not merge"
+            raise GitError(
+                f"pulling stopped: both sides changed {names}; nothing was pulled or pushed and your "
+                "commits are as they were. Run git pull --rebase, fix those files, "
+                "git rebase --continue, then pulse sync again"
+            )
+        for path, code in conflicts.items():
+            if code == "DD":
+                repo.git("rm", "--quiet", "--cached", "--", path)
+            else:  # each side's own copy, as it was before git tried to merge the two
+                side = "HEAD" if code == "AU" else "REBASE_HEAD"  # upstream's, or the commit replayed
+                content = repo.git_bytes("show", f"{side}:{path}")
+                atomic_write(repo.top / path, content)
+                repo.git("add", "--", path)
+                kept.append(path)
+        pulled = repo.git("-c", "core.editor=true", "rebase", "--continue")
+    if pulled.returncode != 0:
+        raise GitError(f"pulling failed: {_first_line(pulled.stderr) or 'git pull failed'}")
+    after = repo.git("rev-parse", "HEAD").stdout.strip()
+    count = repo.git("rev-list", "--count", f"{before}..{after}").stdout.strip() if before != after else "0"
+    said.append(f"Pulled {count} commit(s)." if count != "0" else "Already up to date with the remote.")
+    if kept:
+        said.append(
+            "Both sides moved the same task, so both copies were kept: "
+            + ", ".join(sorted(kept))
+            + ". The board shows it in two folders; pulse doctor --fix settles it."
+        )
+    if push_now(repo, board.root / PUSH_STATUS):
+        said.append("Pushed.")
+    else:
+        raise GitError(f"pushing failed: {push_status(board.root)['error']}; the commits are kept here")  # type: ignore[index]
+    return said
+
+
+def _conflicts(repo: Repo) -> dict[str, str]:
+    """Unmerged paths and their two-letter status (DD, AU, UA, UU, AA...)."""
+    codes = {}
+    for line in repo.git("status", "--porcelain=v1", "-z").stdout.split("\0"):
+        if len(line) > 3 and line[:2] in ("DD", "AU", "UD", "UA", "DU", "AA", "UU"):
+            codes[line[3:]] = line[:2]
+    return codes
+
+
+def _both_moved(conflicts: dict[str, str], board_path: str) -> bool:
+    """Whether every conflict is a task file renamed differently on each side (rename/rename)."""
+    inside = all(Path(path).is_relative_to(board_path) if board_path != "." else True for path in conflicts)
+    return inside and all(code in ("DD", "AU", "UA") for code in conflicts.values())
 
 
 if __name__ == "__main__":  # the detached push: python -m pulseboard.services.git TOP STATUS_FILE

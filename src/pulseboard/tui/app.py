@@ -14,6 +14,7 @@ import subprocess
 import threading
 import time
 from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -44,6 +45,7 @@ from pulseboard.core.snapshot import Snapshot
 from pulseboard.core.taskfile import read_body
 from pulseboard.core.text import inert, one_line
 from pulseboard.core.undo import undo_last
+from pulseboard.services import git
 from pulseboard.services.editor import editor_command
 from pulseboard.tui.cards import CardContext
 from pulseboard.tui.column import TaskColumn
@@ -168,6 +170,7 @@ class PulseApp(App[None]):
         self._journal_lock = threading.Lock()
         self._stats_soon: Timer | None = None
         self._stats_due = 0.0  # monotonic time before which the figures are not computed again
+        self._git: ThreadPoolExecutor | None = None  # commits, one at a time and in order
 
     # -- layout ---------------------------------------------------------------------------------
 
@@ -205,6 +208,8 @@ class PulseApp(App[None]):
 
     def on_unmount(self) -> None:
         self._stop_watching.set()
+        if self._git is not None:
+            self._git.shutdown(wait=True)  # the last commits land before pulse exits
         gc.unfreeze()
 
     def column(self, state: str) -> TaskColumn:
@@ -644,7 +649,29 @@ class PulseApp(App[None]):
             self.resync(task)
             return None
         self._show_move(task, result)
+        self._commit(lambda: git.commit_move(self.board, result))
         return result.task
+
+    def _commit(self, job: Callable[[], str | None]) -> None:
+        """With git.commit on, commit off the UI thread, in the order the changes were made."""
+        if not self.board.settings.git_commit:
+            return
+        if self._git is None:
+            self._git = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pulse-git")
+
+        def run() -> None:
+            try:
+                problem = job()
+            except Exception as exc:  # a commit must never take the board down
+                problem = f"not committed: {exc}"
+            if problem:
+                self.call_from_thread(self.say, problem, title="git", severity="warning", timeout=8)
+
+        self._git.submit(run)
+
+    def _commit_file(self, task: Task, verb: str) -> None:
+        short = self.shorts.short(task.id)
+        self._commit(lambda: git.commit(self.board, [task.path], git.commit_message(verb, short, task)))
 
     def _show_move(self, task: Task, result: actions.MoveResult) -> None:
         """Show a move the core made: the task leaves one column for another, the cursor follows."""
@@ -683,6 +710,7 @@ class PulseApp(App[None]):
             message = inert(str(exc))
             self.say(message[:1].upper() + message[1:], title="Undo", severity="warning", timeout=8)
             return
+        self._commit(lambda: git.commit_move(self.board, result, undo=True))
         shown = self.snapshot.get(result.from_state, result.task.name)
         if shown is None:  # the board had not seen the file where the undo found it
             self.resync(result.task)
@@ -714,6 +742,7 @@ class PulseApp(App[None]):
         self.request_beat()
         self.go_to(task)
         self.say(f"Created {self.shorts.short(task.id)}: {inert(task.title)}", timeout=4)
+        self._commit_file(task, "add")
 
     def action_detail(self) -> None:
         task = self.selected_task()
@@ -738,6 +767,7 @@ class PulseApp(App[None]):
             return
         mark_read(self.board.root, updated)  # the person ticking it is reading it: not a stale spec
         self._replace(task, updated)
+        self._commit_file(updated, "edit")
 
     def action_edit(self) -> None:
         task = self.selected_task()
@@ -762,6 +792,7 @@ class PulseApp(App[None]):
         if updated is not None:
             mark_read(self.board.root, updated)  # edited by the person who will work on it
             self._replace(task, updated)
+            self._commit_file(updated, "edit")
 
     def _replace(self, old: Task, new: Task) -> None:
         """Show a task's new content wherever it is shown (its column and an open detail view)."""
