@@ -197,7 +197,21 @@ def cmd_edit(args: argparse.Namespace) -> int:
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
-    problems = doctor.check(_board(args))
+    board = _board(args)
+    if args.fix:
+        said, set_aside = doctor.fix_copies(board, lambda copies: _choose_copy(copies, args.keep))
+        said += doctor.remove_leftovers(board)
+        if set_aside and board.settings.git_commit:
+            from pulseboard.services.git import commit
+
+            problem = commit(
+                board, set_aside, f"pulse: doctor --fix, one copy of {len(set_aside)} task(s) kept"
+            )
+            if problem:
+                _warn(problem)
+        for line in said:
+            print(output.plain(line))
+    problems = doctor.check(board)
     if args.json:
         print(output.dumps([{"kind": p.kind, "message": p.message, "ids": list(p.ids)} for p in problems]))
     elif problems:
@@ -206,6 +220,21 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     else:
         print("No problems found.")
     return 1 if problems else 0
+
+
+def _choose_copy(copies: list[Task], keep: str | None) -> Task | None:
+    """The copy of a task in two folders to keep: the one in --keep's folder, else the user's pick."""
+    if keep is not None:
+        return next((t for t in copies if t.state == keep), None)
+    if not sys.stdin.isatty():
+        _warn(f'"{copies[0].title}" is in several folders; choose with --keep STATE (or run in a terminal).')
+        return None
+    print(f'"{output.plain(copies[0].title)}" ({copies[0].id}) is in {len(copies)} folders:')
+    for number, task in enumerate(copies, start=1):
+        stamp = task.done or (task.blocked or {}).get("since") or task.started or task.created or "?"
+        print(f"  {number}. {task.state}/{task.name}  ({stamp})")
+    answer = input("Keep which (number, empty to leave it)? ").strip()
+    return copies[int(answer) - 1] if answer.isdigit() and 1 <= int(answer) <= len(copies) else None
 
 
 def _suggestions(board: Board, tasks: list[Task]) -> list[Suggestion]:
@@ -511,7 +540,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("edit", cmd_edit, "open a task in $VISUAL or $EDITOR")
     p.add_argument("id")
 
-    command("doctor", cmd_doctor, "check the board for problems", with_json=True)
+    p = command("doctor", cmd_doctor, "check the board for problems", with_json=True)
+    p.add_argument(
+        "--fix", action="store_true", help="settle a task in two folders (you choose), leftover temp files"
+    )
+    p.add_argument("--keep", choices=STATES, help="with --fix: keep the copy in this folder")
 
     p = command("next", cmd_next, "what to do next, and why (the heartbeat)", with_json=True)
     p.add_argument("-n", type=_count, default=5, metavar="N", help="how many suggestions (default 5)")

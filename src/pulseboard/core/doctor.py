@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from pulseboard.core import ids
 from pulseboard.core.board import STATES, Board, Task, resolve_prefix
-from pulseboard.core.fsops import TEMP_SUFFIX
+from pulseboard.core.fsops import TEMP_SUFFIX, rename_noreplace
+from pulseboard.core.journal import PULSE_DIR
 
 LEFTOVER_AGE_S = 60
 
@@ -131,3 +134,47 @@ def check(board: Board) -> list[Problem]:
                         )
                     )
     return problems
+
+
+TRASH = Path(PULSE_DIR) / "trash"  # copies doctor --fix set aside: never deleted, never on the board
+
+
+def fix_copies(board: Board, choose: Callable[[list[Task]], Task | None]) -> tuple[list[str], list[Path]]:
+    """For each task in more than one folder, keep the copy `choose` picks (None: leave it) and set
+    the others aside in .pulse/trash/; what was done, a line each, and the files set aside."""
+    said: list[str] = []
+    moved: list[Path] = []
+    places: dict[str, list[Task]] = defaultdict(list)
+    for task in board.tasks():
+        places[task.id].append(task)
+    for group in places.values():
+        if len(group) < 2:
+            continue
+        keep = choose(group)
+        if keep is None:
+            said.append(f"left {group[0].id}: no copy chosen.")
+            continue
+        trash = board.root / TRASH
+        trash.mkdir(parents=True, exist_ok=True)
+        stamp = time.strftime("%Y%m%dT%H%M%S")
+        for task in group:
+            if task is keep:
+                continue
+            target = trash / f"{stamp}-{task.state}-{task.name}"
+            rename_noreplace(task.path, target)
+            moved.append(task.path)
+            said.append(f"kept {keep.state}/{keep.name}; set {task.state}/{task.name} aside in {TRASH}/.")
+    return said, moved
+
+
+def remove_leftovers(board: Board) -> list[str]:
+    """Delete temp files left by interrupted writes (pulse's own, over a minute old)."""
+    said = []
+    now = time.time()
+    for state in STATES:
+        folder = board.root / state
+        for path in folder.glob(f".*{TEMP_SUFFIX}") if folder.is_dir() else ():
+            if now - path.stat().st_mtime > LEFTOVER_AGE_S:
+                path.unlink(missing_ok=True)
+                said.append(f"deleted {state}/{path.name}, a temp file left by an interrupted write.")
+    return said

@@ -27,6 +27,7 @@ from pulseboard.core.overlap import overlaps
 
 STALE_GRACE_S = 5  # pulse writes `started` a moment after the move; later edits mean a new spec
 MAX_MARKS = 500
+PUSH_STATUS = Path(PULSE_DIR) / "cache" / "push.json"  # written by services/git after each push
 # "Add the tests and update the docs": two phrases of two words or more around and/&/+, so that
 # "Support drag and drop" or "Fix search & replace" are not taken for bundles.
 BUNDLE_TITLE = re.compile(r"[^\W\d_]+\s+[^\W\d_]+\s+(?:and|&|\+)\s+[^\W\d_]+\s+[^\W\d_]+", re.I)
@@ -103,7 +104,18 @@ def suggest(
     """One beat over a board as it is on disk: the one entry point for the board's pane and
     `pulse next`, `claim` and `beat`."""
     tasks = list(tasks)
-    return beat(tasks, now, settings, modified_times(tasks, root))
+    return beat(tasks, now, settings, modified_times(tasks, root), push_failure(root))
+
+
+def push_failure(root: Path) -> str | None:
+    """Why the last push from here failed (as services/git recorded it), or None if it did not."""
+    try:
+        status = json.loads((root / PUSH_STATUS).read_bytes())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(status, dict) or status.get("ok", True):
+        return None
+    return f"{status.get('error') or 'git push failed'} (at {status.get('at') or '?'})"
 
 
 def _minutes(seconds: float) -> str:
@@ -134,8 +146,10 @@ def beat(
     now: dt.datetime,
     settings: HeartbeatSettings,
     modified: dict[str, float] | None = None,
+    push_failed: str | None = None,
 ) -> list[Suggestion]:
-    """The ranked suggestions for a board. modified: task id -> file mtime (for stale specs)."""
+    """The ranked suggestions for a board. modified: task id -> file mtime (for stale specs);
+    push_failed: why the last git push failed, if it did."""
     tasks = list(tasks)
     modified = modified or {}
     by_state: dict[str, list[Task]] = {"open": [], "doing": [], "done": [], "blocked": []}
@@ -146,6 +160,30 @@ def beat(
     graph, dep_problems = dependency_graph(tasks)
     out: list[Suggestion] = []
     limit = settings.wip_doing
+
+    # What git merges leave for people to settle comes first: copies, files both sides changed.
+    copies: dict[str, list[Task]] = {}
+    for task in tasks:
+        copies.setdefault(task.id, []).append(task)
+    for task_id, group in copies.items():
+        if len(group) > 1:
+            where = " and ".join(sorted(f"{t.state}/" for t in group))
+            out.append(Suggestion(
+                "two-places", "resolve", (task_id,),
+                f'"{group[0].title}" is in {where}: moved on both sides, or copied; keep one '
+                "(pulse doctor --fix).", 1100, (("one task in two places", 1100),),
+            ))  # fmt: skip
+    for task in tasks:
+        if task.error and "conflict markers" in task.error:
+            out.append(Suggestion(
+                "conflict-markers", "resolve", (task.id,), f"{task.state}/{task.name} {task.error}.", 1050,
+                (("changed on both sides", 1050),),
+            ))  # fmt: skip
+    if push_failed:
+        out.append(Suggestion(
+            "push-failed", "sync", (), f"The last push failed: {push_failed}; run pulse sync.", 1000,
+            (("the remote is behind", 1000),),
+        ))  # fmt: skip
 
     # 1-2. Work in progress.
     if len(doing) > limit:
@@ -240,7 +278,9 @@ def beat(
         out.extend(_candidates(by_state, graph, doing, done_ids, now, settings))
 
     # 8. Nothing to do.
-    if not any(s.action in ("start", "finish", "split", "re-read", "unblock") for s in out):
+    if not any(
+        s.action in ("start", "finish", "split", "re-read", "unblock", "sync") or s.score >= 1000 for s in out
+    ):
         waiting = sorted({(t.blocked or {}).get("waiting_on") or "someone" for t in by_state["blocked"]})
         text = "Nothing to start or finish."
         if waiting:

@@ -22,7 +22,7 @@ from pulseboard.core.fsops import append_line
 
 PULSE_DIR = ".pulse"
 _GITATTRIBUTES = "journal/*.jsonl merge=union\n"
-_GITIGNORE = "cache/\n"
+_GITIGNORE = "cache/\ntrash/\n"
 
 
 @dataclass(frozen=True, slots=True)

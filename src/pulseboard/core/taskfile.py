@@ -93,6 +93,8 @@ def split(text: str) -> Split:
 
 
 def _load_yaml(lines: list[str]) -> dict[str, Any]:
+    if any(line.startswith(("<<<<<<<", ">>>>>>>")) for line in lines):
+        raise ValueError("has git conflict markers: it was changed on both sides; keep one version")
     try:
         data = yaml.load("".join(lines), Loader=_Loader)
     except yaml.MarkedYAMLError as exc:

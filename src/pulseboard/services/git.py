@@ -20,10 +20,10 @@ from pathlib import Path
 from pulseboard.core.actions import MoveResult
 from pulseboard.core.board import Board, Task
 from pulseboard.core.fsops import atomic_write
+from pulseboard.core.heartbeat import PUSH_STATUS
 from pulseboard.core.journal import PULSE_DIR
 from pulseboard.core.text import one_line
 
-PUSH_STATUS = Path(PULSE_DIR) / "cache" / "push.json"
 VERBS = {"doing": "start", "done": "done", "blocked": "block", "open": "reopen"}
 LOCK_RETRIES = 20  # another git command holds the index: try again this many times, 50 ms apart
 
