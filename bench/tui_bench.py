@@ -10,7 +10,7 @@ round trip costs a fraction of that; both are printed, as the "poll" floor, next
 
   painted  from just before `tmux new-session` to the first capture that shows the loaded board:
            every column title with the board's true count (counted from the files on disk, e.g.
-           `Open 20000`, `Doing 3/3`), the heartbeat `♥ 3/3 in progress`, the key bar at the
+           `Open 20000`, `Doing 3/3`), the key bar at the
            bottom (a frame can reach the terminal in more than one write) and no `Loading…`.
            warm: the parse cache is present and current; cold: `tasks/.pulse/cache` is deleted
            first (pulse's own cold start; the OS page cache stays warm).
@@ -376,7 +376,6 @@ def board_shown(counts: dict[str, int], limit: int) -> Callable[[str], bool]:
         re.compile(rf"(?<![\w/]){TITLES[s]} {counts[s]}{'/' + str(limit) if s == 'doing' else ''}(?![\w/])")
         for s in STATES
     ]
-    patterns.append(re.compile(rf"♥ {counts['doing']}/{limit} in progress"))
     return lambda text: LOADING not in text and FOOTER_MARK in text and all(p.search(text) for p in patterns)
 
 

@@ -12,6 +12,7 @@ import getpass
 import json
 import os
 import secrets
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -127,6 +128,17 @@ def read_events(board_root: Path) -> Iterator[Event]:
                     yield event
 
 
+def _compact(event: Event) -> Event:
+    """An event as the figures need it, kept for a whole session: no `before` stamps (undo reads
+    the journal itself), the few distinct states and names shared (100,000 tasks: ~150 -> ~80 MB)."""
+    intern = sys.intern
+    return Event(
+        event.at, intern(event.op), event.id, event.file,
+        intern(event.from_state) if event.from_state else None, intern(event.to_state), intern(event.by),
+        None, event.undoes, event.uid,
+    )  # fmt: skip
+
+
 class JournalTail:
     """The journal's events, kept up to date by reading only what was appended since the last call
     (the board reads it after every change). A month file that changed other than by appending
@@ -162,7 +174,7 @@ class JournalTail:
         if not whole:
             return offset, last, events
         lines = whole.splitlines(keepends=True)
-        events = events + [e for e in map(_parse, lines) if e is not None]
+        events = events + [_compact(e) for e in map(_parse, lines) if e is not None]
         return offset + len(whole), lines[-1], events
 
 

@@ -35,7 +35,7 @@ from pulseboard.core import actions, journal
 from pulseboard.core.board import STATES, Board, Entry, Task
 from pulseboard.core.config import save_theme
 from pulseboard.core.errors import PulseError
-from pulseboard.core.heartbeat import mark_read, suggest
+from pulseboard.core.heartbeat import mark_read, push_failure, suggest
 from pulseboard.core.ids import ShortIds
 from pulseboard.core.metrics import Stats
 from pulseboard.core.overlap import overlaps
@@ -93,6 +93,7 @@ BOARD_ACTIONS = frozenset(
      "step_suggestion", "stats"}
 )  # fmt: skip
 STATS_DAYS = 14
+PANE_KEEPS = 100  # suggestions the pane keeps to step through (a 100,000-task board makes ~28,000)
 STATS_PACE = 9  # the figures wait nine times as long as they took before they are computed again
 BEAT_DELAY_S = 0.15  # a beat comes this soon after a change: one beat for a burst of changes
 FALLBACK_THEME = "textual-dark"
@@ -457,8 +458,9 @@ class PulseApp(App[None]):
     @work(thread=True, group="beat", exit_on_error=False)
     def _beat_in_background(self, tasks: list[Task], now: dt.datetime) -> None:
         """The engine, off the UI thread (it stats the files in doing; 190 ms at 100,000 tasks)."""
-        suggestions = suggest(tasks, self.board.settings.heartbeat, self.board.root, now)
+        suggestions = suggest(tasks, self.board.settings.heartbeat, self.board.root, now)[:PANE_KEEPS]
         self.call_from_thread(self.pane.show_beat, suggestions, now, self.shorts.short)
+        self.call_from_thread(self.query_one("#status", StatusLine).show_push, push_failure(self.board.root))
 
     @work(thread=True, group="stats", exit_on_error=False)
     def _stats_in_background(self, tasks: list[Task], now: dt.datetime) -> None:

@@ -24,6 +24,7 @@ class StatusLine(Horizontal):
         yield Static("", id="status-today")
         yield Sparkline([], id="status-velocity")
         yield Static("", id="status-cycle")
+        yield Static("", id="status-git")
 
     def show(self, stats: Stats) -> None:
         counts = [day.count for day in stats.velocity]
@@ -33,6 +34,12 @@ class StatusLine(Horizontal):
         self.query_one("#status-cycle", Static).update(
             f" {sum(counts)} in {stats.days}d · cycle time {median}"
         )
+
+    def show_push(self, failure: str | None) -> None:
+        """A failed git push stays in view until a later push succeeds."""
+        git = self.query_one("#status-git", Static)
+        git.update(Content(f" · push failed: {failure}" if failure else ""))
+        git.set_class(failure is not None, "failed")
 
 
 class StatsScreen(Screen[None]):
