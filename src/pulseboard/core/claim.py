@@ -23,7 +23,7 @@ from pulseboard.core.errors import PulseError
 from pulseboard.core.heartbeat import Suggestion, suggest
 from pulseboard.core.journal import ensure_pulse_dir
 
-LOCK_NAME = "claim.lock"
+LOCK_NAME = "claim.lock"  # in .pulse/cache/: git-ignored, like everything local to one machine
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +36,9 @@ class Claim:
 def _turn(root: Path) -> Iterator[None]:
     """Take turns with other claims on this board (a no-op where the lock can't be made)."""
     try:
-        fd = os.open(ensure_pulse_dir(root) / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+        cache = ensure_pulse_dir(root) / "cache"
+        cache.mkdir(exist_ok=True)
+        fd = os.open(cache / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError:
         yield  # a read-only .pulse/: the rename still keeps claims apart
         return

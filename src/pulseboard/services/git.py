@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -108,13 +109,18 @@ def commit(board: Board, paths: list[Path], message: str) -> str | None:
 
 def _committable(repo: Repo, paths: list[Path]) -> list[str]:
     """The paths git can take: those that exist, and those gone from the work tree that it tracks."""
-    relative = [os.path.relpath(path, repo.top) for path in paths]
+    relative = [_inside(repo, path) for path in paths]
     present = [rel for rel, path in zip(relative, paths, strict=True) if path.exists()]
     gone = [rel for rel, path in zip(relative, paths, strict=True) if not path.exists()]
     if gone:
         tracked = repo.git("ls-files", "-z", "--", *gone, check=True).stdout.split("\0")
         present += [rel for rel in gone if rel in tracked]
     return present
+
+
+def _inside(repo: Repo, path: Path) -> str:
+    """A path relative to the work tree, as git wants it (git resolves symlinks; so must we)."""
+    return os.path.relpath(os.path.realpath(path), repo.top)
 
 
 def _locked(repo: Repo, *args: str) -> None:
@@ -177,13 +183,15 @@ def sync(board: Board) -> list[str]:
     folders and `pulse doctor --fix` settles it). Any other conflict stops the pull, puts the
     repository back as it was and says what to do: it is never left mid-rebase unannounced."""
     repo = find_repo(board.root)
+    if repo is None and shutil.which("git") is None:
+        raise GitError("git is not installed here, so there is nothing to sync with")
     if repo is None:
         raise GitError("this board is not in a git repository, so there is nothing to sync")
     busy = _in_progress(repo)
     if busy:
         raise GitError(f"the repository is in the middle of {busy}; finish or abort it with git first")
     said: list[str] = []
-    board_path = os.path.relpath(board.root, repo.top)
+    board_path = _inside(repo, board.root)
     _locked(repo, "add", "--all", "--", board_path)
     if repo.git("diff", "--cached", "--quiet", "--", board_path).returncode != 0:
         _locked(repo, "commit", "--quiet", "--no-verify", "-m", "pulse: sync the board", "--", board_path)
@@ -195,7 +203,8 @@ def sync(board: Board) -> list[str]:
     kept: list[str] = []
     while pulled.returncode != 0 and _in_progress(repo) == "a rebase":
         conflicts = _conflicts(repo)
-        if not conflicts or not _both_moved(conflicts, board_path):
+        copies = _copies(repo, conflicts, board_path) if conflicts else None
+        if copies is None:
             repo.git("rebase", "--abort")
             names = ", ".join(sorted(conflicts)) or "files git could not merge"
             raise GitError(
@@ -203,20 +212,17 @@ def sync(board: Board) -> list[str]:
                 "commits are as they were. Run git pull --rebase, fix those files, "
                 "git rebase --continue, then pulse sync again"
             )
-        for path, code in conflicts.items():
-            if code == "DD":
+        for path, side in copies.items():
+            if side is None:  # gone on both sides: moved away by each
                 repo.git("rm", "--quiet", "--cached", "--", path)
             else:  # each side's own copy, as it was before git tried to merge the two
-                side = "HEAD" if code == "AU" else "REBASE_HEAD"  # upstream's, or the commit replayed
-                content = repo.git_bytes("show", f"{side}:{path}")
-                atomic_write(repo.top / path, content)
+                atomic_write(repo.top / path, repo.git_bytes("show", f"{side}:{path}"))
                 repo.git("add", "--", path)
                 kept.append(path)
         pulled = repo.git("-c", "core.editor=true", "rebase", "--continue")
     if pulled.returncode != 0:
         raise GitError(f"pulling failed: {_first_line(pulled.stderr) or 'git pull failed'}")
-    after = repo.git("rev-parse", "HEAD").stdout.strip()
-    count = repo.git("rev-list", "--count", f"{before}..{after}").stdout.strip() if before != after else "0"
+    count = repo.git("rev-list", "--count", f"{before}..@{{upstream}}").stdout.strip() or "0"
     said.append(f"Pulled {count} commit(s)." if count != "0" else "Already up to date with the remote.")
     if kept:
         said.append(
@@ -240,10 +246,26 @@ def _conflicts(repo: Repo) -> dict[str, str]:
     return codes
 
 
-def _both_moved(conflicts: dict[str, str], board_path: str) -> bool:
-    """Whether every conflict is a task file renamed differently on each side (rename/rename)."""
-    inside = all(Path(path).is_relative_to(board_path) if board_path != "." else True for path in conflicts)
-    return inside and all(code in ("DD", "AU", "UA") for code in conflicts.values())
+def _copies(repo: Repo, conflicts: dict[str, str], board_path: str) -> dict[str, str | None] | None:
+    """How to settle a rebase stopped by a task moved on both sides: for each conflicted path, the
+    side whose copy to keep (HEAD: the remote's; REBASE_HEAD: ours being replayed; None: neither
+    has it). None when any conflict is something else: a file changed on both sides, or outside
+    the board."""
+    settled: dict[str, str | None] = {}
+    for path, code in conflicts.items():
+        if board_path != "." and not Path(path).is_relative_to(board_path):
+            return None
+        if code in ("UU", "AA"):
+            return None  # the same file changed on both sides: a person merges it
+        sides = [
+            side
+            for side in ("HEAD", "REBASE_HEAD")
+            if repo.git("cat-file", "-e", f"{side}:{path}").returncode == 0
+        ]
+        if len(sides) > 1:
+            return None
+        settled[path] = sides[0] if sides else None
+    return settled
 
 
 if __name__ == "__main__":  # the detached push: python -m pulseboard.services.git TOP STATUS_FILE
