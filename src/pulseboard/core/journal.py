@@ -169,13 +169,15 @@ class JournalTail:
             if handle.read(len(last)) != last:  # not a plain append: read it all again
                 handle.seek(0)
                 offset, last, events = 0, b"", []
-        data = handle.read()
-        whole = data[: data.rfind(b"\n") + 1]  # a line still being written waits for the next call
-        if not whole:
-            return offset, last, events
-        lines = whole.splitlines(keepends=True)
-        events = events + [_compact(e) for e in map(_parse, lines) if e is not None]
-        return offset + len(whole), lines[-1], events
+        added: list[Event] = []
+        for line in handle:  # line by line: a 40 MB journal is never all in memory at once
+            if not line.endswith(b"\n"):
+                break  # a line still being written waits for the next call
+            offset, last = offset + len(line), line
+            event = _parse(line)
+            if event is not None:
+                added.append(_compact(event))
+        return offset, last, events + added if added else events
 
 
 def history(board_root: Path, task_id: str) -> list[Event]:

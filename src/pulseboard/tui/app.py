@@ -8,17 +8,19 @@ action, updating only the columns (and cards) that changed.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import gc
 import subprocess
+import sys
 import threading
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult, SuspendNotSupported, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -95,8 +97,24 @@ BOARD_ACTIONS = frozenset(
 STATS_DAYS = 14
 PANE_KEEPS = 100  # suggestions the pane keeps to step through (a 100,000-task board makes ~28,000)
 STATS_PACE = 9  # the figures wait nine times as long as they took before they are computed again
+SWITCH_INTERVAL_S = 0.0005
+IDLE_S = 0.4  # background work waits until the keys have paused this long
 BEAT_DELAY_S = 0.15  # a beat comes this soon after a change: one beat for a burst of changes
 FALLBACK_THEME = "textual-dark"
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """No garbage collection while a worker allocates its many short-lived objects (all freed by
+    reference counting): a full collection would hold the interpreter, and the keys, for most of
+    a second on a 100,000-task board."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 class PulseApp(App[None]):
@@ -171,6 +189,7 @@ class PulseApp(App[None]):
         self._journal_lock = threading.Lock()
         self._stats_soon: Timer | None = None
         self._stats_due = 0.0  # monotonic time before which the figures are not computed again
+        self._last_key = 0.0  # monotonic time of the last key pressed
         self._git: ThreadPoolExecutor | None = None  # commits, one at a time and in order
 
     # -- layout ---------------------------------------------------------------------------------
@@ -188,6 +207,11 @@ class PulseApp(App[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        # The engine and the figures run in threads. With Python's default 5 ms switch interval,
+        # every time the UI thread waits on a write or a system call, a busy worker keeps the
+        # interpreter for 5 ms: a move at 100,000 tasks took 1.4 s. Hand it back 10 times sooner.
+        self._switch_before = sys.getswitchinterval()
+        sys.setswitchinterval(SWITCH_INTERVAL_S)
         self._setup_theme()
         keys = dict(self.board.settings.keys)
         if keys:
@@ -209,6 +233,7 @@ class PulseApp(App[None]):
 
     def on_unmount(self) -> None:
         self._stop_watching.set()
+        sys.setswitchinterval(getattr(self, "_switch_before", sys.getswitchinterval()))
         if self._git is not None:
             self._git.shutdown(wait=True)  # the last commits land before pulse exits
         gc.unfreeze()
@@ -447,18 +472,35 @@ class PulseApp(App[None]):
             delay = max(BEAT_DELAY_S, self._stats_due - time.monotonic())
             self._stats_soon = self.set_timer(delay, self._figures)
 
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key):
+            self._last_key = time.monotonic()
+        await super().on_event(event)
+
+    def _busy(self) -> float:
+        """How long to wait before background work, so a burst of keys never shares the
+        interpreter with it (the engine and the figures run while the keys have paused)."""
+        return max(0.0, self._last_key + IDLE_S - time.monotonic())
+
     def _beat(self) -> None:
+        if wait := self._busy():
+            self._beat_soon = self.set_timer(wait, self._beat)
+            return
         self._beat_soon = None
         self._beat_in_background(list(self.snapshot), self.clock())
 
     def _figures(self) -> None:
+        if wait := self._busy():
+            self._stats_soon = self.set_timer(wait, self._figures)
+            return
         self._stats_soon = None
         self._stats_in_background(list(self.snapshot), self.clock())
 
     @work(thread=True, group="beat", exit_on_error=False)
     def _beat_in_background(self, tasks: list[Task], now: dt.datetime) -> None:
         """The engine, off the UI thread (it stats the files in doing; 190 ms at 100,000 tasks)."""
-        suggestions = suggest(tasks, self.board.settings.heartbeat, self.board.root, now)[:PANE_KEEPS]
+        with collector_paused():
+            suggestions = suggest(tasks, self.board.settings.heartbeat, self.board.root, now)[:PANE_KEEPS]
         self.call_from_thread(self.pane.show_beat, suggestions, now, self.shorts.short)
         self.call_from_thread(self.query_one("#status", StatusLine).show_push, push_failure(self.board.root))
 
@@ -466,7 +508,7 @@ class PulseApp(App[None]):
     def _stats_in_background(self, tasks: list[Task], now: dt.datetime) -> None:
         """The figures, off the UI thread, at a pace that keeps them under a tenth of the time:
         at 100,000 tasks they take ~0.8 s, so they come at most every 8 s."""
-        with self._journal_lock:  # one at a time: the journal's tail is read incrementally
+        with self._journal_lock, collector_paused():  # one at a time: the journal's tail is incremental
             started = time.monotonic()
             stats = board_stats(self.board, now.astimezone(), STATS_DAYS, tasks, self._journal.events())
             self._stats_due = time.monotonic() + STATS_PACE * (time.monotonic() - started)
@@ -750,9 +792,9 @@ class PulseApp(App[None]):
         task = self.selected_task()
         if task is None:
             return
-        events = journal.history(self.board.root, task.id)
+        past = journal.history(self.board.root, task.id)
         self.push_screen(
-            DetailScreen(task, self.shorts.short(task.id), read_body(task.path), events, self.tick, self.edit)
+            DetailScreen(task, self.shorts.short(task.id), read_body(task.path), past, self.tick, self.edit)
         )
         if task.state == "doing":
             mark_read(self.board.root, task)  # its spec is on screen: settles a stale-spec note
