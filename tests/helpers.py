@@ -9,11 +9,14 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from pulseboard.core.board import Task
 
 STATES = ("open", "doing", "done", "blocked")
 
@@ -177,3 +180,69 @@ def journal_events(root: Path) -> list[dict[str, Any]]:
 
 def leftover_temp_files(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.name.endswith(".pulse-tmp"))
+
+
+BARRIER_TIMEOUT_S = 20
+TOGETHER_WORKER = """
+import sys, time
+from pathlib import Path
+from pulseboard.cli.main import main
+ready, start = Path(sys.argv[1]), Path(sys.argv[2])
+ready.touch()
+deadline = time.monotonic() + 20
+while not start.exists():
+    if time.monotonic() > deadline:
+        sys.exit(99)
+    time.sleep(0.0005)
+sys.exit(main(sys.argv[3:]))
+"""
+
+
+def pulse_together(
+    *args: str, workers: int, cwd: Path, sync: Path, env: dict[str, str] | None = None
+) -> list[tuple[int, str, str]]:
+    """Run `pulse ARGS` in `workers` processes released at the same instant (each waits at a file
+    barrier until all are ready); the (exit code, stdout, stderr) of each."""
+    sync.mkdir()
+    start = sync / "start"
+    readies = [sync / f"ready-{n}" for n in range(workers)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", TOGETHER_WORKER, str(ready), str(start), *args],
+            cwd=cwd,
+            env=env or clean_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for ready in readies
+    ]
+    try:
+        deadline = time.monotonic() + BARRIER_TIMEOUT_S
+        while not all(r.exists() for r in readies):
+            for proc in procs:
+                if proc.poll() is not None:
+                    raise AssertionError(
+                        f"a worker exited early with {proc.returncode}: {proc.communicate()}"
+                    )
+            assert time.monotonic() < deadline, "the workers never reached the barrier"
+            time.sleep(0.002)
+        start.touch()  # every worker is waiting: release them together
+        outputs = [proc.communicate(timeout=BARRIER_TIMEOUT_S) for proc in procs]
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
+    return [(proc.returncode, out, err) for proc, (out, err) in zip(procs, outputs, strict=True)]
+
+
+def memory_task(task_id: str, state: str = "open", **fields: Any) -> Task:
+    """A task as the engine and the metrics see it, made in memory (no file); fields override."""
+    values: dict[str, Any] = {
+        "title": f"Task {task_id}", "priority": "medium", "estimate": None, "touches": (), "depends": (),
+        "tags": (), "created": None, "started": None, "done": None, "blocked": None, "criteria": (0, 0),
+        "error": None, "writable": True,
+    }  # fmt: skip
+    values.update(fields)
+    return Task(task_id, state, f"{task_id}.md", Path("/b") / state, **values)

@@ -38,6 +38,7 @@ from pulseboard.core import ids
 from pulseboard.core.actions import create_task, init_board, move_task
 from pulseboard.core.board import Board
 from pulseboard.core.config import KEY_ACTIONS
+from pulseboard.core.fsops import TEMP_SUFFIX
 
 pytestmark = pytest.mark.timeout(30)
 
@@ -889,3 +890,27 @@ def test_help_lists_every_command_and_writes_nothing(tmp_path: Path) -> None:
     for command in ("init", "add", "ls", "show", "start", "done", "block", "reopen", "mv", "edit", "doctor"):
         assert command in result.stdout
     assert list(tmp_path.iterdir()) == [], "help writes nothing"
+
+
+def test_doctor_fix_keeps_the_chosen_copy_and_sets_the_others_aside(proj: Path) -> None:
+    board = board_of(proj)
+    task = create_task(board, "Moved on two machines")
+    move_task(board, task.id, "done")
+    shutil.copy2(proj / "tasks" / "done" / task.name, proj / "tasks" / "blocked" / task.name)
+    stale = proj / "tasks" / "open" / f".left{TEMP_SUFFIX}"
+    stale.write_text("half a write")
+    os.utime(stale, (0, 0))  # long ago: a leftover, not a write in progress
+    fresh = proj / "tasks" / "open" / f".now{TEMP_SUFFIX}"
+    fresh.write_text("a write in progress")
+
+    unchosen = pulse("doctor", "--fix", cwd=proj)  # no terminal and no --keep: nothing moves
+    assert unchosen.returncode == 1 and "choose with --keep" in unchosen.stderr
+    assert sorted(where_is(proj / "tasks", task.name)) == ["blocked", "done"]
+
+    fixed = pulse("doctor", "--fix", "--keep", "done", cwd=proj)
+    assert fixed.returncode == 0, fixed.stderr
+    assert where_is(proj / "tasks", task.name) == ["done"]
+    trash = list((proj / "tasks" / ".pulse" / "trash").iterdir())
+    assert [p.name.endswith(f"-blocked-{task.name}") for p in trash] == [True]
+    assert not stale.exists() and fresh.exists()
+    assert "No problems found." in fixed.stdout

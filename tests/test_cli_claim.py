@@ -8,9 +8,6 @@ instant rather than one interpreter start apart.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +23,7 @@ from helpers import (
     pulse,
     pulse_json,
     pulse_ok,
+    pulse_together,
     task_files,
 )
 
@@ -34,22 +32,7 @@ from pulseboard.core.board import Board
 
 pytestmark = pytest.mark.timeout(60)
 
-BARRIER_TIMEOUT_S = 20
 SUGGESTION_KEYS = {"kind", "action", "ids", "short", "text", "score", "reasons"}
-
-CLAIM_WORKER = """
-import sys, time
-from pathlib import Path
-from pulseboard.cli.main import main
-ready, start = Path(sys.argv[1]), Path(sys.argv[2])
-ready.touch()
-deadline = time.monotonic() + 20
-while not start.exists():
-    if time.monotonic() > deadline:
-        sys.exit(99)
-    time.sleep(0.0005)
-sys.exit(main(["claim", "--json"]))
-"""
 
 
 @pytest.fixture
@@ -62,42 +45,6 @@ def project(tmp_path: Path) -> Path:
 
 def set_wip(project: Path, limit: int) -> None:
     (project / "tasks" / "pulse.yaml").write_text(f"wip: {{doing: {limit}}}\n", encoding="utf-8")
-
-
-def race_claims(project: Path, sync: Path, workers: int) -> list[tuple[int, str, str]]:
-    """Start `workers` claim processes, release them at once, return (rc, stdout, stderr) of each."""
-    sync.mkdir()
-    start = sync / "start"
-    readies = [sync / f"ready-{n}" for n in range(workers)]
-    procs = [
-        subprocess.Popen(
-            [sys.executable, "-c", CLAIM_WORKER, str(ready), str(start)],
-            cwd=project,
-            env=clean_env(),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for ready in readies
-    ]
-    try:
-        deadline = time.monotonic() + BARRIER_TIMEOUT_S
-        while not all(r.exists() for r in readies):
-            for proc in procs:
-                if proc.poll() is not None:
-                    raise AssertionError(
-                        f"a claimer exited early with {proc.returncode}: {proc.communicate()}"
-                    )
-            assert time.monotonic() < deadline, "the claimers never reached the barrier"
-            time.sleep(0.002)
-        start.touch()  # every claimer is waiting: release them together
-        outputs = [proc.communicate(timeout=BARRIER_TIMEOUT_S) for proc in procs]
-    finally:
-        for proc in procs:
-            if proc.poll() is None:
-                proc.kill()
-                proc.communicate()
-    return [(proc.returncode, out, err) for proc, (out, err) in zip(procs, outputs, strict=True)]
 
 
 def assert_every_task_in_one_folder(root: Path, expected_ids: set[str]) -> None:
@@ -125,7 +72,7 @@ def test_eight_claims_at_once_get_eight_different_tasks(project: Path, tmp_path:
     board = Board(root)
     made = {create_task(board, f"Task number {n}").id for n in range(8)}
 
-    results = race_claims(project, tmp_path / "sync", 8)
+    results = pulse_together("claim", "--json", workers=8, cwd=project, sync=tmp_path / "sync")
 
     claimed: list[dict[str, Any]] = []
     for rc, out, err in results:
@@ -150,7 +97,7 @@ def test_eight_claims_at_once_respect_the_default_limit_of_three(project: Path, 
     board = Board(root)
     made = {create_task(board, f"Task number {n}").id for n in range(8)}
 
-    results = race_claims(project, tmp_path / "sync", 8)
+    results = pulse_together("claim", "--json", workers=8, cwd=project, sync=tmp_path / "sync")
 
     winners = [json.loads(out) for rc, out, _ in results if rc == 0]
     losers = [(rc, out, err) for rc, out, err in results if rc != 0]

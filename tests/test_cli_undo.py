@@ -10,7 +10,6 @@ import datetime as dt
 import json
 import os
 import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,7 @@ from helpers import (
     pulse,
     pulse_json,
     pulse_ok,
+    pulse_together,
     task_files,
     where_is,
 )
@@ -37,22 +37,7 @@ from pulseboard.core.undo import undo_last
 
 pytestmark = pytest.mark.timeout(90)
 
-BARRIER_TIMEOUT_S = 20
 STAMP = "%Y-%m-%dT%H:%M:%SZ"
-
-UNDO_WORKER = """
-import sys, time
-from pathlib import Path
-from pulseboard.cli.main import main
-ready, start = Path(sys.argv[1]), Path(sys.argv[2])
-ready.touch()
-deadline = time.monotonic() + 20
-while not start.exists():
-    if time.monotonic() > deadline:
-        sys.exit(99)
-    time.sleep(0.0005)
-sys.exit(main(["undo", "--json"]))
-"""
 
 
 @pytest.fixture
@@ -471,42 +456,6 @@ def test_undo_back_into_a_full_doing_warns_but_moves(project: Path) -> None:
 # --------------------------------------------------------------------------- races
 
 
-def race_undos(project: Path, sync: Path, workers: int, actor: str) -> list[tuple[int, str, str]]:
-    """Start `workers` `pulse undo --json` processes, release them at once, return (rc, out, err)."""
-    sync.mkdir()
-    start = sync / "start"
-    readies = [sync / f"ready-{n}" for n in range(workers)]
-    procs = [
-        subprocess.Popen(
-            [sys.executable, "-c", UNDO_WORKER, str(ready), str(start)],
-            cwd=project,
-            env=as_actor(actor),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for ready in readies
-    ]
-    try:
-        deadline = time.monotonic() + BARRIER_TIMEOUT_S
-        while not all(r.exists() for r in readies):
-            for proc in procs:
-                if proc.poll() is not None:
-                    raise AssertionError(
-                        f"an undoer exited early with {proc.returncode}: {proc.communicate()}"
-                    )
-            assert time.monotonic() < deadline, "the undoers never reached the barrier"
-            time.sleep(0.002)
-        start.touch()
-        outputs = [proc.communicate(timeout=BARRIER_TIMEOUT_S) for proc in procs]
-    finally:
-        for proc in procs:
-            if proc.poll() is None:
-                proc.kill()
-                proc.communicate()
-    return [(proc.returncode, out, err) for proc, (out, err) in zip(procs, outputs, strict=True)]
-
-
 @pytest.mark.parametrize("workers", [2, 8])
 def test_undos_racing_for_the_same_last_move_revert_it_once(
     project: Path, tmp_path: Path, workers: int
@@ -516,7 +465,9 @@ def test_undos_racing_for_the_same_last_move_revert_it_once(
     original = Path(task["path"]).read_bytes()
     ok_as("ana", "start", task["id"], cwd=project)
 
-    results = race_undos(project, tmp_path / "sync", workers, "ana")
+    results = pulse_together(
+        "undo", "--json", workers=workers, cwd=project, sync=tmp_path / "sync", env=as_actor("ana")
+    )
 
     winners = [json.loads(out) for rc, out, _ in results if rc == 0]
     assert len(winners) == 1, results
@@ -538,7 +489,9 @@ def test_two_undos_racing_repeatedly_never_leave_a_task_in_two_folders(project: 
     tasks = [add(project, f"Round {n}") for n in range(4)]
     for n, task in enumerate(tasks):
         ok_as("ana", "start", task["id"], cwd=project)
-        results = race_undos(project, tmp_path / f"sync-{n}", 2, "ana")
+        results = pulse_together(
+            "undo", "--json", workers=2, cwd=project, sync=tmp_path / f"sync-{n}", env=as_actor("ana")
+        )
         assert [rc for rc, _, _ in results].count(0) == 1, results
         assert_every_task_in_one_folder(root, {t["id"] for t in tasks})
         assert where_is(root, Path(task["path"]).name) == ["open"]

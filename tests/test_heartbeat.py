@@ -4,10 +4,10 @@ never proposes starting a task whose dependencies aren't done, or while Doing is
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import memory_task
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -23,15 +23,11 @@ def stamp(minutes_ago: float) -> str:
 
 
 def task(task_id: str, state: str = "open", **fields: Any) -> Task:
-    values: dict[str, Any] = {
-        "title": f"Task {task_id}", "priority": "medium", "estimate": None, "touches": (), "depends": (),
-        "tags": (), "created": stamp(60), "started": None, "done": None, "blocked": None, "criteria": (0, 0),
-        "error": None, "writable": True,
-    }  # fmt: skip
-    values.update(fields)
-    if state == "doing" and values["started"] is None:
-        values["started"] = stamp(5)
-    return Task(task_id, state, f"{task_id}.md", Path("/b") / state, **values)
+    """A task as the engine sees it: made an hour ago; in doing, started five minutes ago."""
+    fields.setdefault("created", stamp(60))
+    if state == "doing":
+        fields.setdefault("started", stamp(5))
+    return memory_task(task_id, state, **fields)
 
 
 def kinds(result: list[Suggestion]) -> list[tuple[str, tuple[str, ...]]]:

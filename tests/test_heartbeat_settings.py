@@ -12,9 +12,10 @@ from typing import Any
 
 import pytest
 from helpers import assert_user_error, frontmatter, pulse, pulse_json, pulse_ok
+from test_heartbeat import NOW, stamp, task
 
 from pulseboard.core.actions import create_task, init_board, move_task
-from pulseboard.core.board import Board, Task
+from pulseboard.core.board import Board
 from pulseboard.core.config import (
     DEFAULT_CONFIG_TEXT,
     HeartbeatSettings,
@@ -26,25 +27,7 @@ from pulseboard.core.errors import PulseError
 from pulseboard.core.heartbeat import Suggestion, beat
 from pulseboard.services.themes import DEFAULT_THEME
 
-NOW = dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.UTC)
 DEFAULTS = HeartbeatSettings()
-
-
-def stamp(minutes_ago: float) -> str:
-    return (NOW - dt.timedelta(minutes=minutes_ago)).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def task(task_id: str, state: str = "open", **fields: Any) -> Task:
-    """A task as the engine sees it, made in memory (no file)."""
-    values: dict[str, Any] = {
-        "title": f"Task {task_id}", "priority": "medium", "estimate": None, "touches": (), "depends": (),
-        "tags": (), "created": stamp(60), "started": None, "done": None, "blocked": None, "criteria": (0, 0),
-        "error": None, "writable": True,
-    }  # fmt: skip
-    values.update(fields)
-    if state == "doing" and values["started"] is None:
-        values["started"] = stamp(5)
-    return Task(task_id, state, f"{task_id}.md", Path("/b") / state, **values)
 
 
 def kinds(result: list[Suggestion]) -> dict[tuple[str, ...], str]:

@@ -8,10 +8,10 @@ import datetime as dt
 import json
 import os
 import time
-from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import memory_task as task
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -46,16 +46,6 @@ def ts(day: int, hour: int, minute: int = 0) -> float:
 
 def D(day: int) -> dt.date:
     return dt.date(2026, 11, day)
-
-
-def task(task_id: str, state: str = "open", **fields: Any) -> Task:
-    values: dict[str, Any] = {
-        "title": f"Task {task_id}", "priority": "medium", "estimate": None, "touches": (), "depends": (),
-        "tags": (), "created": None, "started": None, "done": None, "blocked": None, "criteria": (0, 0),
-        "error": None, "writable": True,
-    }  # fmt: skip
-    values.update(fields)
-    return Task(task_id, state, f"{task_id}.md", Path("/b") / state, **values)
 
 
 def history(task_id: str, *steps: tuple[str, str]) -> list[Event]:

@@ -5,9 +5,10 @@ Read-only: `check` reports problems and never changes a file.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -120,20 +121,21 @@ def check(board: Board) -> list[Problem]:
     for cycle in find_cycles(graph):
         loop = " -> ".join(shorts[i] for i in [*cycle, cycle[0]])
         problems.append(Problem("cycle", f"dependency cycle: {loop}.", tuple(cycle)))
+    for state, path in leftovers(board):
+        message = f"{state}/{path.name} is a temp file left by an interrupted write; it is safe to delete."
+        problems.append(Problem("leftover", message))
+    return problems
+
+
+def leftovers(board: Board) -> Iterator[tuple[str, Path]]:
+    """pulse's own temp files, over a minute old, left in the state folders by interrupted writes."""
     now = time.time()
     for state in STATES:
         folder = board.root / state
-        if folder.is_dir():
-            for path in folder.glob(f".*{TEMP_SUFFIX}"):
+        for path in folder.glob(f".*{TEMP_SUFFIX}") if folder.is_dir() else ():
+            with contextlib.suppress(FileNotFoundError):
                 if now - path.stat().st_mtime > LEFTOVER_AGE_S:
-                    problems.append(
-                        Problem(
-                            "leftover",
-                            f"{state}/{path.name} is a temp file left by an interrupted "
-                            "write; it is safe to delete.",
-                        )
-                    )
-    return problems
+                    yield state, path
 
 
 TRASH = Path(PULSE_DIR) / "trash"  # copies doctor --fix set aside: never deleted, never on the board
@@ -170,11 +172,7 @@ def fix_copies(board: Board, choose: Callable[[list[Task]], Task | None]) -> tup
 def remove_leftovers(board: Board) -> list[str]:
     """Delete temp files left by interrupted writes (pulse's own, over a minute old)."""
     said = []
-    now = time.time()
-    for state in STATES:
-        folder = board.root / state
-        for path in folder.glob(f".*{TEMP_SUFFIX}") if folder.is_dir() else ():
-            if now - path.stat().st_mtime > LEFTOVER_AGE_S:
-                path.unlink(missing_ok=True)
-                said.append(f"deleted {state}/{path.name}, a temp file left by an interrupted write.")
+    for state, path in list(leftovers(board)):
+        path.unlink(missing_ok=True)
+        said.append(f"deleted {state}/{path.name}, a temp file left by an interrupted write.")
     return said

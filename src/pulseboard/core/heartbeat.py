@@ -220,16 +220,13 @@ def beat(
                 "box: consider splitting it.", 500 + minutes,
                 (("past its time box", 500), ("minutes in doing", minutes)),
             ))  # fmt: skip
-        started = seconds_since(task.started, now)
         mtime = modified.get(task.id)
-        if started is not None and mtime is not None:
-            started_at = now.timestamp() - started
-            if mtime > started_at + STALE_GRACE_S:
-                out.append(Suggestion(
-                    "stale-spec", "re-read", (task.id,),
-                    f'"{task.title}" changed after it was started: re-read it before going on.', 800,
-                    (("spec changed since start", 800),),
-                ))  # fmt: skip
+        if elapsed is not None and mtime is not None and mtime > now.timestamp() - elapsed + STALE_GRACE_S:
+            out.append(Suggestion(
+                "stale-spec", "re-read", (task.id,),
+                f'"{task.title}" changed after it was started: re-read it before going on.', 800,
+                (("spec changed since start", 800),),
+            ))  # fmt: skip
     for i, a in enumerate(doing):
         for b in doing[i + 1 :]:
             pairs = overlaps(a.touches, b.touches)

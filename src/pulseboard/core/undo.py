@@ -31,10 +31,11 @@ def _fallback_stamps(event: journal.Event, now: Task) -> dict[str, object]:
     """Stamps for a move journalled before moves kept their `before` stamps: the file's own where
     they still hold for the folder it goes back to, the move's time where one is missing."""
     back = event.from_state
-    started = now.started or event.at if back in ("doing", "done", "blocked") else None
+    if back == "open":
+        return {"started": None, "done": None, "blocked": None}
     blocked = now.blocked or {"reason": "blocked again by undo", "waiting_on": None, "since": event.at}
     return {
-        "started": started if back != "blocked" or now.started else None,
+        "started": now.started or (None if back == "blocked" else event.at),  # blocked: perhaps never started
         "done": (now.done or event.at) if back == "done" else None,
         "blocked": blocked if back == "blocked" else None,
     }
