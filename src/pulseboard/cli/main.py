@@ -89,6 +89,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_add(args: argparse.Namespace) -> int:
     board = _board(args)
+    warnings: list[str] = []
     task = actions.create_task(
         board,
         args.title,
@@ -98,7 +99,10 @@ def cmd_add(args: argparse.Namespace) -> int:
         depends=args.depends,
         tags=args.tags,
         body=args.body or "",
+        warnings=warnings,
     )
+    for warning in warnings:
+        _warn(warning)
     if args.edit:
         _open_in_editor(task.path)
         task = board.load(board.find(task.id))
@@ -201,6 +205,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     if args.fix:
         said, set_aside = doctor.fix_copies(board, lambda copies: _choose_copy(copies, args.keep))
         said += doctor.remove_leftovers(board)
+        said += doctor.record_history(board)
         if set_aside and board.settings.git_commit:
             from pulseboard.services.git import commit
 

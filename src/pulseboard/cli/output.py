@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Callable, Iterable
 from typing import Any, TextIO
 
@@ -37,8 +38,23 @@ def task_json(task: Task, short: str) -> dict[str, Any]:
     }
 
 
+# Left raw by ensure_ascii=False, yet a terminal acts on C1 controls (U+009B is CSI) and JavaScript
+# readers of JSON lines break at U+2028/U+2029: written as \u escapes, the same strings once parsed.
+_RAW_IN_JSON = "".join(map(chr, range(0x80, 0xA0))) + "\u2028\u2029"
+_RAW_IN_JSON_RE = re.compile("[\x80-\x9f\u2028\u2029]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
 def dumps(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    """Compact JSON with text as UTF-8, except the characters above, which are \\u-escaped."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    # isascii is O(1), and 34 `in` scans are ~7x faster than one regex scan (4.5 MB: 5 ms, not 38)
+    if text.isascii() or not any(char in text for char in _RAW_IN_JSON):
+        return text
+    return _RAW_IN_JSON_RE.sub(_escape, text)
 
 
 def write_json_list(stream: TextIO, items: Iterable[dict[str, Any]], chunk: int = 1000) -> None:

@@ -20,26 +20,38 @@ from pulseboard.core import fields, ids, journal
 from pulseboard.core.board import STATES, Board, Entry, Task
 from pulseboard.core.config import CONFIG_NAME, DEFAULT_CONFIG_TEXT
 from pulseboard.core.errors import PulseError
-from pulseboard.core.fsops import atomic_write, rename_noreplace, write_new
-from pulseboard.core.taskfile import read_task_file, render_new_task, toggle_criterion, update_owned_keys
+from pulseboard.core.fsops import (
+    atomic_write,
+    ensure_file,
+    read_regular,
+    rename_noreplace,
+    safe_folder,
+    write_new,
+)
+from pulseboard.core.taskfile import (
+    MAX_BYTES,
+    link_problem,
+    read_task_file,
+    render_new_task,
+    toggle_criterion,
+    update_owned_keys,
+)
 
 
 def init_board(root: Path) -> list[str]:
     """Create the four state folders and a commented pulse.yaml; return what was new."""
     made: list[str] = []
+    root.mkdir(parents=True, exist_ok=True)
     for state in STATES:
-        folder = root / state
-        if not folder.is_dir():
-            folder.mkdir(parents=True)
+        existed = (root / state).is_dir()
+        folder = safe_folder(root, state)
+        if not existed:
             made.append(f"{state}/")
-        (folder / ".gitkeep").touch()  # git keeps no empty folders; pulse ignores dotfiles
+        ensure_file(folder / ".gitkeep", b"")  # git keeps no empty folders; pulse ignores dotfiles
     config = root / CONFIG_NAME
-    try:
-        with open(config, "x", encoding="utf-8") as handle:
-            handle.write(DEFAULT_CONFIG_TEXT)
+    if not os.path.lexists(config):
+        ensure_file(config, DEFAULT_CONFIG_TEXT.encode("utf-8"))
         made.append(CONFIG_NAME)
-    except FileExistsError:
-        pass
     journal.ensure_pulse_dir(root)
     return made
 
@@ -68,8 +80,12 @@ def create_task(
     body: str = "",
     now: dt.datetime | None = None,
     randbits: Callable[[int], int] = secrets.randbits,
+    warnings: list[str] | None = None,
 ) -> Task:
-    """Write a new task file in open/ under a fresh id; never overwrites anything."""
+    """Write a new task file in open/ under a fresh id; never overwrites anything.
+
+    What half-succeeded (the file made, its history not written) is added to warnings.
+    """
     lists = (("touches", touches), ("depends", depends), ("tags", tags))
     for what, value in [("title", title), ("body", body), *((w, v) for w, vs in lists for v in vs)]:
         require_text(value, what)
@@ -92,8 +108,7 @@ def create_task(
     }
     moment = _now(now)
     text = render_new_task(meta, fields.format_time(moment), body).encode("utf-8")
-    folder = board.root / "open"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = safe_folder(board.root, "open")
     taken = {e.id for e in entries}
     slug = ids.slugify(title)
     for _ in range(100):
@@ -106,7 +121,9 @@ def create_task(
         except FileExistsError:
             continue
         entry = Entry("open", name, task_id, folder)
-        journal.record(board.root, journal.new_event("create", task_id, name, None, "open", moment))
+        problem = record_history(board, journal.new_event("create", task_id, name, None, "open", moment))
+        if problem and warnings is not None:
+            warnings.append(f"created {entry.key}, but {problem}")
         return board.load(entry)
     raise PulseError("could not find a free id after 100 tries; is the random source broken?")
 
@@ -130,20 +147,33 @@ def _stamp_changes(to_state: str, moment: str, reason: str | None, waiting_on: s
 
 
 def describe(task: Task, shorts: dict[str, str]) -> str:
-    """`a1b2 "Title"`: how messages name a task."""
-    return f'{shorts.get(task.id, task.id)} "{task.title}"'
+    """`a1b2 "Title"`: how messages name a task (a long title cut to 80 characters)."""
+    from pulseboard.core.text import clip
+
+    return f'{shorts.get(task.id, task.id)} "{clip(task.title, 80)}"'
+
+
+WIP_NAMED = 5  # a WIP message names this many tasks in doing and counts the rest
 
 
 def wip_check(
     board: Board, doing: list[Entry], moving: Entry, force: bool, short_of: Callable[[str], str]
 ) -> list[str]:
-    """Apply the WIP limit to a move into doing/: a warning past a soft limit, an error past a hard one."""
-    in_doing = sorted({e.id: e for e in doing if e.id != moving.id}.values(), key=lambda e: e.name)
+    """Apply the WIP limit to a move into doing/: a warning past a soft limit, an error past a hard one.
+
+    The message names the first WIP_NAMED tasks in doing by file name and counts the rest, and
+    reads only the files it names: the same cost with 4 or 10,000 tasks in doing."""
+    import heapq
+
+    in_doing = {e.id: e for e in doing if e.id != moving.id}
     limit = board.settings.wip_doing
     if len(in_doing) < limit:
         return []
-    shorts = {e.id: short_of(e.id) for e in in_doing}
-    names = ", ".join(describe(board.load(e), shorts) for e in in_doing)
+    named = heapq.nsmallest(WIP_NAMED, in_doing.values(), key=lambda e: e.name)
+    shorts = {e.id: short_of(e.id) for e in named}
+    names = ", ".join(describe(board.load(e), shorts) for e in named)
+    if len(in_doing) > len(named):
+        names += f" and {len(in_doing) - len(named):,} more"
     if board.settings.wip_hard and not force:
         raise PulseError(
             f"doing/ is full ({len(in_doing)}/{limit}: {names}); finish or block one first, or pass --force."
@@ -157,9 +187,8 @@ def _check_movable(board: Board, entry: Entry) -> None:
     except FileNotFoundError:
         raise PulseError(f"{entry.key} is gone: another process moved or deleted it first.") from None
     if stat_module.S_ISLNK(st.st_mode):
-        if not entry.path.resolve().is_relative_to(board.root.resolve()):
-            raise PulseError(f"{entry.key} is a symlink to outside the board; pulse won't move it.")
-    elif not stat_module.S_ISREG(st.st_mode):
+        raise PulseError(f"{entry.key} {link_problem(entry.path, board.root)}, so pulse won't move it.")
+    if not stat_module.S_ISREG(st.st_mode):
         raise PulseError(f"{entry.key} is not a regular file; pulse moves only task files.")
 
 
@@ -207,8 +236,7 @@ def move_entry(
     _check_movable(board, entry)
     record = read_task_file(entry.path, board.root, entry.fallback_title)
     before = {key: record.get(key) for key in fields.OWNED_KEYS}  # for the journal: what undo restores
-    target_dir = board.root / to_state
-    target_dir.mkdir(parents=True, exist_ok=True)
+    target_dir = safe_folder(board.root, to_state)
     try:
         rename_noreplace(entry.path, target_dir / entry.name)
     except FileNotFoundError:
@@ -218,12 +246,10 @@ def move_entry(
     except PermissionError:
         raise PulseError(f"permission denied moving {entry.key} to {to_state}/.") from None
     moment = _now(now)
-    journal.record(
-        board.root,
-        journal.new_event(
-            "move", entry.id, entry.name, entry.state, to_state, moment, before=before, undoes=undoes
-        ),
+    event = journal.new_event(
+        "move", entry.id, entry.name, entry.state, to_state, moment, before=before, undoes=undoes
     )
+    history_problem = record_history(board, event)
     moved = Entry(to_state, entry.name, entry.id, target_dir)
     changes = (
         stamps
@@ -233,6 +259,8 @@ def move_entry(
     problem = write_stamps(board, moved, changes)
     if problem:
         warnings.append(f"moved, but the stamps were not written: {moved.key} {problem}.")
+    if history_problem:
+        warnings.append(f"moved, but {history_problem}")
     return MoveResult(board.load(moved), entry.state, short_of(entry.id), warnings)
 
 
@@ -241,34 +269,57 @@ def write_stamps(board: Board, entry: Entry, changes: dict[str, Any]) -> str | N
     record = read_task_file(entry.path, board.root, entry.fallback_title)
     if not record["writable"]:
         return record["error"]
-    path = entry.path.resolve() if entry.path.is_symlink() else entry.path
     try:
-        st = os.stat(path)
-        text = path.read_bytes().decode("utf-8")
+        st = os.lstat(entry.path)
+        text = read_regular(entry.path, MAX_BYTES).decode("utf-8")
         new_text = update_owned_keys(text, changes)
         if new_text != text:
-            atomic_write(path, new_text.encode("utf-8"), expect_inode=st.st_ino)
-    except ValueError as exc:
-        return str(exc)
+            atomic_write(entry.path, new_text.encode("utf-8"), expect_inode=st.st_ino)
     except FileNotFoundError:
         return "moved again before its stamps could be written"
+    except PulseError as exc:
+        return str(exc).rstrip(".")
     except OSError as exc:
-        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-            return "can't be written (permission denied)"
-        return f"can't be written ({exc.strerror})"
+        return f"can't be written ({os_reason(exc)})"
+    except ValueError as exc:
+        return str(exc)
     return None
+
+
+def os_reason(exc: OSError) -> str:
+    """Why a file-system call failed, in a few plain words: `no space left on device`."""
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return "permission denied"
+    return (exc.strerror or str(exc)).lower()
+
+
+def record_history(board: Board, event: journal.Event) -> str | None:
+    """Journal one event; say why not (the change itself stands) instead of raising."""
+    try:
+        journal.record(board.root, event)
+    except PulseError as exc:
+        reason = str(exc).rstrip(".")
+    except OSError as exc:
+        reason = os_reason(exc)
+    else:
+        return None
+    return (
+        f"its history was not written ({reason}); `pulse doctor --fix` records it from the folders "
+        "once that is fixed."
+    )
 
 
 def tick_criterion(board: Board, entry: Entry, index: int) -> Task:
     """Tick or untick a task's index-th acceptance criterion in its file, atomically."""
+    safe_folder(board.root, entry.state, create=False)  # never a link to a folder elsewhere
     try:
-        st = os.stat(entry.path)
-        text = entry.path.read_bytes().decode("utf-8")
+        st = os.lstat(entry.path)
+        text = read_regular(entry.path, MAX_BYTES).decode("utf-8")
         atomic_write(entry.path, toggle_criterion(text, index).encode("utf-8"), expect_inode=st.st_ino)
     except FileNotFoundError:
         raise PulseError(f"{entry.key} is gone: another process moved or deleted it.") from None
-    except (UnicodeDecodeError, ValueError) as exc:
+    except ValueError as exc:
         raise PulseError(f"{entry.key} can't be ticked: {exc}.") from None
-    except PermissionError:
-        raise PulseError(f"permission denied writing {entry.key}.") from None
+    except OSError as exc:
+        raise PulseError(f"{entry.key} can't be written ({os_reason(exc)}); nothing changed.") from None
     return board.load(entry)

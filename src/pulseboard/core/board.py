@@ -176,7 +176,7 @@ class Board:
         if cache.needs_save and states == STATES:
             try:
                 ensure_pulse_dir(self.root)
-            except OSError:
+            except (OSError, PulseError):  # read-only, or a link where .pulse/ should be: no cache
                 return result
             cache.save()
         return result

@@ -12,7 +12,11 @@ import os
 from pathlib import Path
 from typing import Any
 
-from pulseboard.core.fsops import atomic_write
+from pulseboard.core.errors import PulseError
+from pulseboard.core.fields import PRIORITIES
+from pulseboard.core.fsops import atomic_write, open_regular
+from pulseboard.core.journal import cache_dir
+from pulseboard.core.taskfile import RECORD_KEYS
 
 CACHE_VERSION = 2
 Signature = tuple[int, int, int, int]
@@ -20,6 +24,46 @@ Signature = tuple[int, int, int, int]
 
 def signature(st: os.stat_result) -> Signature:
     return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+_PRIORITIES = frozenset(PRIORITIES)
+_FIELDS = len(RECORD_KEYS)
+
+
+def _fits(values: Any) -> bool:
+    """Whether cached values have the types read_task_file gives, so a Task made of them works."""
+    if type(values) is not list or len(values) != _FIELDS:
+        return False
+    (title, priority, estimate, touches, depends, tags, created, started, done, blocked, criteria, error,
+     writable) = values  # fmt: skip
+    if not (
+        type(title) is str
+        and type(priority) is str
+        and priority in _PRIORITIES
+        and (estimate is None or type(estimate) is int)
+        and type(touches) is list
+        and type(depends) is list
+        and type(tags) is list
+        and (created is None or type(created) is str)
+        and (started is None or type(started) is str)
+        and (done is None or type(done) is str)
+        and (error is None or type(error) is str)
+        and type(writable) is bool
+        and type(criteria) is list
+        and len(criteria) == 2
+        and type(criteria[0]) is int
+        and type(criteria[1]) is int
+    ):
+        return False
+    if blocked is not None and (
+        type(blocked) is not dict or any(v is not None and type(v) is not str for v in blocked.values())
+    ):
+        return False
+    try:  # names: lists of strings only (join refuses anything else, at C speed)
+        "".join(touches), "".join(depends), "".join(tags)
+    except TypeError:
+        return False
+    return True
 
 
 class ParseCache:
@@ -30,17 +74,21 @@ class ParseCache:
         self._entries: dict[str, list[Any]] = {}
         self._seen: set[str] = set()
         self._dirty = False
-        try:
-            data = json.loads(self.path.read_bytes())
+        try:  # a regular file only: a FIFO in its place must not stall every listing
+            with open_regular(self.path) as handle:
+                data = json.loads(handle.read())
             if data.get("version") == CACHE_VERSION and isinstance(data.get("entries"), dict):
                 self._entries = data["entries"]
-        except (OSError, ValueError, AttributeError):
+        except (OSError, ValueError, AttributeError, RecursionError):
             pass
 
     def get(self, key: str, sig: Signature) -> list[Any] | None:
+        """The cached values of a file whose signature still holds, or None: then it is parsed
+        again and `put` replaces the entry. An entry of another shape (a cache from another
+        version, edited by hand, half garbage) counts as missing: a cache is safe to be wrong."""
         self._seen.add(key)
         entry = self._entries.get(key)
-        if entry is not None and tuple(entry[0]) == sig:
+        if type(entry) is list and len(entry) == 2 and entry[0] == list(sig) and _fits(entry[1]):
             return entry[1]
         return None
 
@@ -54,7 +102,8 @@ class ParseCache:
         return self._dirty or bool(set(self._entries) - self._seen)
 
     def save(self) -> None:
-        """Write the cache (dropping files not seen this scan); silently skip a read-only board."""
+        """Write the cache (dropping files not seen this scan); silently skip a read-only board,
+        a full disk or a cache folder that is a link."""
         if not self.needs_save:
             return
         stale = set(self._entries) - self._seen
@@ -63,9 +112,9 @@ class ParseCache:
         data = json.dumps(
             {"version": CACHE_VERSION, "entries": self._entries}, ensure_ascii=False, separators=(",", ":")
         )
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(self.path, data.encode("utf-8"), durable=False)
-        except OSError:
+        try:  # .pulse/cache must be a real folder of the board's: never a link to elsewhere
+            folder = cache_dir(self.path.parents[2])
+            atomic_write(folder / self.path.name, data.encode("utf-8"), durable=False)
+        except (OSError, PulseError):
             return
         self._dirty = False

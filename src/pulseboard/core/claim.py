@@ -12,6 +12,7 @@ import contextlib
 import datetime as dt
 import fcntl
 import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +22,7 @@ from pulseboard.core.actions import MoveResult, move_entry
 from pulseboard.core.board import Board, Entry
 from pulseboard.core.errors import PulseError
 from pulseboard.core.heartbeat import Suggestion, suggest
-from pulseboard.core.journal import ensure_pulse_dir
+from pulseboard.core.journal import cache_dir, ensure_pulse_dir
 
 LOCK_NAME = "claim.lock"  # in .pulse/cache/: git-ignored, like everything local to one machine
 
@@ -35,12 +36,15 @@ class Claim:
 @contextlib.contextmanager
 def _turn(root: Path) -> Iterator[None]:
     """Take turns with other claims on this board (a no-op where the lock can't be made)."""
-    try:
-        cache = ensure_pulse_dir(root) / "cache"
-        cache.mkdir(exist_ok=True)
-        fd = os.open(cache / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError:
-        yield  # a read-only .pulse/: the rename still keeps claims apart
+    try:  # never through a link, never a FIFO that would block
+        ensure_pulse_dir(root)
+        flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK
+        fd = os.open(cache_dir(root) / LOCK_NAME, flags, 0o644)
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            raise OSError("the claim lock is not a regular file")
+    except (OSError, PulseError):
+        yield  # a read-only or odd .pulse/: the rename still keeps claims apart
         return
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)

@@ -14,10 +14,12 @@ from typing import Any
 
 import yaml
 
+from pulseboard.core import safeyaml
 from pulseboard.core.errors import PulseError
 from pulseboard.core.fields import parse_estimate
-from pulseboard.core.fsops import atomic_write
+from pulseboard.core.fsops import SMALL_FILE, NotRegularError, atomic_write, read_regular
 from pulseboard.core.taskfile import key_block
+from pulseboard.core.text import clip, quoted
 
 CONFIG_NAME = "pulse.yaml"
 
@@ -127,17 +129,31 @@ def _section(data: dict[str, Any], key: str, path: Path, within: str = "") -> di
     return value
 
 
+def read_settings_text(path: Path) -> str:
+    """pulse.yaml's text (a link to it is followed); FileNotFoundError if there is none, else a
+    PulseError for anything that can't be read without blocking or at a reasonable size."""
+    try:
+        return read_regular(path, SMALL_FILE, follow=True).decode("utf-8")
+    except NotRegularError:
+        raise PulseError(f"{path} is not a regular file (a FIFO, a folder); pulse can't read it.") from None
+    except FileNotFoundError:
+        raise
+    except (OSError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else str(exc)
+        raise PulseError(f"{path} can't be read: {reason}.") from None
+
+
 def load_settings(board_root: Path) -> Settings:
     """The board's settings, from its pulse.yaml if there is one."""
     path = board_root / CONFIG_NAME
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_settings_text(path)
     except FileNotFoundError:
         return Settings()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PulseError(f"{path} can't be read: {exc}.") from None
     try:
-        data = yaml.safe_load(text) or {}
+        data = safeyaml.load(text) or {}
+    except safeyaml.Refused as exc:
+        raise PulseError(f"{path} {exc}.") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
@@ -149,17 +165,18 @@ def load_settings(board_root: Path) -> Settings:
     doing = wip.get("doing", defaults.wip_doing)
     hard = wip.get("hard", defaults.wip_hard)
     if isinstance(doing, bool) or not isinstance(doing, int) or doing < 1:
-        raise PulseError(f"{path}: wip.doing must be a whole number of at least 1, not {doing!r}.")
+        raise PulseError(f"{path}: wip.doing must be a whole number of at least 1, not {quoted(doing)}.")
     if not isinstance(hard, bool):
-        raise PulseError(f"{path}: wip.hard must be true or false, not {hard!r}.")
+        raise PulseError(f"{path}: wip.hard must be true or false, not {quoted(hard)}.")
     theme = data.get("theme")
     if theme is not None and not isinstance(theme, str):
-        raise PulseError(f"{path}: theme must be a theme's name, not {theme!r}.")
+        raise PulseError(f"{path}: theme must be a theme's name, not {quoted(theme)}.")
     keys = _section(data, "keys", path)
     for action, key in keys.items():
         if action not in KEY_ACTIONS:
             raise PulseError(
-                f"{path}: keys.{action} is not a board action; use one of {', '.join(KEY_ACTIONS)}."
+                f"{path}: keys.{clip(str(action))} is not a board action; "
+                f"use one of {', '.join(KEY_ACTIONS)}."
             )
         if not isinstance(key, str) or not key.strip():
             raise PulseError(f"{path}: keys.{action} must be a key name such as s or ctrl+s.")
@@ -168,9 +185,9 @@ def load_settings(board_root: Path) -> Settings:
     git = _section(data, "git", path)
     for name, value in git.items():
         if name not in ("commit", "push"):
-            raise PulseError(f"{path}: git.{name} is not a setting; use commit or push.")
+            raise PulseError(f"{path}: git.{clip(str(name))} is not a setting; use commit or push.")
         if not isinstance(value, bool):
-            raise PulseError(f"{path}: git.{name} must be true or false, not {value!r}.")
+            raise PulseError(f"{path}: git.{name} must be true or false, not {quoted(value)}.")
     return Settings(
         wip_doing=doing, wip_hard=hard, theme=theme, keys=pairs, heartbeat=heartbeat,
         git_commit=git.get("commit", False), git_push=git.get("push", False),
@@ -183,7 +200,9 @@ def _duration(value: object, name: str, path: Path) -> int:
     except ValueError:
         seconds = 0
     if seconds <= 0:
-        raise PulseError(f"{path}: heartbeat.{name} must be a duration such as 15m or 1h, not {value!r}.")
+        raise PulseError(
+            f"{path}: heartbeat.{name} must be a duration such as 15m or 1h, not {quoted(value)}."
+        )
     return seconds
 
 
@@ -193,26 +212,31 @@ def _heartbeat(section: dict[str, Any], path: Path, wip_doing: int) -> Heartbeat
     for name in section:
         if name not in known:
             raise PulseError(
-                f"{path}: heartbeat.{name} is not a setting; use one of {', '.join(sorted(known))}."
+                f"{path}: heartbeat.{clip(str(name))} is not a setting; "
+                f"use one of {', '.join(sorted(known))}."
             )
     interval = section.get("interval", defaults.interval_s)
     if isinstance(interval, str):
         interval = _duration(interval, "interval", path)
     if isinstance(interval, bool) or not isinstance(interval, int | float) or not 0 < interval < math.inf:
-        raise PulseError(f"{path}: heartbeat.interval must be a number of seconds above 0, not {interval!r}.")
+        raise PulseError(
+            f"{path}: heartbeat.interval must be a number of seconds above 0, not {quoted(interval)}."
+        )
     bundle = section.get("bundle", defaults.bundle)
     if isinstance(bundle, bool) or not isinstance(bundle, int) or bundle < 1:
-        raise PulseError(f"{path}: heartbeat.bundle must be a whole number of at least 1, not {bundle!r}.")
+        raise PulseError(
+            f"{path}: heartbeat.bundle must be a whole number of at least 1, not {quoted(bundle)}."
+        )
     given = _section(section, "weights", path, within="heartbeat.")
     names = [f.name for f in fields(Weights)]
     weights: dict[str, float] = {}
     for name, value in given.items():
         if name not in names:
             raise PulseError(
-                f"{path}: heartbeat.weights.{name} is not a weight; use one of {', '.join(names)}."
+                f"{path}: heartbeat.weights.{clip(str(name))} is not a weight; use one of {', '.join(names)}."
             )
         if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-            raise PulseError(f"{path}: heartbeat.weights.{name} must be a number, not {value!r}.")
+            raise PulseError(f"{path}: heartbeat.weights.{name} must be a number, not {quoted(value)}.")
         weights[str(name)] = float(value)
     durations = {
         f"{name}_s": _duration(section[name], name, path)
@@ -231,7 +255,7 @@ def save_theme(board_root: Path, name: str) -> None:
     """Remember the board's theme in pulse.yaml, changing only the `theme:` line."""
     path = board_root / CONFIG_NAME
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_settings_text(path)
     except FileNotFoundError:
         text = DEFAULT_CONFIG_TEXT
     lines = text.splitlines(keepends=True)
@@ -242,12 +266,14 @@ def save_theme(board_root: Path, name: str) -> None:
     if block is None:
         lines.append(new_line + "\n")
     else:
-        comment = re.search(r"\s+#.*$", lines[block[0]].rstrip("\r\n"))
+        comment = re.search(r"(?<!\s)\s++#.*$", lines[block[0]].rstrip("\r\n"))  # linear
         lines[block[0] : block[1]] = [new_line + (comment.group() if comment else "") + "\n"]
     result = "".join(lines)
     try:
-        before = yaml.safe_load(text) or {}
-        after = yaml.safe_load(result) or {}
+        before = safeyaml.load(text) or {}
+        after = safeyaml.load(result) or {}
+    except safeyaml.Refused as exc:
+        raise PulseError(f"{path} {exc}; the theme was not saved.") from None
     except yaml.YAMLError:
         raise PulseError(f"{path} has bad YAML; the theme was not saved.") from None
     before = {**before, "theme": name} if isinstance(before, dict) else before

@@ -1,4 +1,5 @@
-"""Board health checks: duplicate ids, broken files, dependencies on no task, dependency cycles.
+"""Board health checks: duplicate ids, broken files, dependencies on no task, dependency cycles,
+links where pulse writes, moves with no history line.
 
 Read-only: `check` reports problems and never changes a file.
 """
@@ -6,23 +7,27 @@ Read-only: `check` reports problems and never changes a file.
 from __future__ import annotations
 
 import contextlib
+import os
+import stat
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from pulseboard.core import ids
+from pulseboard.core import catchup, ids
 from pulseboard.core.board import STATES, Board, Task, resolve_prefix
-from pulseboard.core.fsops import TEMP_SUFFIX, rename_noreplace
+from pulseboard.core.fsops import TEMP_SUFFIX, rename_noreplace, safe_folder
 from pulseboard.core.journal import PULSE_DIR
 
 LEFTOVER_AGE_S = 60
+MAX_NAMED = 5  # a message names this many tasks at most, then says how many more
 
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    kind: str  # duplicate | broken | missing-dependency | ambiguous-dependency | cycle | leftover
+    kind: str  # duplicate | broken | missing-dependency | ambiguous-dependency | cycle | leftover |
+    # unsafe | history
     message: str
     ids: tuple[str, ...] = ()
 
@@ -124,7 +129,42 @@ def check(board: Board) -> list[Problem]:
     for state, path in leftovers(board):
         message = f"{state}/{path.name} is a temp file left by an interrupted write; it is safe to delete."
         problems.append(Problem("leftover", message))
+    problems.extend(Problem("unsafe", message) for message in unsafe_places(board))
+    found = catchup.gaps(board)
+    if found:
+        shown = "; ".join(gap.message for gap in found[:MAX_NAMED])
+        more = f"; and {len(found) - MAX_NAMED} more" if len(found) > MAX_NAMED else ""
+        message = (
+            f"{len(found)} task(s) moved with no history line (by hand, or by a pulse that could not "
+            f"write it): {shown}{more}; `pulse doctor --fix` records the moves."
+        )
+        problems.append(Problem("history", message, tuple(gap.entry.id for gap in found)))
     return problems
+
+
+def unsafe_places(board: Board) -> Iterator[str]:
+    """pulse's own folders and files under the board that are links (or the wrong kind of thing):
+    pulse writes nothing through them, so a cloned repository can't point it outside the board."""
+    pulse_dir = board.root / PULSE_DIR
+    folders = [*(board.root / state for state in STATES), pulse_dir,
+               *(pulse_dir / name for name in ("journal", "cache", "trash"))]  # fmt: skip
+    files = [pulse_dir / ".gitignore", pulse_dir / ".gitattributes"]
+    for folder in (pulse_dir / "journal", pulse_dir / "cache"):
+        with contextlib.suppress(OSError):
+            if not folder.is_symlink():
+                files.extend(folder / name for name in sorted(os.listdir(folder)))
+    for path, want_folder in [*((f, True) for f in folders), *((f, False) for f in files)]:
+        try:
+            mode = os.lstat(path).st_mode
+        except OSError:
+            continue
+        rel = board.relative(path)
+        if stat.S_ISLNK(mode):
+            yield f"{rel} is a symbolic link; pulse writes nothing through it (replace it with a real one)."
+        elif want_folder and not stat.S_ISDIR(mode):
+            yield f"{rel} is not a folder; pulse writes nothing in it."
+        elif not want_folder and not stat.S_ISREG(mode):
+            yield f"{rel} is not a regular file (a FIFO, a socket, a folder); pulse leaves it alone."
 
 
 def leftovers(board: Board) -> Iterator[tuple[str, Path]]:
@@ -156,8 +196,7 @@ def fix_copies(board: Board, choose: Callable[[list[Task]], Task | None]) -> tup
         if keep is None:
             said.append(f"left {group[0].id}: no copy chosen.")
             continue
-        trash = board.root / TRASH
-        trash.mkdir(parents=True, exist_ok=True)
+        trash = safe_folder(board.root, *TRASH.parts)
         stamp = time.strftime("%Y%m%dT%H%M%S")
         for task in group:
             if task is keep:
@@ -167,6 +206,11 @@ def fix_copies(board: Board, choose: Callable[[list[Task]], Task | None]) -> tup
             moved.append(task.path)
             said.append(f"kept {keep.state}/{keep.name}; set {task.state}/{task.name} aside in {TRASH}/.")
     return said, moved
+
+
+def record_history(board: Board) -> list[str]:
+    """Journal the moves the folders show but the history never got (see catchup.py)."""
+    return catchup.record(board, catchup.gaps(board))
 
 
 def remove_leftovers(board: Board) -> list[str]:

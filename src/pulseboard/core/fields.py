@@ -10,13 +10,16 @@ import math
 import re
 from typing import Any
 
+from pulseboard.core.text import quoted
+
 PRIORITIES = ("critical", "high", "medium", "low")
 DEFAULT_PRIORITY = "medium"
 OWNED_KEYS = ("started", "done", "blocked")
 
 _CANONICAL_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 _DATE = re.compile(r"^\d{4}-\d\d-\d\d$")
-_ESTIMATE = re.compile(r"^\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*(?:(\d+)\s*s)?\s*$", re.I)
+# Possessive quantifiers: nothing backtracks into a run of blanks, so any text is read in linear time.
+_ESTIMATE = re.compile(r"^\s*+(?:(\d++)\s*+h)?+\s*+(?:(\d++)\s*+m(?:in)?)?+\s*+(?:(\d++)\s*+s)?+\s*+$", re.I)
 
 
 def parse_estimate(text: str | int | float) -> int:
@@ -25,11 +28,11 @@ def parse_estimate(text: str | int | float) -> int:
         raise ValueError("estimate must be a duration such as 30s, 5m or 1h30m")
     if isinstance(text, int | float):
         if not math.isfinite(text) or text < 0:
-            raise ValueError(f"estimate {text!r} is not a duration such as 30s, 5m or 1h30m")
+            raise ValueError(f"estimate {quoted(text)} is not a duration such as 30s, 5m or 1h30m")
         return int(text * 60)
     match = _ESTIMATE.match(str(text))
     if not match or not any(match.groups()):
-        raise ValueError(f"estimate {text!r} is not a duration such as 30s, 5m or 1h30m")
+        raise ValueError(f"estimate {quoted(text)} is not a duration such as 30s, 5m or 1h30m")
     hours, minutes, seconds = (int(g or 0) for g in match.groups())
     return hours * 3600 + minutes * 60 + seconds
 
@@ -78,7 +81,7 @@ def clean_time(value: Any, key: str) -> str | None:
                 return dt.date.fromisoformat(value).isoformat()
             return format_time(dt.datetime.fromisoformat(value.replace("Z", "+00:00")))
         except ValueError:
-            raise ValueError(f"{key} {value!r} is not a date and time") from None
+            raise ValueError(f"{key} {quoted(value)} is not a date and time") from None
     raise ValueError(f"{key} must be a date and time")
 
 
@@ -87,7 +90,7 @@ def clean_priority(value: Any) -> str:
         return DEFAULT_PRIORITY
     text = str(value).strip().lower()
     if text not in PRIORITIES:
-        raise ValueError(f"priority {value!r} is not one of {', '.join(PRIORITIES)}")
+        raise ValueError(f"priority {quoted(value)} is not one of {', '.join(PRIORITIES)}")
     return text
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -20,17 +21,23 @@ from pathlib import Path
 from pulseboard.core.board import Task
 from pulseboard.core.config import HeartbeatSettings
 from pulseboard.core.doctor import dependency_graph, find_cycles
+from pulseboard.core.errors import PulseError
 from pulseboard.core.fields import seconds_since
-from pulseboard.core.fsops import atomic_write
-from pulseboard.core.journal import PULSE_DIR
-from pulseboard.core.overlap import overlaps
+from pulseboard.core.fsops import SMALL_FILE, atomic_write, read_regular
+from pulseboard.core.journal import PULSE_DIR, cache_dir
+from pulseboard.core.overlap import TouchIndex, any_overlap, earlier_overlaps, first_overlap
 
 STALE_GRACE_S = 5  # pulse writes `started` a moment after the move; later edits mean a new spec
 MAX_MARKS = 500
 PUSH_STATUS = Path(PULSE_DIR) / "cache" / "push.json"  # written by services/git after each push
+CLASHES_PER_TASK = 3  # a task in doing is paired with at most this many earlier ones touching the same
 # "Add the tests and update the docs": two phrases of two words or more around and/&/+, so that
-# "Support drag and drop" or "Fix search & replace" are not taken for bundles.
-BUNDLE_TITLE = re.compile(r"[^\W\d_]+\s+[^\W\d_]+\s+(?:and|&|\+)\s+[^\W\d_]+\s+[^\W\d_]+", re.I)
+# "Support drag and drop" or "Fix search & replace" are not taken for bundles. Linear in the title:
+# a try starts only where a word starts (the lookbehind), and no quantifier gives back what it took
+# (possessive `++`), so a 100,000-letter title costs one pass, not one pass per letter.
+BUNDLE_TITLE = re.compile(
+    r"(?<![^\W\d_])[^\W\d_]++\s++[^\W\d_]++\s++(?:and|&|\+)\s++[^\W\d_]++\s++[^\W\d_]", re.I
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +66,7 @@ def _marks_path(root: Path) -> Path:
 def read_marks(root: Path) -> dict[str, float]:
     """Task id -> the file's mtime when it was last re-read (in the board or with `pulse show`)."""
     try:
-        marks = json.loads(_marks_path(root).read_bytes())
+        marks = json.loads(read_regular(_marks_path(root), SMALL_FILE))
     except (OSError, ValueError):
         return {}
     return marks if isinstance(marks, dict) else {}
@@ -75,10 +82,8 @@ def mark_read(root: Path, task: Task) -> None:
         marks[task.id] = mtime
         if len(marks) > MAX_MARKS:  # keep the newest: marks of long-finished tasks are no use
             marks = dict(sorted(marks.items(), key=lambda item: item[1])[-MAX_MARKS:])
-        path = _marks_path(root)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(path, json.dumps(marks).encode())
-    except OSError:
+        atomic_write(cache_dir(root) / _marks_path(root).name, json.dumps(marks).encode())
+    except (OSError, PulseError):
         return  # a read mark is a convenience: never fail a view for it
 
 
@@ -87,10 +92,12 @@ def modified_times(tasks: Iterable[Task], root: Path | None = None) -> dict[str,
     what the stale-spec rule compares with their start."""
     marks = read_marks(root) if root is not None else {}
     times: dict[str, float] = {}
+    folders: dict[Path, str] = {}  # one fspath per folder, not a Path per task: 10,000 in doing
     for task in tasks:
         if task.state == "doing":
+            folder = folders.get(task.folder) or folders.setdefault(task.folder, os.fspath(task.folder))
             try:
-                mtime = task.path.stat().st_mtime
+                mtime = os.stat(os.path.join(folder, task.name)).st_mtime
             except OSError:
                 continue
             if mtime > marks.get(task.id, 0.0):
@@ -110,7 +117,7 @@ def suggest(
 def push_failure(root: Path) -> str | None:
     """Why the last push from here failed (as services/git recorded it), or None if it did not."""
     try:
-        status = json.loads((root / PUSH_STATUS).read_bytes())
+        status = json.loads(read_regular(root / PUSH_STATUS, SMALL_FILE))
     except (OSError, ValueError):
         return None
     if not isinstance(status, dict) or status.get("ok", True):
@@ -128,11 +135,7 @@ def _is_bundle(task: Task, settings: HeartbeatSettings) -> bool:
     if BUNDLE_TITLE.search(task.title):
         return True
     unchecked = task.criteria[1] - task.criteria[0]
-    touches = list(task.touches)
-    unrelated = len(touches) >= 2 and not any(
-        overlaps([a], [b]) for i, a in enumerate(touches) for b in touches[i + 1 :]
-    )
-    return unchecked >= settings.bundle and unrelated
+    return unchecked >= settings.bundle and len(task.touches) >= 2 and not any_overlap(task.touches)
 
 
 def _deps_done(task: Task, graph: dict[str, list[str]], done_ids: set[str]) -> bool:
@@ -227,15 +230,17 @@ def beat(
                 f'"{task.title}" changed after it was started: re-read it before going on.', 800,
                 (("spec changed since start", 800),),
             ))  # fmt: skip
-    for i, a in enumerate(doing):
-        for b in doing[i + 1 :]:
-            pairs = overlaps(a.touches, b.touches)
-            if pairs:
-                out.append(Suggestion(
-                    "conflict", "finish", (a.id, b.id),
-                    f'"{a.title}" and "{b.title}" both touch {pairs[0][0]}: run them one after the other.',
-                    900, (("two tasks in doing touch the same things", 900),),
-                ))  # fmt: skip
+    # Each task with the few earliest started before it that touch the same: every pair when
+    # doing holds a handful, and never a number of pairs that grows with the square of doing.
+    clashes = earlier_overlaps([t.touches for t in doing], CLASHES_PER_TASK)
+    for i, j in sorted((i, j) for j, earlier in enumerate(clashes) for i in earlier):
+        a, b = doing[i], doing[j]
+        out.append(Suggestion(
+            "conflict", "finish", (a.id, b.id),
+            f'"{a.title}" and "{b.title}" both touch {first_overlap(a.touches, b.touches)}: '
+            "run them one after the other.",
+            900, (("two tasks in doing touch the same things", 900),),
+        ))  # fmt: skip
 
     # 5. Blocked tasks: by how long they have waited; unblock what no longer waits.
     for task in by_state["blocked"]:
@@ -300,6 +305,7 @@ def _candidates(
         for dep in graph.get(task.id, []):
             waiting_on[dep] = waiting_on.get(dep, 0) + 1
     result: list[Suggestion] = []
+    in_doing = TouchIndex(d.touches for d in doing)  # the first in doing that an open task overlaps
     for task in by_state["open"]:
         if task.error or not _deps_done(task, graph, done_ids):
             continue  # unreadable, or waiting on unfinished work
@@ -315,7 +321,8 @@ def _candidates(
                 terms.append((f"estimate over {_minutes(settings.big_s)}", w.large_estimate))
         if waiting_on.get(task.id):
             terms.append((f"unblocks {waiting_on[task.id]}", w.unblocks * min(waiting_on[task.id], 3)))
-        clash = next((d for d in doing if overlaps(task.touches, d.touches)), None)
+        first = in_doing.first(task.touches) if task.touches else []
+        clash = doing[first[0]] if first else None
         if clash is not None:
             terms.append((f'touches the same as "{clash.title}" in doing', w.overlap))
         score = round(sum(v for _, v in terms), 2)

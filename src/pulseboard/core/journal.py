@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from pulseboard.core.fields import format_time
-from pulseboard.core.fsops import append_line
+from pulseboard.core.fsops import append_line, ensure_file, open_regular, safe_folder
 
 PULSE_DIR = ".pulse"
 _GITATTRIBUTES = "journal/*.jsonl merge=union\n"
@@ -57,14 +57,19 @@ def actor() -> str:
 
 
 def ensure_pulse_dir(board_root: Path) -> Path:
-    """Create `.pulse/` with its git attributes (union merge) and ignore file (caches)."""
-    pulse_dir = board_root / PULSE_DIR
-    (pulse_dir / "journal").mkdir(parents=True, exist_ok=True)
+    """`.pulse/` with its journal folder, git attributes (union merge) and ignore file (caches).
+
+    Each is a real folder or file inside the board: UnsafePathError for a link.
+    """
+    pulse_dir = safe_folder(board_root, PULSE_DIR, "journal").parent
     for name, content in ((".gitattributes", _GITATTRIBUTES), (".gitignore", _GITIGNORE)):
-        target = pulse_dir / name
-        if not target.exists():
-            target.write_text(content, encoding="utf-8")
+        ensure_file(pulse_dir / name, content.encode("utf-8"))
     return pulse_dir
+
+
+def cache_dir(board_root: Path) -> Path:
+    """`.pulse/cache/` (git-ignored, local to one machine), made if missing; never a link."""
+    return safe_folder(board_root, PULSE_DIR, "cache")
 
 
 def record(board_root: Path, event: Event) -> None:
@@ -95,22 +100,44 @@ def new_event(
 ) -> Event:
     """An event by the current actor, now. extra: `before` and `undoes` for moves."""
     at = format_time(now or dt.datetime.now(dt.UTC))
-    uid = secrets.token_hex(6) if op == "move" else None
+    uid = new_uid() if op == "move" else None
     return Event(at, op, task_id, file, from_state, to_state, actor(), uid=uid, **extra)
 
 
+def new_uid() -> str:
+    """A move's own random name, so two moves in one second stay apart."""
+    return secrets.token_hex(6)
+
+
 def _parse(line: str | bytes) -> Event | None:
-    """One journal line as an event, or None for a line that can't be one (torn, merged, foreign)."""
+    """One journal line as an event, or None for a line that can't be one (torn, merged, foreign,
+    or JSON with a field of the wrong type: every reader may then trust the types)."""
     try:
         raw = json.loads(line)
-        before = raw.get("before")
-        return Event(
-            raw["at"], raw["op"], raw["id"], raw["file"], raw.get("from"), raw["to"],
-            raw.get("by", "unknown"), before if isinstance(before, dict) else None, raw.get("undoes"),
-            raw.get("uid"),
-        )  # fmt: skip
-    except (ValueError, KeyError, TypeError, AttributeError):
+    except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested past the parser
         return None
+    if type(raw) is not dict:
+        return None
+    get = raw.get
+    at, op, task_id, file, to = get("at"), get("op"), get("id"), get("file"), get("to")
+    by, from_state, undoes, uid = get("by", "unknown"), get("from"), get("undoes"), get("uid")
+    before = get("before")
+    if not (type(at) is type(op) is type(task_id) is type(file) is type(to) is type(by) is str):
+        return None
+    for optional in (from_state, undoes, uid):
+        if optional is not None and type(optional) is not str:
+            return None
+    if before is not None:  # the owned keys a move replaced, as undo writes them back
+        if type(before) is not dict:
+            return None
+        for key, value in before.items():
+            if value is not None and type(value) is not (dict if key == "blocked" else str):
+                return None
+    try:
+        dt.datetime.fromisoformat(at)  # undo may write it into a file as a stamp: a time, one line
+    except ValueError:
+        return None
+    return Event(at, op, task_id, file, from_state, to, by, before, undoes, uid)
 
 
 def _months(board_root: Path) -> list[Path]:
@@ -121,7 +148,11 @@ def _months(board_root: Path) -> list[Path]:
 def read_events(board_root: Path) -> Iterator[Event]:
     """Every journal event, oldest month first, in file order within a month."""
     for path in _months(board_root):
-        with path.open(encoding="utf-8", errors="replace") as handle:
+        try:
+            handle = open_regular(path)
+        except OSError:
+            continue  # a link or a FIFO posing as a month: not history pulse wrote
+        with handle:
             for line in handle:
                 event = _parse(line)
                 if event is not None:
@@ -154,7 +185,7 @@ class JournalTail:
             del self._files[gone]
         for path in months:
             try:
-                with path.open("rb") as handle:
+                with open_regular(path) as handle:
                     self._files[path] = self._catch_up(handle, *self._files.get(path, (0, b"", [])))
             except OSError:
                 self._files.pop(path, None)

@@ -165,6 +165,8 @@ def timeline(
     line: list[Transition] = []
     has_create = False
     for event in journal:
+        if event.op not in ("create", "move"):
+            continue  # a `settle` line (git sync kept one of two copies) moves nothing
         if undone and (event.undoes or event.key in undone):
             continue
         moment = _seconds(event.at, now_ts)  # each event once: caching unique stamps only costs

@@ -13,26 +13,20 @@ import re
 import stat as stat_module
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import yaml
 
-from pulseboard.core import fields
+from pulseboard.core import fields, safeyaml
+from pulseboard.core.fsops import NotRegularError, read_regular
 
 MAX_BYTES = 1 << 20  # task files are notes; a 10 MB file is a mistake, not a task
-_HEADING = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t#]*$", re.M)
+_HEADING = re.compile(r"^#{1,6}[ \t]+(.+)$", re.M)  # linear; closing `#`s are cut off by heading_title
 _CRITERION = re.compile(r"^[ \t]*[-*+][ \t]+\[([ xX])\]", re.M)
 _CRITERION_LINE = re.compile(r"^[ \t]*[-*+][ \t]+\[([ xX])\][ \t]?(.*?)\r?$", re.M)
-_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 
 
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """libyaml's safe loader, leaving timestamps as text: pulse normalises them itself, faster."""
-
-    yaml_implicit_resolvers: ClassVar = {
-        first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP_TAG]
-        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    }
+_Loader = safeyaml.TextTimesLoader  # libyaml's safe loader, timestamps left as text
 
 
 RECORD_KEYS = (
@@ -96,7 +90,9 @@ def _load_yaml(lines: list[str]) -> dict[str, Any]:
     if any(line.startswith(("<<<<<<<", ">>>>>>>")) for line in lines):
         raise ValueError("has git conflict markers: it was changed on both sides; keep one version")
     try:
-        data = yaml.load("".join(lines), Loader=_Loader)
+        data = safeyaml.load("".join(lines), _Loader)
+    except safeyaml.Refused as exc:
+        raise ValueError(f"the frontmatter {exc}") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f" at line {mark.line + 2}" if mark is not None else ""
@@ -108,6 +104,11 @@ def _load_yaml(lines: list[str]) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ValueError("the frontmatter is not a mapping of keys and values")
     return data
+
+
+def heading_title(text: str) -> str:
+    """A Markdown heading's text without its closing `#`s and blanks (`C #` -> `C`)."""
+    return text.rstrip(" \t#") or text[:1]
 
 
 def title_from_name(name_part: str) -> str:
@@ -160,7 +161,7 @@ def parse_text(text: str, fallback_title: str) -> dict[str, Any]:
     else:
         heading = _HEADING.search(parts.body, 0, 65536)
         if heading:
-            record["title"] = heading.group(1)
+            record["title"] = heading_title(heading.group(1))
     take("priority", fields.clean_priority)
     if meta.get("estimate") is not None:
         take("estimate", fields.parse_estimate)
@@ -175,25 +176,38 @@ def parse_text(text: str, fallback_title: str) -> dict[str, Any]:
     return record
 
 
-def read_task_file(path: Path, root: Path, fallback_title: str) -> dict[str, Any]:
-    """Read one task file into a record; never raises, never writes."""
+def link_problem(path: Path, root: Path) -> str:
+    """What a task file that is a symbolic link is, for its error: pulse never follows one."""
     try:
-        st = os.lstat(path)
-        if stat_module.S_ISLNK(st.st_mode):
-            target = path.resolve()
-            if not target.is_relative_to(root.resolve()):
-                return empty_record(fallback_title, "is a symlink to outside the board")
-            st = os.stat(path)
-        if stat_module.S_ISDIR(st.st_mode):
-            return empty_record(fallback_title, "is a folder, not a task file")
-        if not stat_module.S_ISREG(st.st_mode):
-            return empty_record(fallback_title, "is not a regular file")
-        if st.st_size > MAX_BYTES:
-            size = st.st_size / (1 << 20)
-            return empty_record(
-                fallback_title, f"is too large ({size:.1f} MB; task files are read up to 1 MB)"
-            )
-        data = path.read_bytes()
+        target = os.readlink(path)
+    except OSError:
+        target = "?"
+    where = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(path)), target))
+    inside = os.path.commonpath([where, os.path.abspath(root)]) == os.path.abspath(root)
+    shown = os.path.relpath(where, root) if inside else "outside the board"
+    return f"is a symbolic link to {shown}; pulse neither reads nor writes through links"
+
+
+def _not_a_task_file(path: Path, root: Path) -> str:
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return "vanished while being read"
+    if stat_module.S_ISLNK(mode):
+        return link_problem(path, root)
+    if stat_module.S_ISDIR(mode):
+        return "is a folder, not a task file"
+    return "is not a regular file (a FIFO, a socket or a device), so pulse does not read it"
+
+
+def read_task_file(path: Path, root: Path, fallback_title: str) -> dict[str, Any]:
+    """Read one task file into a record; never raises, never writes, never blocks, never follows a link."""
+    try:
+        data = read_regular(path, MAX_BYTES)
+    except NotRegularError:
+        return empty_record(fallback_title, _not_a_task_file(path, root))
+    except ValueError as exc:
+        return empty_record(fallback_title, str(exc))
     except FileNotFoundError:
         return empty_record(fallback_title, "vanished while being read")
     except OSError as exc:
@@ -208,9 +222,10 @@ def read_task_file(path: Path, root: Path, fallback_title: str) -> dict[str, Any
 
 
 def read_body(path: Path) -> str | None:
-    """The Markdown body of a task file, or None if it can't be read as text."""
+    """The Markdown body of a task file, or None if it can't be read as a task file (the same
+    limits as parsing: a regular file, not a link, up to MAX_BYTES of UTF-8)."""
     try:
-        return split(path.read_bytes().decode("utf-8")).body
+        return split(read_regular(path, MAX_BYTES).decode("utf-8")).body
     except (OSError, ValueError):
         return None
 

@@ -10,15 +10,21 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pulseboard.core import ids, journal
+from pulseboard.core import catchup, ids, journal
 from pulseboard.core.actions import MoveResult, move_entry
 from pulseboard.core.board import Board, Entry, Task
 from pulseboard.core.errors import PulseError
 
 
 def last_undoable(board: Board, by: str | None) -> journal.Event | None:
-    """The newest move not yet undone (and not itself an undo), by `by` if given."""
-    events = [e for e in journal.read_events(board.root) if e.op == "move"]
+    """The newest move not yet undone (and not itself an undo), by `by` if given.
+
+    Moves the folders show but the journal never got (a process killed between its rename and
+    its history line; see catchup.py) count as the newest, by "unknown": `--any` reverts them.
+    """
+    history = list(journal.read_events(board.root))
+    found = (catchup.found_move(gap) for gap in catchup.gaps(board, history))
+    events = [e for e in history if e.op == "move"] + [e for e in found if e is not None]
     undone = {e.undoes for e in events if e.undoes}
     for event in reversed(events):
         if event.undoes or event.key in undone or (by is not None and event.by != by):

@@ -9,6 +9,7 @@ writes how it went to `.pulse/cache/push.json`, which the board and the heartbea
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -17,16 +18,27 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from pulseboard.core import journal
 from pulseboard.core.actions import MoveResult
-from pulseboard.core.board import Board, Task
-from pulseboard.core.fsops import atomic_write
+from pulseboard.core.board import STATES, Board, Task
+from pulseboard.core.errors import PulseError
+from pulseboard.core.fields import OWNED_KEYS
+from pulseboard.core.fsops import SMALL_FILE, atomic_write, read_regular
 from pulseboard.core.heartbeat import PUSH_STATUS
-from pulseboard.core.journal import PULSE_DIR
+from pulseboard.core.ids import id_from_stem
+from pulseboard.core.journal import PULSE_DIR, cache_dir
+from pulseboard.core.taskfile import MAX_BYTES, parse_text, update_owned_keys
 from pulseboard.core.text import one_line
 
 VERBS = {"doing": "start", "done": "done", "blocked": "block", "open": "reopen"}
 LOCK_RETRIES = 20  # another git command holds the index: try again this many times, 50 ms apart
+# The two sides of a rebase that `pulse sync` runs: HEAD is the remote's (stage 2 of a conflicted
+# path), REBASE_HEAD our own commit being replayed on top of it (stage 3).
+STAGES = {"HEAD": 2, "REBASE_HEAD": 3}
+# The stamp that says when a task entered each folder: what decides between two versions of a file.
+FOLDER_STAMP = {"doing": "started", "done": "done", "blocked": "blocked"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,15 +166,19 @@ def push_now(repo: Repo, status_file: Path) -> bool:
         "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "error": None if result.returncode == 0 else _first_line(result.stderr) or "git push failed",
     }
-    status_file.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(status_file, json.dumps(status).encode())
+    write_push_status(status_file.parents[2], status)
     return bool(status["ok"])
+
+
+def write_push_status(board_root: Path, status: dict[str, object]) -> None:
+    """Record how a push went where the board and the heartbeat read it (never through a link)."""
+    atomic_write(cache_dir(board_root) / PUSH_STATUS.name, json.dumps(status).encode())
 
 
 def push_status(board_root: Path) -> dict[str, object] | None:
     """How the last push went, or None if pulse has not pushed from here."""
     try:
-        status = json.loads((board_root / PUSH_STATUS).read_bytes())
+        status = json.loads(read_regular(board_root / PUSH_STATUS, SMALL_FILE))
     except (OSError, ValueError):
         return None
     return status if isinstance(status, dict) else None
@@ -179,9 +195,12 @@ def _in_progress(repo: Repo) -> str | None:
 def sync(board: Board) -> list[str]:
     """Commit what is pending on the board, pull with rebase, push; what happened, a line each.
 
-    Where both sides moved the same task, both copies are kept (the board shows the task in two
-    folders and `pulse doctor --fix` settles it). Any other conflict stops the pull, puts the
-    repository back as it was and says what to do: it is never left mid-rebase unannounced."""
+    Where both sides moved the same task to different folders, both copies are kept (the board
+    shows the task in two folders and `pulse doctor --fix` settles it). Where both sides wrote the
+    same task file and the two differ only in pulse's own stamps (the same move made on two clones
+    a moment apart), one version is kept by the rule of `_stamped` and the other's stamps go to the
+    journal, so two clones always converge. Any other conflict stops the pull, puts the repository
+    back as it was and says what to do: it is never left mid-rebase unannounced."""
     repo = find_repo(board.root)
     if repo is None and shutil.which("git") is None:
         raise GitError("git is not installed here, so there is nothing to sync with")
@@ -201,10 +220,11 @@ def sync(board: Board) -> list[str]:
     before = repo.git("rev-parse", "HEAD").stdout.strip()
     pulled = repo.git("pull", "--rebase", "--autostash", "--quiet")
     kept: list[str] = []
+    settled: list[str] = []
     while pulled.returncode != 0 and _in_progress(repo) == "a rebase":
         conflicts = _conflicts(repo)
-        copies = _copies(repo, conflicts, board_path) if conflicts else None
-        if copies is None:
+        plan = _plan(repo, conflicts, board_path) if conflicts else None
+        if plan is None:
             repo.git("rebase", "--abort")
             names = ", ".join(sorted(conflicts)) or "files git could not merge"
             raise GitError(
@@ -212,18 +232,24 @@ def sync(board: Board) -> list[str]:
                 "commits are as they were. Run git pull --rebase, fix those files, "
                 "git rebase --continue, then pulse sync again"
             )
-        for path, side in copies.items():
-            if side is None:  # gone on both sides: moved away by each
-                repo.git("rm", "--quiet", "--cached", "--", path)
-            else:  # each side's own copy, as it was before git tried to merge the two
-                atomic_write(repo.top / path, repo.git_bytes("show", f"{side}:{path}"))
-                repo.git("add", "--", path)
-                kept.append(path)
+        try:
+            _apply(repo, board, plan, kept, settled)
+        except (OSError, GitError, PulseError) as exc:  # a full disk, a link where the journal goes...
+            repo.git("rebase", "--abort")
+            raise GitError(
+                f"pulling stopped: settling what both sides changed failed ({exc}); nothing was pulled "
+                "or pushed and your commits are as they were"
+            ) from None
         pulled = repo.git("-c", "core.editor=true", "rebase", "--continue")
     if pulled.returncode != 0:
         raise GitError(f"pulling failed: {_first_line(pulled.stderr) or 'git pull failed'}")
     count = repo.git("rev-list", "--count", f"{before}..@{{upstream}}").stdout.strip() or "0"
     said.append(f"Pulled {count} commit(s)." if count != "0" else "Already up to date with the remote.")
+    if settled:
+        said.append(
+            "Both sides made the same move, each with its own stamps: one file was kept (the earlier "
+            "stamp wins) and the other's stamps are in the journal: " + ", ".join(sorted(set(settled))) + "."
+        )
     if kept:
         said.append(
             "Both sides moved the same task, so both copies were kept: "
@@ -246,26 +272,160 @@ def _conflicts(repo: Repo) -> dict[str, str]:
     return codes
 
 
-def _copies(repo: Repo, conflicts: dict[str, str], board_path: str) -> dict[str, str | None] | None:
-    """How to settle a rebase stopped by a task moved on both sides: for each conflicted path, the
-    side whose copy to keep (HEAD: the remote's; REBASE_HEAD: ours being replayed; None: neither
-    has it). None when any conflict is something else: a file changed on both sides, or outside
-    the board."""
-    settled: dict[str, str | None] = {}
+def _apply(
+    repo: Repo, board: Board, plan: dict[str, str | Stamped | None], kept: list[str], settled: list[str]
+) -> None:
+    """Settle the conflicted paths of one replayed commit as `_plan` decided."""
+    for path, how in plan.items():
+        if how is None:  # gone on both sides: moved away by each
+            repo.git("rm", "--quiet", "--cached", "--", path)
+        elif isinstance(how, str):  # each side's own copy, as it was before git tried to merge the two
+            atomic_write(repo.top / path, repo.git_bytes("show", f"{how}:{path}"))
+            repo.git("add", "--", path)
+            kept.append(path)
+        else:  # one task file written on both sides, differing only in stamps: keep one
+            atomic_write(repo.top / path, how.kept)
+            repo.git("add", "--", path)
+            journal.record(board.root, how.event)
+            repo.git("add", "--", _inside(repo, board.root / PULSE_DIR / "journal"))
+            settled.append(path)
+
+
+@dataclass(frozen=True, slots=True)
+class Stamped:
+    """A task file both sides wrote that differs only in pulse's stamps: the bytes to keep, and the
+    journal line that keeps the other side's stamps."""
+
+    kept: bytes
+    event: journal.Event
+
+
+def _plan(repo: Repo, conflicts: dict[str, str], board_path: str) -> dict[str, str | Stamped | None] | None:
+    """How to settle a rebase stopped inside the board, for each conflicted path: a side whose copy
+    to keep (HEAD: the remote's; REBASE_HEAD: ours being replayed) when the task was moved on both
+    sides, None when neither side has it, a `Stamped` when both wrote the same task file and only
+    stamps differ. None when any conflict is something else: a real edit on both sides, or a file
+    outside the board."""
+    settled: dict[str, str | Stamped | None] = {}
     for path, code in conflicts.items():
         if board_path != "." and not Path(path).is_relative_to(board_path):
             return None
-        if code in ("UU", "AA"):
-            return None  # the same file changed on both sides: a person merges it
-        sides = [
-            side
-            for side in ("HEAD", "REBASE_HEAD")
-            if repo.git("cat-file", "-e", f"{side}:{path}").returncode == 0
-        ]
+        sides = [side for side in STAGES if repo.git("cat-file", "-e", f"{side}:{path}").returncode == 0]
+        if code in ("UU", "AA"):  # the same file written on both sides
+            stamped = _stamped(repo, path, board_path, sides)
+            if stamped is None:
+                return None  # a real edit on both sides: a person merges it
+            settled[path] = stamped
+            continue
         if len(sides) > 1:
             return None
         settled[path] = sides[0] if sides else None
     return settled
+
+
+def _stamped(repo: Repo, path: str, board_path: str, here: list[str]) -> Stamped | None:
+    """Settle a task file written on both sides if the two versions differ only in the keys pulse
+    owns (started, done, blocked); None if anything else differs or it is not a task file.
+
+    The rule, the same whoever syncs first: when only one side's own commit has the file in this
+    folder (the other changed its stamps where it was before), that side's version; else the one
+    whose stamp for this folder (doing: started, done: done, blocked: blocked.since) is earlier,
+    the first time the task got there; a stamp beats none; a tie goes to the remote's version.
+    The other version's stamps are journalled (op "settle", `before`), naming the move that wrote
+    them (`undoes`) so the figures count the task arriving once."""
+    relative = Path(path) if board_path == "." else Path(path).relative_to(board_path)
+    if len(relative.parts) != 2 or relative.parts[0] not in STATES or relative.suffix != ".md":
+        return None
+    state, name = relative.parts
+    if not here:
+        return None
+    texts: dict[str, str] = {}
+    try:
+        for side, stage in STAGES.items():
+            # each side's own file where it has one; git's idea of the other's (a rename it paired) else
+            data = repo.git_bytes("show", f"{side}:{path}" if side in here else f":{stage}:{path}")
+            if len(data) > MAX_BYTES:
+                return None
+            texts[side] = data.decode("utf-8")
+        bare = {side: update_owned_keys(text, dict.fromkeys(OWNED_KEYS)) for side, text in texts.items()}
+    except (GitError, UnicodeDecodeError, ValueError):
+        return None  # unreadable, or its frontmatter can't be edited safely: not pulse's to guess
+    if bare["HEAD"] != bare["REBASE_HEAD"]:
+        return None
+    records = {side: parse_text(text, name) for side, text in texts.items()}
+    stamps = {side: _folder_stamp(state, records[side]) for side in STAGES}
+    if len(here) == 1:
+        keep = here[0]
+    else:
+        ours, theirs = _moment(stamps["REBASE_HEAD"]), _moment(stamps["HEAD"])
+        keep = "REBASE_HEAD" if ours is not None and (theirs is None or ours < theirs) else "HEAD"
+    other = next(side for side in STAGES if side != keep)
+    task_id = id_from_stem(name[: -len(".md")])
+    event = journal.new_event(
+        "settle", task_id, name, state, state,
+        before={key: records[other].get(key) for key in OWNED_KEYS},
+        undoes=_move_that_wrote(repo, board_path, other, keep, task_id, records[other]),
+    )  # fmt: skip
+    return Stamped(texts[keep].encode("utf-8"), event)
+
+
+def _folder_stamp(state: str, record: dict[str, Any]) -> str | None:
+    """When a task file says it entered its folder (None for open/ or a missing stamp)."""
+    key = FOLDER_STAMP.get(state)
+    value = record.get(key) if key else None
+    if isinstance(value, dict):
+        value = value.get("since")
+    return value if isinstance(value, str) else None
+
+
+def _moment(stamp: str | None) -> dt.datetime | None:
+    if not stamp:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+
+
+def _move_that_wrote(
+    repo: Repo, board_path: str, side: str, other: str, task_id: str, record: dict[str, Any]
+) -> str | None:
+    """The journal key of the move on `side` that stamped the version set aside (`record`): a move
+    of this task into a folder at exactly that folder's stamp, which `other` has not journalled (the
+    last such, in journal order); None if no move did (stamps written by hand, say)."""
+    stamps = {(state, _folder_stamp(state, record)) for state in FOLDER_STAMP}
+    wanted = {(state, stamp) for state, stamp in stamps if stamp}
+    folder = Path(board_path, PULSE_DIR, "journal").as_posix()
+    months = sorted({stamp[:7] for _, stamp in wanted})
+
+    def moves(rev: str) -> list[str]:
+        keys = []
+        for month in months:
+            try:
+                data = repo.git_bytes("show", f"{rev}:{folder}/{month}.jsonl")
+            except GitError:
+                continue
+            for line in data.splitlines():
+                try:
+                    raw = json.loads(line)
+                except ValueError:
+                    continue
+                if not isinstance(raw, dict) or (raw.get("op"), raw.get("id")) != ("move", task_id):
+                    continue
+                to, at = raw.get("to"), raw.get("at")
+                if (
+                    isinstance(to, str)
+                    and isinstance(at, str)
+                    and (to, at) in wanted
+                    and not raw.get("undoes")
+                ):
+                    keys.append(raw.get("uid") or f"{at} {task_id} {raw.get('from')}>{to}")
+        return keys
+
+    known = set(moves(other))
+    mine = [key for key in moves(side) if key not in known]
+    return mine[-1] if mine else None
 
 
 if __name__ == "__main__":  # the detached push: python -m pulseboard.services.git TOP STATUS_FILE

@@ -21,6 +21,9 @@ from textual.color import Color, ColorParseError
 from textual.css.constants import VALID_STYLE_FLAGS
 from textual.theme import Theme
 
+from pulseboard.core import safeyaml
+from pulseboard.core.text import clip, quoted
+
 DEFAULT_THEME = "pulse-dark"
 
 THEME_VARIABLES: tuple[str, ...] = (
@@ -51,7 +54,6 @@ COLOR_FIELDS = (
 _BOOL_FIELDS = ("dark", "ansi")
 _RATIO_FIELDS = ("luminosity_spread", "text_alpha")
 _KNOWN_KEYS = frozenset(("name", "variables", *COLOR_FIELDS, *_BOOL_FIELDS, *_RATIO_FIELDS))
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class ThemeError(ValueError):
@@ -82,7 +84,9 @@ def load_theme_file(path: Path | Traversable | str) -> Theme:
     except (OSError, UnicodeDecodeError) as exc:
         raise ThemeError(path, f"cannot be read ({getattr(exc, 'strerror', None) or exc})") from None
     try:
-        data = yaml.load(text, Loader=_YAML_LOADER)
+        data = safeyaml.load(text)
+    except safeyaml.Refused as exc:
+        raise ThemeError(path, str(exc)) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -122,7 +126,7 @@ def load_themes(user_dir: Path | None = None) -> tuple[list[Theme], list[str]]:
                 continue
             if theme.name in defined_here:
                 notices.append(
-                    f"Theme file {path} is ignored: theme {theme.name!r} is already defined by "
+                    f"Theme file {path} is ignored: theme {quoted(theme.name)} is already defined by "
                     f"{defined_here[theme.name]}."
                 )
                 continue
@@ -161,7 +165,9 @@ def _theme_fields(data: object) -> dict[str, object]:
         raise ValueError("is not a mapping of theme fields (name: ..., primary: ...)")
     unknown = sorted(str(key) for key in data if key not in _KNOWN_KEYS)
     if unknown:
-        raise ValueError(f"has unknown key{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}")
+        shown = ", ".join(quoted(key) for key in unknown[:5])
+        shown += f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
+        raise ValueError(f"has unknown key{'s' if len(unknown) > 1 else ''} {shown}")
     if data.get("variables", {}) is None:  # an empty `variables:` block
         data = {**data, "variables": {}}
     for key, value in data.items():
@@ -180,13 +186,13 @@ def _theme_fields(data: object) -> dict[str, object]:
     for key in _BOOL_FIELDS:
         if key in data:
             if not isinstance(data[key], bool):
-                raise ValueError(f"has {key}: {data[key]!r}, which should be true or false")
+                raise ValueError(f"has {key}: {quoted(data[key])}, which should be true or false")
             fields[key] = data[key]
     for key in _RATIO_FIELDS:
         if key in data:
             value = data[key]
             if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
-                raise ValueError(f"has {key}: {value!r}, which should be a number from 0 to 1")
+                raise ValueError(f"has {key}: {quoted(value)}, which should be a number from 0 to 1")
             fields[key] = float(value)
     fields["variables"] = variables = _variables(data.get("variables", {}))
     if fields.get("ansi"):  # textual's widgets use these in ansi mode but its ansi colour system omits them
@@ -203,23 +209,29 @@ def _variables(data: object) -> dict[str, str]:
     variables: dict[str, str] = {}
     for key, value in data.items():
         if not isinstance(key, str) or not re.fullmatch(r"[A-Za-z_][\w-]*", key):
-            raise ValueError(f"has a variable named {key!r}, which is not a CSS variable name")
+            raise ValueError(f"has a variable named {quoted(key)}, which is not a CSS variable name")
         if key.endswith("-style"):
             if not isinstance(value, str) or not value.split() or set(value.split()) - VALID_STYLE_FLAGS:
-                raise ValueError(f"has variable {key}: {value!r}, which is not a text style like 'bold'")
+                raise ValueError(
+                    f"has variable {clip(key)}: {quoted(value)}, which is not a text style like 'bold'"
+                )
             variables[key] = value
         else:
-            variables[key] = _color(f"variable {key}", value)
+            variables[key] = _color(f"variable {clip(key)}", value)
     return variables
 
 
 def _color(what: str, value: object) -> str:
     """Return `value` if `Color.parse` accepts it, else raise ValueError naming the field."""
     if not isinstance(value, str):
-        raise ValueError(f'has {what}: {value!r}, which is not a colour (write colours in quotes, "#1e90ff")')
+        raise ValueError(
+            f'has {what}: {quoted(value)}, which is not a colour (write colours in quotes, "#1e90ff")'
+        )
     try:
         Color.parse(value)
     except ColorParseError as exc:
         hint = f" (did you mean {exc.suggested_color!r}?)" if exc.suggested_color else ""
-        raise ValueError(f"has {what}: {value!r}, which is not a colour textual understands{hint}") from None
+        raise ValueError(
+            f"has {what}: {quoted(value)}, which is not a colour textual understands{hint}"
+        ) from None
     return value

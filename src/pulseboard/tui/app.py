@@ -367,6 +367,9 @@ class PulseApp(App[None]):
             return
         if event.worker.group == "load":
             self.say(f"Could not read the board: {event.worker.error}", severity="error", timeout=10)
+            for state in STATES:  # never "Loading..." forever
+                self.column(state).empty_text = "Could not read the board."
+                self.column(state).refresh()
         elif event.worker.group == "reconcile":
             self._rescanning = False
             self.say(f"Could not re-read the board: {event.worker.error}", severity="error", timeout=10)
@@ -775,10 +778,13 @@ class PulseApp(App[None]):
         return None
 
     def _create(self, new: NewTask) -> None:
+        warnings: list[str] = []
         task = actions.create_task(
             self.board, new.title, priority=new.priority, estimate=new.estimate, touches=new.touches,
-            depends=new.depends, now=self.clock(),
+            depends=new.depends, now=self.clock(), warnings=warnings,
         )  # fmt: skip
+        for warning in warnings:
+            self.say(warning, severity="warning", timeout=10)
         self.snapshot.put(task)
         self.shorts.add(task.id)
         self._show("open", keep=task)
