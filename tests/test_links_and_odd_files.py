@@ -142,14 +142,19 @@ def test_a_dangling_gitignore_link_does_not_make_pulse_create_its_target(
     assert gitignore.is_symlink()
 
 
+def replace_with_link(folder: Path, outside: Path) -> None:
+    """A folder of pulse's own (emptied and removed if there) turned into a link to outside."""
+    if folder.exists():
+        for path in folder.iterdir():
+            path.unlink()
+        folder.rmdir()
+    os.symlink(outside, folder)
+
+
 @pytest.mark.timeout(10)
 def test_a_journal_folder_linked_outside_gets_nothing_written(board: Board, tmp_path: Path) -> None:
     outside = outside_folder(tmp_path)
-    journal = board.root / ".pulse" / "journal"
-    for path in journal.iterdir():
-        path.unlink()
-    journal.rmdir()
-    os.symlink(outside, journal)
+    replace_with_link(board.root / ".pulse" / "journal", outside)
     write_task(board.root, "open", "fix-it.md", "---\ntitle: Fix it\n---\n")
     cwd = board.root.parent
 
@@ -161,12 +166,7 @@ def test_a_journal_folder_linked_outside_gets_nothing_written(board: Board, tmp_
 @pytest.mark.timeout(10)
 def test_a_cache_folder_linked_outside_gets_nothing_written(board: Board, tmp_path: Path) -> None:
     outside = outside_folder(tmp_path)
-    cache = board.root / ".pulse" / "cache"
-    if cache.exists():
-        for path in cache.iterdir():
-            path.unlink()
-        cache.rmdir()
-    os.symlink(outside, cache)
+    replace_with_link(board.root / ".pulse" / "cache", outside)
     write_task(board.root, "open", "fix-it.md", "---\ntitle: Fix it\n---\n")
     cwd = board.root.parent
 

@@ -52,17 +52,21 @@ def format_time(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def seconds_since(stamp: str | None, now: dt.datetime) -> float | None:
-    """Seconds from a stamp to now (never negative), or None if there is no readable stamp."""
+def parse_time(stamp: str | None) -> dt.datetime | None:
+    """A stamp as an aware time (UTC when it names no zone), or None if there is no readable one."""
     if not stamp:
         return None
     try:
         moment = dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
     except ValueError:
         return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return max((now - moment).total_seconds(), 0.0)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+
+
+def seconds_since(stamp: str | None, now: dt.datetime) -> float | None:
+    """Seconds from a stamp to now (never negative), or None if there is no readable stamp."""
+    moment = parse_time(stamp)
+    return None if moment is None else max((now - moment).total_seconds(), 0.0)
 
 
 def clean_time(value: Any, key: str) -> str | None:

@@ -9,7 +9,6 @@ writes how it went to `.pulse/cache/push.json`, which the board and the heartbea
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import shutil
@@ -24,7 +23,7 @@ from pulseboard.core import journal
 from pulseboard.core.actions import MoveResult
 from pulseboard.core.board import STATES, Board, Task
 from pulseboard.core.errors import PulseError
-from pulseboard.core.fields import OWNED_KEYS
+from pulseboard.core.fields import OWNED_KEYS, parse_time
 from pulseboard.core.fsops import SMALL_FILE, atomic_write, read_regular
 from pulseboard.core.heartbeat import PUSH_STATUS
 from pulseboard.core.ids import id_from_stem
@@ -357,7 +356,7 @@ def _stamped(repo: Repo, path: str, board_path: str, here: list[str]) -> Stamped
     if len(here) == 1:
         keep = here[0]
     else:
-        ours, theirs = _moment(stamps["REBASE_HEAD"]), _moment(stamps["HEAD"])
+        ours, theirs = parse_time(stamps["REBASE_HEAD"]), parse_time(stamps["HEAD"])
         keep = "REBASE_HEAD" if ours is not None and (theirs is None or ours < theirs) else "HEAD"
     other = next(side for side in STAGES if side != keep)
     task_id = id_from_stem(name[: -len(".md")])
@@ -376,16 +375,6 @@ def _folder_stamp(state: str, record: dict[str, Any]) -> str | None:
     if isinstance(value, dict):
         value = value.get("since")
     return value if isinstance(value, str) else None
-
-
-def _moment(stamp: str | None) -> dt.datetime | None:
-    if not stamp:
-        return None
-    try:
-        moment = dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
 
 
 def _move_that_wrote(
