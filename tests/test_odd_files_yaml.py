@@ -140,7 +140,7 @@ def test_a_self_referencing_alias_and_deep_nesting_are_errors_not_crashes(board:
     write_task(board, "good.md", "")
     tasks = {Path(t["path"]).name: t for t in pulse_json("ls", cwd=board.root.parent)}
     assert BOMB_WORDS in tasks["loop.md"]["error"] and tasks["good.md"]["error"] is None
-    assert "deep" in tasks["deep.md"]["error"]
+    assert "deep" in tasks["deep.md"]["error"] or "nesting depth" in tasks["deep.md"]["error"]  # PyYAML 6.0.4
     assert len(tasks["deep.md"]["error"]) < 200 and len(tasks["loop.md"]["error"]) < 200
 
 

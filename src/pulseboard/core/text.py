@@ -11,11 +11,12 @@ import re
 import reprlib
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_SHOWN = {code: f"\\x{code:02x}" for code in (*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0))}
 
 
 def inert(text: str) -> str:
     """Text with terminal control characters (not tab or newline) written as `\\xNN`."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return text.translate(_SHOWN) if _CONTROL.search(text) else text  # translate: C speed, linear
 
 
 def one_line(text: str) -> str:
