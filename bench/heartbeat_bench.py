@@ -59,7 +59,8 @@ from pulseboard.core.board import Board, Task
 from pulseboard.core.config import DEFAULT_CONFIG_TEXT, HeartbeatSettings
 from pulseboard.core.doctor import dependency_graph
 from pulseboard.core.fields import format_time, seconds_since
-from pulseboard.core.heartbeat import Suggestion, suggest, time_box
+from pulseboard.core.heartbeat import Suggestion, time_box
+from pulseboard.core.heartbeat_inputs import suggest
 from pulseboard.core.ids import new_id, slugify
 from pulseboard.core.journal import PULSE_DIR
 

@@ -26,7 +26,8 @@ from pulseboard.core import actions
 from pulseboard.core.actions import init_board, wip_check
 from pulseboard.core.board import Board, Entry, Task
 from pulseboard.core.config import HeartbeatSettings
-from pulseboard.core.heartbeat import CLASHES_PER_TASK, beat, suggest
+from pulseboard.core.heartbeat import CLASHES_PER_TASK, beat
+from pulseboard.core.heartbeat_inputs import suggest
 from pulseboard.core.overlap import TouchIndex, any_overlap, earlier_overlaps, first_overlap, overlaps
 
 DOING = 10_000

@@ -28,7 +28,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from pulseboard.core.board import Board
-from pulseboard.core.heartbeat import read_marks
+from pulseboard.core.heartbeat_inputs import read_marks
 from pulseboard.tui.app import PulseApp
 from pulseboard.tui.screens import BlockScreen, ChoiceScreen, DetailScreen, NewTaskScreen
 

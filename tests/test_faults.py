@@ -31,7 +31,7 @@ from pulseboard.core.actions import create_task, init_board, move_task, tick_cri
 from pulseboard.core.board import STATES, Board
 from pulseboard.core.config import save_theme
 from pulseboard.core.errors import PulseError
-from pulseboard.core.heartbeat import mark_read
+from pulseboard.core.heartbeat_inputs import mark_read
 from pulseboard.core.journal import PULSE_DIR
 from pulseboard.core.taskfile import parse_text, split
 from pulseboard.core.undo import undo_last

@@ -31,7 +31,8 @@ from pulseboard.core import taskfile, text
 from pulseboard.core.actions import init_board
 from pulseboard.core.config import HeartbeatSettings, save_theme
 from pulseboard.core.fields import parse_estimate
-from pulseboard.core.heartbeat import BUNDLE_TITLE, suggest
+from pulseboard.core.heartbeat import BUNDLE_TITLE
+from pulseboard.core.heartbeat_inputs import suggest
 from pulseboard.core.overlap import items_overlap
 
 N = 100_000

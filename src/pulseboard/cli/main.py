@@ -138,7 +138,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     body = read_body(task.path)
     body = None if body is None else body.replace("\r\n", "\n")
     if task.state == "doing":
-        from pulseboard.core.heartbeat import mark_read
+        from pulseboard.core.heartbeat_inputs import mark_read
 
         mark_read(board.root, task)  # the spec re-read: settles the heartbeat's stale-spec note
     if args.json:
@@ -243,7 +243,7 @@ def _choose_copy(copies: list[Task], keep: str | None) -> Task | None:
 
 
 def _suggestions(board: Board, tasks: list[Task]) -> list[Suggestion]:
-    from pulseboard.core.heartbeat import suggest
+    from pulseboard.core.heartbeat_inputs import suggest
 
     return suggest(tasks, board.settings.heartbeat, board.root, dt.datetime.now(dt.UTC))
 

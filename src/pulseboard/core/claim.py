@@ -21,7 +21,8 @@ from pulseboard.core import ids
 from pulseboard.core.actions import MoveResult, move_entry
 from pulseboard.core.board import Board, Entry
 from pulseboard.core.errors import PulseError
-from pulseboard.core.heartbeat import Suggestion, suggest
+from pulseboard.core.heartbeat import Suggestion
+from pulseboard.core.heartbeat_inputs import suggest
 from pulseboard.core.journal import cache_dir, ensure_pulse_dir
 
 LOCK_NAME = "claim.lock"  # in .pulse/cache/: git-ignored, like everything local to one machine

@@ -25,7 +25,7 @@ from pulseboard.core.board import STATES, Board, Task
 from pulseboard.core.errors import PulseError
 from pulseboard.core.fields import OWNED_KEYS, parse_time
 from pulseboard.core.fsops import SMALL_FILE, atomic_write, read_regular
-from pulseboard.core.heartbeat import PUSH_STATUS
+from pulseboard.core.heartbeat_inputs import PUSH_STATUS
 from pulseboard.core.ids import id_from_stem
 from pulseboard.core.journal import PULSE_DIR, cache_dir
 from pulseboard.core.taskfile import MAX_BYTES, parse_text, update_owned_keys

@@ -170,30 +170,28 @@ def _theme_fields(data: object) -> dict[str, object]:
         raise ValueError(f"has unknown key{'s' if len(unknown) > 1 else ''} {shown}")
     if data.get("variables", {}) is None:  # an empty `variables:` block
         data = {**data, "variables": {}}
-    for key, value in data.items():
-        if value is None:
-            hint = f' (quote colours: {key}: "#1e90ff")' if key in COLOR_FIELDS else ""
-            raise ValueError(f"has no value for {key!r}{hint}")
+    empty = next((key for key, value in data.items() if value is None), None)  # keys are known names here
+    if empty is not None:
+        hint = f' (quote colours: {empty}: "#1e90ff")' if empty in COLOR_FIELDS else ""
+        raise ValueError(f"has no value for {empty!r}{hint}")
     name = data.get("name")
     if not isinstance(name, str) or not name.strip():
         raise ValueError("has no name (add a line like name: my-theme)")
     if "primary" not in data:
         raise ValueError("has no primary colour")
     fields: dict[str, object] = {"name": name.strip()}
-    for key in COLOR_FIELDS:
-        if key in data:
-            fields[key] = _color(key, data[key])
-    for key in _BOOL_FIELDS:
-        if key in data:
-            if not isinstance(data[key], bool):
-                raise ValueError(f"has {key}: {quoted(data[key])}, which should be true or false")
-            fields[key] = data[key]
-    for key in _RATIO_FIELDS:
-        if key in data:
-            value = data[key]
+    for key in (key for key in (*COLOR_FIELDS, *_BOOL_FIELDS, *_RATIO_FIELDS) if key in data):
+        value = data[key]  # checked in this order: colours, then true/false, then ratios
+        if key in _BOOL_FIELDS:
+            if not isinstance(value, bool):
+                raise ValueError(f"has {key}: {quoted(value)}, which should be true or false")
+        elif key in _RATIO_FIELDS:
             if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
                 raise ValueError(f"has {key}: {quoted(value)}, which should be a number from 0 to 1")
-            fields[key] = float(value)
+            value = float(value)
+        else:
+            value = _color(key, value)
+        fields[key] = value
     fields["variables"] = variables = _variables(data.get("variables", {}))
     if fields.get("ansi"):  # textual's widgets use these in ansi mode but its ansi colour system omits them
         dark = fields.get("dark", True)

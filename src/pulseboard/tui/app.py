@@ -37,7 +37,7 @@ from pulseboard.core import actions, journal
 from pulseboard.core.board import STATES, Board, Entry, Task
 from pulseboard.core.config import save_theme
 from pulseboard.core.errors import PulseError
-from pulseboard.core.heartbeat import mark_read, push_failure, suggest
+from pulseboard.core.heartbeat_inputs import mark_read, push_failure, suggest
 from pulseboard.core.ids import ShortIds
 from pulseboard.core.metrics import Stats
 from pulseboard.core.overlap import overlaps

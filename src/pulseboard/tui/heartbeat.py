@@ -1,6 +1,6 @@
 """The heartbeat pane: the engine's top suggestions with their reasons, when it last beat, a pulse.
 
-It shows what the app hands it (the rules live in pulseboard.core.heartbeat) and keeps which
+It shows what the app hands it (the rules live in pulseboard.core.heartbeat_rules) and keeps which
 suggestion is selected across beats, so stepping through the list survives the next beat.
 """
 

@@ -1,0 +1,92 @@
+"""What the heartbeat reads from a board on disk, and `suggest`, the beat over a board as it is there.
+
+The engine (core/heartbeat.py) is pure; this module gathers its inputs: the file times of the tasks
+in doing (for stale specs), the read marks that settle a stale spec once a task is re-read
+(`.pulse/cache/read-marks.json`, written here by `mark_read`), and why the last push failed
+(`PUSH_STATUS`, written by services/git after each push). `suggest` is the one entry point for the
+board's pane, `pulse next`, `claim` and `beat`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from pulseboard.core.board import Task
+from pulseboard.core.config import HeartbeatSettings
+from pulseboard.core.errors import PulseError
+from pulseboard.core.fsops import SMALL_FILE, atomic_write, read_regular
+from pulseboard.core.heartbeat import Suggestion, beat
+from pulseboard.core.journal import PULSE_DIR, cache_dir
+
+MAX_MARKS = 500
+PUSH_STATUS = Path(PULSE_DIR) / "cache" / "push.json"  # written by services/git after each push
+
+
+def suggest(
+    tasks: Iterable[Task], settings: HeartbeatSettings, root: Path, now: dt.datetime
+) -> list[Suggestion]:
+    """One beat over a board as it is on disk: the one entry point for the board's pane and
+    `pulse next`, `claim` and `beat`."""
+    tasks = list(tasks)
+    return beat(tasks, now, settings, modified_times(tasks, root), push_failure(root))
+
+
+def _marks_path(root: Path) -> Path:
+    return root / PULSE_DIR / "cache" / "read-marks.json"
+
+
+def read_marks(root: Path) -> dict[str, float]:
+    """Task id -> the file's mtime when it was last re-read (in the board or with `pulse show`)."""
+    try:
+        marks = json.loads(read_regular(_marks_path(root), SMALL_FILE))
+    except (OSError, ValueError):
+        return {}
+    return marks if isinstance(marks, dict) else {}
+
+
+def mark_read(root: Path, task: Task) -> None:
+    """Remember that a task in doing was re-read as it now is, which settles its stale-spec note."""
+    if task.state != "doing":
+        return
+    try:
+        mtime = task.path.stat().st_mtime
+        marks = read_marks(root)
+        marks[task.id] = mtime
+        if len(marks) > MAX_MARKS:  # keep the newest: marks of long-finished tasks are no use
+            marks = dict(sorted(marks.items(), key=lambda item: item[1])[-MAX_MARKS:])
+        atomic_write(cache_dir(root) / _marks_path(root).name, json.dumps(marks).encode())
+    except (OSError, PulseError):
+        return  # a read mark is a convenience: never fail a view for it
+
+
+def modified_times(tasks: Iterable[Task], root: Path | None = None) -> dict[str, float]:
+    """Task id -> file mtime for the tasks in doing changed since they were last re-read:
+    what the stale-spec rule compares with their start."""
+    marks = read_marks(root) if root is not None else {}
+    times: dict[str, float] = {}
+    folders: dict[Path, str] = {}  # one fspath per folder, not a Path per task: 10,000 in doing
+    for task in tasks:
+        if task.state == "doing":
+            folder = folders.get(task.folder) or folders.setdefault(task.folder, os.fspath(task.folder))
+            try:
+                mtime = os.stat(os.path.join(folder, task.name)).st_mtime
+            except OSError:
+                continue
+            if mtime > marks.get(task.id, 0.0):
+                times[task.id] = mtime
+    return times
+
+
+def push_failure(root: Path) -> str | None:
+    """Why the last push from here failed (as services/git recorded it), or None if it did not."""
+    try:
+        status = json.loads(read_regular(root / PUSH_STATUS, SMALL_FILE))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(status, dict) or status.get("ok", True):
+        return None
+    return f"{status.get('error') or 'git push failed'} (at {status.get('at') or '?'})"
