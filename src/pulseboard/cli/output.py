@@ -6,13 +6,15 @@ import json
 import os
 import re
 from collections.abc import Callable, Iterable
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from pulseboard.core.board import Task
 from pulseboard.core.fields import format_estimate
-from pulseboard.core.heartbeat import Suggestion
-from pulseboard.core.reconcile import Event
 from pulseboard.core.text import inert as plain
+
+if TYPE_CHECKING:  # for annotations only: `pulse ls` needs neither the heartbeat nor the reconciler
+    from pulseboard.core.heartbeat import Suggestion
+    from pulseboard.core.reconcile import Event
 
 
 def task_json(task: Task, short: str) -> dict[str, Any]:

@@ -1,0 +1,82 @@
+"""The heartbeat commands: next (ranked suggestions now), claim (take the best one), stats (the figures).
+
+Also how one beat is printed, which `pulse beat` (cli/live.py) repeats.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from pulseboard.cli import output
+from pulseboard.cli.common import open_board
+from pulseboard.cli.gitglue import commit_move
+from pulseboard.core import ids
+from pulseboard.core.board import Board, Task
+
+if TYPE_CHECKING:
+    from pulseboard.core.heartbeat import Suggestion
+
+
+def suggestions(board: Board, tasks: list[Task]) -> list[Suggestion]:
+    """The heartbeat's ranked suggestions for these tasks, now."""
+    from pulseboard.core.heartbeat_inputs import suggest
+
+    return suggest(tasks, board.settings.heartbeat, board.root, dt.datetime.now(dt.UTC))
+
+
+def cmd_next(args: argparse.Namespace) -> int:
+    """The heartbeat's ranked suggestions now."""
+    board = open_board(args)
+    tasks = board.tasks()
+    ranked = suggestions(board, tasks)[: args.n]
+    print(output.beat_text(ranked, ids.ShortIds(t.id for t in tasks).short, as_json=args.json))
+    return 0
+
+
+def print_beat(board: Board, tasks: list[Task], why: str, *, n: int, as_json: bool) -> None:
+    """One beat of `pulse beat`: when, why (start, interval, change) and the top `n` suggestions."""
+    ranked = suggestions(board, tasks)[:n]
+    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    short = ids.ShortIds(t.id for t in tasks).short
+    if as_json:
+        beat = {"at": now, "why": why, "suggestions": [output.suggestion_json(s, short) for s in ranked]}
+        print(output.dumps(beat), flush=True)
+    else:
+        print(f"-- {now}  beat ({why})\n{output.beat_text(ranked, short, as_json=False)}", flush=True)
+
+
+def cmd_claim(args: argparse.Namespace) -> int:
+    """Move the best startable task to doing/ (the rename is the lock) and print it."""
+    from pulseboard.core.claim import claim
+
+    board = open_board(args)
+    claimed = claim(board)
+    result = claimed.move
+    commit_move(board, result)
+    if args.json:
+        why = output.suggestion_json(claimed.suggestion, lambda _: result.short)
+        task = output.task_json(result.task, result.short)
+        print(
+            output.dumps({**task, "from": result.from_state, "warnings": result.warnings, "suggestion": why})
+        )
+    else:
+        print(f'{result.short} "{output.plain(result.task.title)}": claimed, open -> doing')
+        print(output.suggestion_line(1, claimed.suggestion, lambda _: result.short))
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    """Throughput, cycle and lead time, time blocked, work in progress by day, ageing work."""
+    from pulseboard.core.progress import board_stats
+    from pulseboard.core.report import stats_text
+
+    board = open_board(args)
+    tasks = board.tasks()
+    stats = board_stats(board, dt.datetime.now().astimezone(), args.days, tasks)
+    if args.json:
+        print(output.dumps(stats.to_json()))
+    else:
+        print(stats_text(stats, ids.ShortIds(t.id for t in tasks).short))
+    return 0

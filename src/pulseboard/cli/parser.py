@@ -1,0 +1,204 @@
+"""The `pulse` command line's grammar: every command, its arguments and help, and the value checks.
+
+Each command names the function that runs it as "module:function" under pulseboard.cli (its `handler`),
+so that `main` imports only the module of the command being run and start-up stays light.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+
+from pulseboard import __version__
+from pulseboard.core.board import STATES
+from pulseboard.core.fields import PRIORITIES
+
+MAX_DAYS = 3660  # ten years: `pulse stats --days`
+
+Command = Callable[..., argparse.ArgumentParser]  # command(name, handler, help_text, *, with_json=False)
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return value
+
+
+def _days(text: str) -> int:
+    value = _count(text)
+    if value > MAX_DAYS:
+        raise argparse.ArgumentTypeError(f"{text!r} days is more than the {MAX_DAYS} pulse looks back")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds above 0")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole parser; a parsed command has `handler` set ("module:function"), `pulse` alone has none."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--board",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
+        help="the tasks folder (default: $PULSE_BOARD, else the nearest tasks/ upwards)",
+    )
+    json_flag = argparse.ArgumentParser(add_help=False)
+    json_flag.add_argument("--json", action="store_true", help="print JSON for scripts and agents")
+
+    parser = argparse.ArgumentParser(
+        prog="pulse", parents=[common], description="A kanban board over a folder of Markdown task files."
+    )
+    parser.add_argument("--version", action="version", version=f"pulse {__version__}")
+    parser.add_argument("--poll", action="store_true", default=argparse.SUPPRESS,
+                        help="the board: poll the folder instead of native file events")  # fmt: skip
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(
+        name: str, handler: str, help_text: str, *, with_json: bool = False
+    ) -> argparse.ArgumentParser:
+        parents = [common, json_flag] if with_json else [common]
+        p = sub.add_parser(name, parents=parents, help=help_text, description=help_text)
+        p.set_defaults(handler=handler)
+        return p
+
+    _task_commands(command)  # in the order `pulse --help` lists them
+    _board_commands(command)
+    return parser
+
+
+def _task_commands(command: Command) -> None:
+    """init, add, ls, show, the moves, undo, edit (cli/tasks.py)."""
+    p = command(
+        "init", "tasks:cmd_init", "make a board: tasks/ with open/ doing/ done/ blocked/ and pulse.yaml"
+    )
+    p.add_argument(
+        "dir",
+        nargs="?",
+        help="the project folder to make tasks/ in (default: .); "
+        "a folder named tasks, or one that already has open/, is used as the board itself",
+    )
+
+    p = command("add", "tasks:cmd_add", "create a task in open/", with_json=True)
+    p.add_argument("title")
+    p.add_argument("--priority", choices=PRIORITIES)
+    p.add_argument("--estimate", metavar="DURATION", help="30s, 5m, 1h30m")
+    p.add_argument(
+        "--touches",
+        action="append",
+        default=[],
+        metavar="X",
+        help="a file, glob or component it changes (repeatable)",
+    )
+    p.add_argument(
+        "--depends",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="a task that must be done first (repeatable)",
+    )
+    p.add_argument("--tag", dest="tags", action="append", default=[], metavar="T")
+    body = p.add_mutually_exclusive_group()
+    body.add_argument("--body", metavar="TEXT")
+    body.add_argument("--edit", action="store_true", help="open the new file in your editor")
+
+    p = command("ls", "tasks:cmd_ls", "list tasks", with_json=True)
+    p.add_argument("--state", action="append", choices=STATES, help="only this state (repeatable)")
+
+    p = command("show", "tasks:cmd_show", "show one task", with_json=True)
+    p.add_argument("id")
+
+    _move_commands(command)
+
+    p = command(
+        "undo",
+        "tasks:cmd_undo",
+        "revert your last move (from the journal); again: the one before",
+        with_json=True,
+    )
+    p.add_argument(
+        "--any", action="store_true", help="the last move by anyone, not only by you ($PULSE_ACTOR)"
+    )
+
+    p = command("edit", "tasks:cmd_edit", "open a task in $VISUAL or $EDITOR")
+    p.add_argument("id")
+
+
+def _move_commands(command: Command) -> None:
+    """start, done, reopen, block (each to its own state) and mv (to any)."""
+    for name, state, help_text in (
+        ("start", "doing", "move a task to doing/"),
+        ("done", "done", "move a task to done/"),
+        ("reopen", "open", "move a task back to open/"),
+    ):
+        p = command(name, "tasks:cmd_move", help_text, with_json=True)
+        p.set_defaults(to_state=state)
+        p.add_argument("id")
+        if state == "doing":
+            p.add_argument("--force", action="store_true", help="start even past a hard WIP limit")
+
+    p = command("block", "tasks:cmd_move", "move a task to blocked/", with_json=True)
+    p.set_defaults(to_state="blocked")
+    p.add_argument("id")
+    p.add_argument("--reason", required=True, help="what is needed to unblock it")
+    p.add_argument("--waiting-on", metavar="WHO", help="who must act")
+
+    p = command("mv", "tasks:cmd_mv", "move a task to any state", with_json=True)
+    p.add_argument("id")
+    p.add_argument("state", choices=STATES)
+    p.add_argument("--reason", help="with blocked: what is needed")
+    p.add_argument("--waiting-on", metavar="WHO", help="with blocked: who must act")
+    p.add_argument("--force", action="store_true", help="move into doing/ even past a hard WIP limit")
+
+
+def _board_commands(command: Command) -> None:
+    """The commands over the whole board: doctor (cli/doctor.py); next, claim, stats (cli/heartbeat.py);
+    beat, watch (cli/live.py); sync (cli/gitglue.py)."""
+    p = command("doctor", "doctor:cmd_doctor", "check the board for problems", with_json=True)
+    p.add_argument(
+        "--fix", action="store_true", help="settle a task in two folders (you choose), leftover temp files"
+    )
+    p.add_argument("--keep", choices=STATES, help="with --fix: keep the copy in this folder")
+
+    p = command("next", "heartbeat:cmd_next", "what to do next, and why (the heartbeat)", with_json=True)
+    p.add_argument("-n", type=_count, default=5, metavar="N", help="how many suggestions (default 5)")
+
+    command(
+        "claim",
+        "heartbeat:cmd_claim",
+        "move the best task to start to doing/ and print it (for agents)",
+        with_json=True,
+    )
+
+    p = command(
+        "beat", "live:cmd_beat", "print the heartbeat every interval and after each change", with_json=True
+    )
+    p.add_argument(
+        "--interval", type=_seconds, metavar="S", help="seconds between beats (default: pulse.yaml, 60)"
+    )
+    p.add_argument("-n", type=_count, default=5, metavar="N", help="how many suggestions a beat (default 5)")
+    p.add_argument("--poll", action="store_true", help="poll the folder instead of native file events")
+
+    command("sync", "gitglue:cmd_sync", "commit the board's pending changes, pull with rebase, push (git)")
+
+    p = command(
+        "stats",
+        "heartbeat:cmd_stats",
+        "done per day, cycle and lead time, time blocked, ageing work",
+        with_json=True,
+    )
+    p.add_argument("--days", type=_days, default=14, metavar="N", help="the window in days (default 14)")
+
+    p = command("watch", "live:cmd_watch", "print each change on the board as it happens", with_json=True)
+    p.add_argument("--poll", action="store_true", help="poll the folder instead of native file events")

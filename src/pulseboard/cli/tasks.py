@@ -1,0 +1,153 @@
+"""The task commands: init, add, ls, show, the moves (start, done, block, reopen, mv), undo and edit."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from pulseboard.cli import output
+from pulseboard.cli.common import open_board, warn
+from pulseboard.cli.gitglue import commit_file, commit_move
+from pulseboard.core import actions, ids
+from pulseboard.core.board import STATES
+from pulseboard.core.snapshot import Snapshot
+from pulseboard.core.taskfile import read_body
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    """Make a board: tasks/ (or the folder itself if it is one) with its four folders and pulse.yaml."""
+    base = Path(args.dir or ".").expanduser().absolute()
+    root = base if base.name == "tasks" or (base / "open").is_dir() else base / "tasks"
+    made = actions.init_board(root)
+    if made:
+        print(f"Made a board in {root}: {', '.join(made)}")
+    else:
+        print(f"{root} is already a board; nothing changed.")
+    return 0
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    """Create a task in open/ (and open it in the editor with --edit)."""
+    board = open_board(args)
+    warnings: list[str] = []
+    task = actions.create_task(
+        board,
+        args.title,
+        priority=args.priority,
+        estimate=args.estimate,
+        touches=args.touches,
+        depends=args.depends,
+        tags=args.tags,
+        body=args.body or "",
+        warnings=warnings,
+    )
+    for warning in warnings:
+        warn(warning)
+    if args.edit:
+        from pulseboard.services.editor import open_in_editor
+
+        open_in_editor(task.path)
+        task = board.load(board.find(task.id))
+    short = ids.short_id(task.id, [e.id for e in board.entries()])
+    commit_file(board, task, short, "add")
+    if args.json:
+        print(output.dumps(output.task_json(task, short)))
+    else:
+        print(f"{short}  {task.path}")
+    return 0
+
+
+def cmd_ls(args: argparse.Namespace) -> int:
+    """The tasks of the chosen states, a line each (a JSON list with --json)."""
+    board = open_board(args)
+    states = args.state or list(STATES)
+    tasks = board.tasks(STATES)
+    shorts = ids.short_ids(t.id for t in tasks)
+    snapshot = Snapshot(tasks)
+    chosen = [t for state in STATES if state in states for t in snapshot.column(state)]
+    if args.json:
+        output.write_json_list(sys.stdout, (output.task_json(t, shorts[t.id]) for t in chosen))
+        return 0
+    width = max((len(shorts[t.id]) for t in chosen), default=4)
+    sys.stdout.write("".join(output.task_line(t, shorts[t.id], width) + "\n" for t in chosen))
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    """One task's fields and body; showing a task in doing/ counts as re-reading its spec."""
+    board = open_board(args)
+    entries = board.entries()
+    task = board.load(board.find(args.id, entries))
+    short = ids.short_id(task.id, [e.id for e in entries])
+    body = read_body(task.path)
+    body = None if body is None else body.replace("\r\n", "\n")
+    if task.state == "doing":
+        from pulseboard.core.heartbeat_inputs import mark_read
+
+        mark_read(board.root, task)  # the spec re-read: settles the heartbeat's stale-spec note
+    if args.json:
+        print(output.dumps({**output.task_json(task, short), "body": body}))
+    else:
+        print(output.task_details(task, short, body))
+    return 0
+
+
+def cmd_move(args: argparse.Namespace) -> int:
+    """start, done, block, reopen (the parser sets `to_state`) and mv (the user names the state)."""
+    board = open_board(args)
+    result = actions.move_task(
+        board,
+        args.id,
+        args.to_state,
+        reason=getattr(args, "reason", None),
+        waiting_on=getattr(args, "waiting_on", None),
+        force=getattr(args, "force", False),
+    )
+    commit_move(board, result)
+    return print_move(args, result)
+
+
+def cmd_mv(args: argparse.Namespace) -> int:
+    """mv: a move to the state named on the command line."""
+    args.to_state = args.state
+    return cmd_move(args)
+
+
+def cmd_undo(args: argparse.Namespace) -> int:
+    """Revert the last move (yours, unless --any) from the journal."""
+    from pulseboard.core.undo import undo_last
+
+    board = open_board(args)
+    result = undo_last(board, anyone=args.any)
+    commit_move(board, result, undo=True)
+    return print_move(args, result, "undone: ")
+
+
+def print_move(args: argparse.Namespace, result: actions.MoveResult, what: str = "") -> int:
+    """Say what a move did: its warnings on stderr, then one line (or the task as JSON)."""
+    for warning in result.warnings:
+        warn(warning)
+    short = result.short
+    if args.json:
+        moved = {
+            **output.task_json(result.task, short),
+            "from": result.from_state,
+            "warnings": result.warnings,
+        }
+        print(output.dumps(moved))
+    else:
+        title = output.plain(result.task.title)
+        print(f'{what}{short} "{title}": {result.from_state} -> {result.task.state}')
+    return 0
+
+
+def cmd_edit(args: argparse.Namespace) -> int:
+    """Open a task's file in $VISUAL / $EDITOR; with git.commit on, commit what the editor left."""
+    from pulseboard.services.editor import open_in_editor
+
+    board = open_board(args)
+    entry = board.find(args.id)
+    open_in_editor(entry.path)
+    commit_file(board, board.load(entry), ids.short_id(entry.id, [e.id for e in board.entries()]), "edit")
+    return 0
