@@ -18,6 +18,7 @@ from pulseboard.core import safeyaml
 from pulseboard.core.errors import PulseError
 from pulseboard.core.fields import parse_estimate
 from pulseboard.core.fsops import SMALL_FILE, NotRegularError, atomic_write, read_regular
+from pulseboard.core.keymap import ACTIONS, check_keys, keys_section
 from pulseboard.core.taskfile import key_block
 from pulseboard.core.text import clip, quoted
 
@@ -55,30 +56,11 @@ git:              # a board shared through git: "commit after every change, push
   commit: false   # true: each move, new task and edit pulse makes is a commit of just those files
   push: false     # true: push after each commit, in the background (pulse sync also pulls)
 
-keys:             # the board's keys: change one to remap it (names as in textual: ctrl+s, f5)
-  start: s        # move the selected task to doing/
-  done: d         # move it to done/
-  block: b        # move it to blocked/ (asks for the reason and who it waits on)
-  reopen: o       # move it back to open/
-  move_left: shift+left    # move it one column left
-  move_right: shift+right  # move it one column right
-  new: n          # a new task
-  detail: enter   # the task's detail view
-  edit: e         # open the task in $VISUAL / $EDITOR
-  undo: u         # undo the last move made in this session
-  filter: slash   # filter the board by text
-  stats: v        # the stats screen: done per day, cycle time, work by state, ageing work
-  apply: a        # do what the heartbeat's selected suggestion says (start it, block it...)
-  next_suggestion: right_square_bracket     # select the heartbeat's next suggestion
-  previous_suggestion: left_square_bracket  # and the one before
-  help: question_mark  # every key
-  quit: q
 """
 
-KEY_ACTIONS = (
-    "start", "done", "block", "reopen", "move_left", "move_right", "new", "detail", "edit", "undo",
-    "filter", "stats", "apply", "next_suggestion", "previous_suggestion", "help", "quit",
-)  # fmt: skip
+DEFAULT_CONFIG_TEXT += keys_section()  # every action of the board, its default key and its help
+
+KEY_ACTIONS = tuple(action.id for action in ACTIONS)  # the names `keys:` accepts
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +98,7 @@ class Settings:
     wip_doing: int = 3
     wip_hard: bool = False
     theme: str | None = None
-    keys: tuple[tuple[str, str], ...] = ()  # (action, key) pairs that remap the board's keys
+    keys: tuple[tuple[str, str], ...] = ()  # (action, keys) pairs remapping the board's keys (keymap.py)
     heartbeat: HeartbeatSettings = field(default_factory=HeartbeatSettings)
     git_commit: bool = False
     git_push: bool = False
@@ -171,16 +153,7 @@ def load_settings(board_root: Path) -> Settings:
     theme = data.get("theme")
     if theme is not None and not isinstance(theme, str):
         raise PulseError(f"{path}: theme must be a theme's name, not {quoted(theme)}.")
-    keys = _section(data, "keys", path)
-    for action, key in keys.items():
-        if action not in KEY_ACTIONS:
-            raise PulseError(
-                f"{path}: keys.{clip(str(action))} is not a board action; "
-                f"use one of {', '.join(KEY_ACTIONS)}."
-            )
-        if not isinstance(key, str) or not key.strip():
-            raise PulseError(f"{path}: keys.{action} must be a key name such as s or ctrl+s.")
-    pairs = tuple((str(action), str(key).strip()) for action, key in keys.items())
+    pairs = check_keys(_section(data, "keys", path), str(path))
     heartbeat = _heartbeat(_section(data, "heartbeat", path), path, doing)
     git = _section(data, "git", path)
     for name, value in git.items():

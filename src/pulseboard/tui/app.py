@@ -21,8 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on, work
-from textual.app import App, ComposeResult, SuspendNotSupported, SystemCommand
-from textual.binding import Binding
+from textual.app import App, ComposeResult, SuspendNotSupported
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
@@ -39,6 +38,7 @@ from pulseboard.core.config import save_theme
 from pulseboard.core.errors import PulseError
 from pulseboard.core.heartbeat_inputs import mark_read, push_failure, suggest
 from pulseboard.core.ids import ShortIds
+from pulseboard.core.keymap import ACTIONS, BOARD, DETAIL
 from pulseboard.core.metrics import Stats
 from pulseboard.core.overlap import overlaps
 from pulseboard.core.progress import board_stats
@@ -49,10 +49,11 @@ from pulseboard.core.text import inert, one_line
 from pulseboard.core.undo import undo_last
 from pulseboard.services import git
 from pulseboard.services.editor import editor_command
+from pulseboard.tui.bindings import bindings, help_rows, key_hint
 from pulseboard.tui.cards import CardContext
 from pulseboard.tui.column import TaskColumn
 from pulseboard.tui.heartbeat import HeartbeatPane
-from pulseboard.tui.palette import TaskFinder
+from pulseboard.tui.palette import TaskFinder, action_commands
 from pulseboard.tui.screens import (
     BlockReason,
     BlockScreen,
@@ -70,26 +71,9 @@ from pulseboard.tui.stats import StatsScreen, StatusLine
 INLINE_HINTS = 64  # up to this many hinted paths are re-read at once (~30 ms); more go to a worker thread
 ChangeSource = Callable[[], AsyncIterator["Batch"]]
 TITLES = {"open": "Open", "doing": "Doing", "done": "Done", "blocked": "Blocked"}
-HELP = {
-    "start": "Start: move the task to doing/ (warns past the WIP limit)",
-    "done": "Done: move the task to done/",
-    "block": "Block: move it to blocked/, saying what is needed and who must act",
-    "reopen": "Reopen: move the task back to open/",
-    "move_left": "Move the task one column left",
-    "move_right": "Move the task one column right",
-    "new": "New task: title, priority, estimate, touches, depends",
-    "detail": "Detail: body, acceptance criteria to tick, stamps, history",
-    "edit": "Edit the task's file in $VISUAL / $EDITOR",
-    "undo": "Undo your last move, from the journal (again: the one before)",
-    "filter": "Filter the board by title, id, touches or tag",
-    "stats": "Stats: done per day, cycle and lead time, time blocked, work by state, ageing work",
-    "apply": "Heartbeat: do what the selected suggestion says (start it, finish it, block it...)",
-    "next_suggestion": "Heartbeat: select the next suggestion",
-    "previous_suggestion": "Heartbeat: select the previous suggestion",
-    "help": "This help",
-    "quit": "Quit",
-}
-BOARD_ONLY = frozenset({"new", "detail", "filter", "focus_column", "cursor", "page", "cursor_to"})
+# Keys that do nothing in a detail view: the table's actions that apply on the board only (textual's
+# ctrl+q shares the name "quit", so quit stays; in a detail view q goes back).
+BOARD_ONLY = frozenset(action.name for action in ACTIONS if not action.applies_in(DETAIL)) - {"quit"}
 BOARD_ACTIONS = frozenset(
     {"start", "done", "block", "reopen", "shift", "new", "detail", "edit", "undo", "filter", "apply",
      "step_suggestion", "stats"}
@@ -123,37 +107,7 @@ class PulseApp(App[None]):
     TITLE = "pulse"
     CSS_PATH = Path(__file__).parent / "pulse.tcss"
     COMMANDS: ClassVar = App.COMMANDS | {TaskFinder}
-    BINDINGS: ClassVar = [
-        Binding("s", "start", "Start", id="start"),
-        Binding("d", "done", "Done", id="done"),
-        Binding("b", "block", "Block", id="block"),
-        Binding("o", "reopen", "Reopen", id="reopen"),
-        Binding("shift+left", "shift(-1)", "Move left", show=False, id="move_left"),
-        Binding("shift+right", "shift(1)", "Move right", show=False, id="move_right"),
-        Binding("n", "new", "New", id="new"),
-        Binding("enter", "detail", "Detail", id="detail"),
-        Binding("e", "edit", "Edit", show=False, id="edit"),
-        Binding("u", "undo", "Undo", id="undo"),
-        Binding("slash", "filter", "Filter", id="filter"),
-        Binding("a", "apply", "Apply", id="apply"),
-        Binding("v", "stats", "Stats", id="stats"),
-        Binding("right_square_bracket", "step_suggestion(1)", "Next tip", show=False, id="next_suggestion"),
-        Binding(
-            "left_square_bracket", "step_suggestion(-1)", "Previous tip", show=False, id="previous_suggestion"
-        ),
-        Binding("question_mark", "help", "Keys", id="help"),
-        Binding("q", "quit", "Quit", id="quit"),
-        Binding("left,h", "focus_column(-1)", "Column left", show=False),
-        Binding("right,l", "focus_column(1)", "Column right", show=False),
-        Binding("down,j", "cursor(1)", "Down", show=False),
-        Binding("up,k", "cursor(-1)", "Up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("home,g", "cursor_to(0)", "First", show=False),
-        Binding("end,G", "cursor_to(-1)", "Last", show=False),
-        Binding("escape", "clear_filter", "Clear filter", show=False),
-        Binding("ctrl+r", "reload", "Reload", show=False),
-    ]
+    BINDINGS: ClassVar = bindings(BOARD)  # from the table of actions, core/keymap.py
 
     def __init__(
         self,
@@ -529,11 +483,7 @@ class PulseApp(App[None]):
         self.push_screen(StatsScreen(self.stats, self.shorts.short))
 
     def _keys_hint(self) -> str:
-        def key(binding_id: str, default: str) -> str:
-            name = self._keymap.get(binding_id, default).split(",")[0]
-            return {"right_square_bracket": "]", "left_square_bracket": "["}.get(name, name)
-
-        return f"{key('apply', 'a')} apply · {key('next_suggestion', 'right_square_bracket')} next"
+        return f"{key_hint(self._keymap, 'apply')} apply · {key_hint(self._keymap, 'next_suggestion')} next"
 
     def action_step_suggestion(self, delta: int) -> None:
         self.pane.step(delta)
@@ -582,8 +532,9 @@ class PulseApp(App[None]):
 
     def focus_now(self, column: TaskColumn) -> None:
         """Focus a column at once: widget.focus() waits a turn, and a key arriving in the meantime
-        (fast typing, a paste, an agent driving the terminal) would act on the old column."""
-        self.screen.set_focus(column)
+        (fast typing, a paste, an agent driving the terminal) would act on the old column. The focus
+        is the board's own: a move made in a detail view leaves the detail view's keys working there."""
+        column.screen.set_focus(column)
 
     def focused_column(self) -> TaskColumn:
         focused = self.focused
@@ -800,7 +751,7 @@ class PulseApp(App[None]):
             return
         past = journal.history(self.board.root, task.id)
         self.push_screen(
-            DetailScreen(task, self.shorts.short(task.id), read_body(task.path), past, self.tick, self.edit)
+            DetailScreen(task, self.shorts.short(task.id), read_body(task.path), past, self.tick)
         )
         if task.state == "doing":
             mark_read(self.board.root, task)  # its spec is on screen: settles a stale-spec note
@@ -901,21 +852,12 @@ class PulseApp(App[None]):
     # -- help, palette, themes ------------------------------------------------------------------
 
     def action_help(self) -> None:
-        rows = []
-        for binding in self.BINDINGS:
-            keys = self._keymap.get(binding.id, binding.key) if binding.id else binding.key
-            text = HELP.get(binding.id or "", binding.description)
-            rows.append((keys.replace("question_mark", "?").replace("slash", "/"), text))
-        rows.append(("ctrl+p", "Command palette: actions, go to task, theme"))
-        self.push_screen(HelpScreen(rows))
+        rows = [*help_rows(self._keymap, BOARD), ("ctrl+p", "Command palette: actions, go to task, theme")]
+        self.push_screen(HelpScreen(rows, help_rows(self._keymap, DETAIL, besides=BOARD)))
 
     def get_system_commands(self, screen: Screen) -> object:
         yield from super().get_system_commands(screen)
-        for binding in self.BINDINGS:
-            if binding.id and binding.id not in ("quit",):
-                yield SystemCommand(binding.description, f"Board: {binding.description.lower()}",
-                                    lambda action=binding.action: self.run_action(action))  # fmt: skip
-        yield SystemCommand("Reload the board", "Read every task file again", self.action_reload)
+        yield from action_commands(self, self._keymap)
 
     def _setup_theme(self) -> None:
         from pulseboard.services.themes import DEFAULT_THEME, load_themes

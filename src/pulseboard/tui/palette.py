@@ -1,15 +1,21 @@
-"""The command palette's "go to task": find any task by its title or id and jump to it."""
+"""The command palette's entries: the board's actions (from the table in core/keymap.py) and
+"go to task", which finds any task by its title or id and jumps to it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from functools import partial
 from typing import TYPE_CHECKING
 
+from textual.app import App, SystemCommand
 from textual.command import Hit, Hits, Provider
 from textual.content import Content
 from textual.fuzzy import Matcher
+from textual.markup import escape
 
+from pulseboard.core.keymap import ACTIONS, BOARD
 from pulseboard.core.text import inert
+from pulseboard.tui.bindings import current_keys
 
 if TYPE_CHECKING:
     from pulseboard.tui.app import PulseApp
@@ -25,6 +31,15 @@ def highlight_plain(matcher: Matcher, text: str) -> Content:
         if not text[offset].isspace():
             content = content.stylize(matcher.match_style, offset, offset + 1)
     return content
+
+
+def action_commands(app: App[object], keymap: Mapping[str, str]) -> Iterator[SystemCommand]:
+    """A palette entry for every board action the table offers there, saying its key; the app
+    runs it (and its check_action decides, as for the key)."""
+    for action in ACTIONS:
+        if action.palette and action.applies_in(BOARD):
+            help = escape(f"{action.help} · key {current_keys(action, keymap)}")  # the palette reads markup
+            yield SystemCommand(action.label, help, partial(app.run_action, action.run))
 
 
 class TaskFinder(Provider):

@@ -22,8 +22,10 @@ from textual.widgets.selection_list import Selection
 from pulseboard.core.board import Task
 from pulseboard.core.fields import PRIORITIES, format_estimate
 from pulseboard.core.journal import Event
+from pulseboard.core.keymap import DETAIL
 from pulseboard.core.taskfile import criteria
 from pulseboard.core.text import inert
+from pulseboard.tui.bindings import bindings
 
 
 def display_path(path: Path) -> str:
@@ -205,21 +207,39 @@ class ConfirmScreen(ChoiceScreen):
 
 
 class HelpScreen(ModalScreen[None]):
-    """Every key of the board, as currently mapped."""
+    """Every key of the board as currently mapped, then the detail view's own."""
 
-    BINDINGS = [Binding("escape,q,question_mark", "dismiss(None)", "Close")]
+    DEFAULT_CSS = """
+    HelpScreen .help { max-height: 100%; }
+    HelpScreen #help-keys { height: 1fr; }
+    HelpScreen #detail-keys { grid-size: 2; grid-columns: 16 1fr; height: auto; }
+    HelpScreen .section { margin-top: 1; text-style: bold; }
+    """
+    BINDINGS = [
+        Binding("escape,q", "dismiss(None)", "Close"),
+        Binding("question_mark", "dismiss(None)", "Close", id="help"),  # the help key, remapped or not
+    ]
 
-    def __init__(self, rows: list[tuple[str, str]]) -> None:
+    def __init__(self, rows: list[tuple[str, str]], detail_rows: list[tuple[str, str]] | None = None) -> None:
+        """rows: (keys, what they do) on the board; detail_rows: those only the detail view has."""
         super().__init__()
         self._rows = rows
+        self._detail_rows = detail_rows or []
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog help"):
             yield Label("Keys", classes="dialog-title")
-            with Grid(id="keys"):
-                for keys, what in self._rows:
-                    yield Static(keys, classes="key")
-                    yield Static(what)
+            with VerticalScroll(id="help-keys"):
+                with Grid(id="keys"):
+                    for keys, what in self._rows:
+                        yield Static(_plain(keys), classes="key")  # `[` is a key here, not markup
+                        yield Static(_plain(what))
+                if self._detail_rows:
+                    yield Label("In a task's detail view, besides the task's keys above", classes="section")
+                    with Grid(id="detail-keys"):
+                        for keys, what in self._detail_rows:
+                            yield Static(_plain(keys), classes="key")
+                            yield Static(_plain(what))
             yield Static(
                 "Card marks: ✖ a file pulse can't read (enter shows why) · ⧉ the same task in two "
                 "folders · ⇄ touches the same files as a task in Doing\n"
@@ -231,10 +251,9 @@ class HelpScreen(ModalScreen[None]):
 class DetailScreen(Screen[None]):
     """One task: its fields, its body as Markdown, criteria to tick, and its history."""
 
-    BINDINGS = [
-        Binding("escape,q", "app.pop_screen", "Back"),
-        Binding("e", "edit", "Edit in $EDITOR"),
-    ]
+    # Its keys come from the table of actions (core/keymap.py): its own (back) and the task's keys,
+    # which the app runs on the task shown. Back and edit lead the footer.
+    BINDINGS = bindings(DETAIL, route="app", first=("back", "edit"))
 
     def __init__(
         self,
@@ -243,7 +262,6 @@ class DetailScreen(Screen[None]):
         body: str | None,
         events: list[Event],
         tick: Callable[[Task, int], None],
-        edit: Callable[[Task], None],
     ) -> None:
         super().__init__()
         self._shown = task
@@ -251,7 +269,6 @@ class DetailScreen(Screen[None]):
         self._body = body
         self._events = events
         self._tick = tick
-        self._edit = edit
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="detail"):
@@ -314,9 +331,6 @@ class DetailScreen(Screen[None]):
     @on(SelectionList.SelectionToggled)
     def tick(self, event: SelectionList.SelectionToggled) -> None:
         self._tick(self._shown, int(event.selection.value))
-
-    def action_edit(self) -> None:
-        self._edit(self._shown)
 
     def refresh_task(self, task: Task, body: str | None, events: list[Event]) -> None:
         """Show the task as it now is on disk, keeping the criteria cursor where it was."""

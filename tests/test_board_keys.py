@@ -1,0 +1,185 @@
+"""The board's keys all come from the one table of actions (core/keymap.py): the bindings of the board
+and of the detail view, the help screen's rows, the palette's entries; a `keys:` remap applies through
+the Binding ids wherever the action is bound."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from board_helpers import Maker, drive, isolate, make_board, new_app, wait_for, where
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from pulseboard.core.board import Board
+from pulseboard.core.keymap import ACTIONS, BOARD, DETAIL, keys_label
+from pulseboard.tui.app import PulseApp
+from pulseboard.tui.bindings import bindings
+from pulseboard.tui.screens import DetailScreen, HelpScreen
+
+pytestmark = pytest.mark.timeout(60)
+
+# Bindings textual itself puts on every App and Screen (quit, copy, the palette, focus).
+TEXTUAL_OWN = {
+    "quit",
+    "help_quit",
+    "command_palette",
+    "app.focus_next",
+    "app.focus_previous",
+    "screen.copy_text",
+}
+
+
+@pytest.fixture(autouse=True)
+def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    isolate(monkeypatch, tmp_path)
+
+
+def table(place: str) -> list[str]:
+    return [action.id for action in ACTIONS if action.applies_in(place)]
+
+
+def test_the_board_and_the_detail_view_bind_exactly_the_table() -> None:
+    assert [binding.id for binding in PulseApp.BINDINGS] == table(BOARD)
+    assert sorted(binding.id for binding in DetailScreen.BINDINGS) == sorted(table(DETAIL))
+    by_id = {action.id: action for action in ACTIONS}
+    for binding in PulseApp.BINDINGS:
+        action = by_id[binding.id]
+        assert (binding.key, binding.action, binding.description) == (action.keys, action.run, action.label)
+        assert binding.show == action.shown_in(BOARD), binding.id
+    for binding in DetailScreen.BINDINGS:
+        action = by_id[binding.id]
+        assert (binding.key, binding.action) == (action.keys, f"app.{action.run}"), binding.id
+        assert binding.show == action.shown_in(DETAIL), binding.id
+    assert [b.id for b in DetailScreen.BINDINGS][:2] == ["back", "edit"]  # first in the detail view's footer
+    assert bindings(BOARD) == PulseApp.BINDINGS
+
+
+def live_bindings(app: PulseApp) -> dict[str, tuple[str | None, str]]:
+    """What each key does now on the screen shown: (binding id, action), from the app and the screen."""
+    return {
+        key: (active.binding.id, active.binding.action)
+        for key, active in app.screen.active_bindings.items()
+        if active.node in (app, app.screen)
+    }
+
+
+def test_every_live_key_on_the_board_and_in_the_detail_view_is_the_tables_or_textuals(tmp_path: Path) -> None:
+    board = make_board(tmp_path / "tasks", "keys:\n  start: x\n  back: z\n  down: ctrl+j,j\n")
+    Maker(board).task("Remapped")
+    app = new_app(board)
+
+    async def script(pilot: Pilot) -> None:
+        for place in (BOARD, DETAIL):
+            if place == DETAIL:
+                await pilot.press("enter")
+                await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen))
+            live = live_bindings(app)
+            ours = {binding_id for binding_id, action in live.values() if action not in TEXTUAL_OWN}
+            assert None not in ours, live
+            assert ours <= set(table(place)), (place, ours - set(table(place)))
+            assert live["x"][0] == "start" and "s" not in live, live
+        assert live["z"] == ("back", "app.pop_screen")
+        assert live["q"] != ("back", "app.pop_screen")  # back is on z alone now
+
+    drive(app, script)
+
+
+def test_a_remap_applies_in_the_detail_view_and_to_closing_the_help(tmp_path: Path) -> None:
+    board = make_board(tmp_path / "tasks", "keys:\n  start: x\n  back: z\n  help: f1\n")
+    task = Maker(board).task("Remapped")
+    app = new_app(board)
+
+    async def script(pilot: Pilot) -> None:
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen))
+        await pilot.press("s")
+        await pilot.pause()
+        assert where(board.root, task.name) == ["open"]
+        await pilot.press("x")
+        await wait_for(pilot, lambda: where(board.root, task.name) == ["doing"])
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("f1")
+        assert isinstance(app.screen, DetailScreen)
+        await pilot.press("z")
+        assert not isinstance(app.screen, DetailScreen)
+
+    drive(app, script)
+
+
+def rows(screen: HelpScreen, grid: str) -> list[tuple[str, str]]:
+    cells = [str(static.render()) for static in screen.query(f"#{grid} Static")]
+    return list(zip(cells[::2], cells[1::2], strict=True))
+
+
+def test_the_help_screen_lists_every_action_with_its_key(board: Board) -> None:
+    app = new_app(board)
+
+    async def script(pilot: Pilot) -> None:
+        await pilot.press("question_mark")
+        screen = app.screen
+        assert isinstance(screen, HelpScreen)
+        on_board = [(keys_label(a.keys), a.help) for a in ACTIONS if a.applies_in(BOARD)]
+        assert rows(screen, "keys") == [*on_board, ("ctrl+p", "Command palette: actions, go to task, theme")]
+        only_detail = [(keys_label(a.keys), a.help) for a in ACTIONS if not a.applies_in(BOARD)]
+        assert rows(screen, "detail-keys") == only_detail == [("escape,q", "Detail view: back to the board")]
+        assert ("]", "Heartbeat: select the next suggestion") in on_board  # keys as people read them
+        assert all(isinstance(s, Static) for s in screen.query("#keys Static"))
+
+    drive(app, script)
+
+
+def test_the_palette_offers_every_board_action(board: Board) -> None:
+    app = new_app(board)
+
+    async def script(pilot: Pilot) -> None:
+        offered = {command.title: command.help for command in app.get_system_commands(app.screen)}
+        for action in ACTIONS:
+            if action.applies_in(BOARD) and action.palette:
+                assert action.label in offered, action.id
+                assert offered[action.label].startswith(action.help.replace("[", "\\[")), action.id
+            elif action.palette is False and action.id != "quit":
+                assert action.label not in offered, action.id  # moving the cursor, going back
+        assert "Quit" in offered  # textual's own entry
+        assert offered["Next tip"].endswith("key ]")
+
+    drive(app, script)
+
+
+def test_where_an_action_applies_is_what_the_app_allows_in_the_detail_view(board: Board) -> None:
+    Maker(board).task("Shown")
+    app = new_app(board)
+
+    async def script(pilot: Pilot) -> None:
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen))
+        for action in ACTIONS:
+            allowed = app.check_action(action.name, ())
+            if action.applies_in(DETAIL):
+                assert allowed is not False, action.id
+            elif action.id != "quit":  # textual's ctrl+q shares the name; in the detail view q is back
+                assert allowed is False, action.id
+
+    drive(app, script)
+
+
+def test_after_a_move_in_the_detail_view_its_own_keys_still_work(board: Board) -> None:
+    """A move focuses the task's new column on the board, not in the detail view shown over it:
+    escape and q still go back (q used to quit the app from there)."""
+    task = Maker(board).task("Moved from its detail view")
+    app = new_app(board)
+
+    async def script(pilot: Pilot) -> None:
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen))
+        await pilot.press("s", "escape")
+        assert not isinstance(app.screen, DetailScreen)
+        assert app.focused is app.column("doing") and app.column("doing").selected.name == task.name
+        await pilot.press("enter", "d")
+        await wait_for(pilot, lambda: where(board.root, task.name) == ["done"])
+        await pilot.press("q")
+        assert app.is_running and not isinstance(app.screen, DetailScreen)
+        assert app.focused is app.column("done")
+
+    drive(app, script)

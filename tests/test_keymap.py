@@ -1,0 +1,154 @@
+"""The table of actions (core/keymap.py): the pulse.yaml template made from it, and the check of
+`keys:` that reports an unknown action, a bad key name or two actions on one key when settings load."""
+
+from __future__ import annotations
+
+import string
+from pathlib import Path
+
+import pytest
+import yaml
+from helpers import assert_user_error, pulse
+from textual.keys import _character_to_key
+
+from pulseboard.core.actions import init_board
+from pulseboard.core.config import DEFAULT_CONFIG_TEXT, KEY_ACTIONS, load_settings
+from pulseboard.core.errors import PulseError
+from pulseboard.core.keymap import (
+    ACTIONS,
+    BOARD,
+    BY_ID,
+    DETAIL,
+    EVERYWHERE,
+    PLACES,
+    check_keys,
+    key_label,
+    key_name,
+    keys_label,
+)
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    root = tmp_path / "tasks"
+    init_board(root)
+    return root
+
+
+def refused(root: Path, keys: str) -> str:
+    (root / "pulse.yaml").write_text(f"keys:\n{keys}", encoding="utf-8")
+    with pytest.raises(PulseError) as caught:
+        load_settings(root)
+    message = str(caught.value)
+    assert message.startswith(f"{root / 'pulse.yaml'}: "), message
+    assert "\n" not in message and message.count(". ") == 0, message  # one sentence
+    return message.removeprefix(f"{root / 'pulse.yaml'}: ")
+
+
+# --------------------------------------------------------------------------- the table
+
+
+def test_each_action_has_an_id_keys_a_label_help_and_places() -> None:
+    assert len(BY_ID) == len(ACTIONS), "ids are unique"
+    assert tuple(BY_ID) == KEY_ACTIONS
+    for action in ACTIONS:
+        assert action.id.isidentifier() and action.keys and action.label and action.help, action
+        assert action.places and action.places <= set(PLACES), action
+        assert action.footer <= set(PLACES), action
+    assert check_keys({}, "pulse.yaml") == (), "the default keys clash nowhere"
+
+
+def test_where_actions_apply() -> None:
+    in_detail = {"start", "done", "block", "reopen", "move_left", "move_right", "edit", "undo", "apply",
+                 "stats", "next_suggestion", "previous_suggestion", "help", "reload", "back"}  # fmt: skip
+    for action in ACTIONS:
+        assert action.applies_in(DETAIL) == (action.id in in_detail), action.id
+        assert action.applies_in(BOARD) == (action.id != "back"), action.id
+    assert {action.id for action in ACTIONS if EVERYWHERE in action.places} == {"help", "reload"}
+
+
+# --------------------------------------------------------------------------- the pulse.yaml template
+
+
+def test_the_template_lists_every_action_with_its_default_key_and_its_help() -> None:
+    section = DEFAULT_CONFIG_TEXT[DEFAULT_CONFIG_TEXT.index("\nkeys:") + 1 :]
+    lines = [line for line in section.splitlines()[1:] if not line.strip().startswith("#")]
+    assert [line.split(":")[0].strip() for line in lines] == [action.id for action in ACTIONS]
+    for line, action in zip(lines, ACTIONS, strict=True):
+        entry, comment = line.split(" # ", 1)
+        assert entry.strip() == f"{action.id}: {action.keys}"
+        assert comment == action.help
+    assert yaml.safe_load(DEFAULT_CONFIG_TEXT)["keys"] == {action.id: action.keys for action in ACTIONS}
+
+
+def test_the_template_parses_back_to_the_defaults(root: Path) -> None:
+    assert (root / "pulse.yaml").read_text(encoding="utf-8") == DEFAULT_CONFIG_TEXT
+    assert load_settings(root).keys == tuple((action.id, action.keys) for action in ACTIONS)
+
+
+# --------------------------------------------------------------------------- checking keys:
+
+
+def test_a_remap_onto_another_actions_key_is_refused_naming_both(root: Path) -> None:
+    own_key = "; give each action its own key."
+    assert refused(root, "  start: v\n") == "keys.start and keys.stats both use v" + own_key
+    assert refused(root, "  down: n\n") == "keys.down and keys.new both use n" + own_key
+    assert refused(root, "  apply: '?'\n").startswith(
+        "keys.apply and keys.help both use ?;"
+    )  # ? is question_mark
+    assert refused(root, "  apply: x\n  undo: x\n").startswith("keys.undo and keys.apply both use x;")
+    assert refused(root, "  start: x,y\n  done: y\n").startswith("keys.start and keys.done both use y;")
+
+
+def test_a_key_the_detail_view_uses_for_back_clashes_only_with_what_applies_there(root: Path) -> None:
+    assert refused(root, "  back: s\n").startswith("keys.back and keys.start both use s;")
+    assert refused(root, "  back: ctrl+r\n").startswith("keys.back and keys.reload both use ctrl+r;")
+    (root / "pulse.yaml").write_text("keys:\n  back: n\n  clear_filter: x\n", encoding="utf-8")
+    assert dict(load_settings(root).keys) == {"back": "n", "clear_filter": "x"}  # new and back never meet
+
+
+def test_swapped_keys_are_no_clash(root: Path) -> None:
+    (root / "pulse.yaml").write_text("keys:\n  start: v\n  stats: s\n  help: f1\n", encoding="utf-8")
+    assert dict(load_settings(root).keys) == {"start": "v", "stats": "s", "help": "f1"}
+
+
+def test_an_unknown_action_is_refused_with_the_nearest_name_or_where_to_look(root: Path) -> None:
+    assert refused(root, "  strat: x\n").startswith("keys.strat is not a board action; did you mean")
+    assert "start" in refused(root, "  strat: x\n")
+    message = refused(root, "  launch: x\n")
+    assert message.startswith("keys.launch is not a board action; use one of the names under keys:"), message
+
+
+@pytest.mark.parametrize("key", ["ctrl+p", "ctrl+q", "ctrl+c", "tab", "shift+tab"])
+def test_a_key_textual_keeps_is_refused(root: Path, key: str) -> None:
+    message = refused(root, f"  start: {key}\n")
+    assert message.startswith(f"keys.start uses {key}, which ") and "another key" in message, message
+
+
+@pytest.mark.parametrize("value", ["''", "' '", "ctrl + s", "s,,d", "5", "true", "[s]", "null"])
+def test_a_bad_key_name_is_refused(root: Path, value: str) -> None:
+    message = refused(root, f"  start: {value}\n")
+    assert message.startswith("keys.start must be a key name such as s or ctrl+s"), message
+
+
+def test_a_clash_is_reported_when_pulse_starts_and_by_every_command(root: Path) -> None:
+    (root / "pulse.yaml").write_text("keys:\n  start: v\n", encoding="utf-8")
+    for command in ([], ["ls"], ["next"]):
+        line = assert_user_error(pulse(*command, cwd=root.parent), "pulse.yaml")
+        assert line.endswith("keys.start and keys.stats both use v; give each action its own key."), line
+
+
+# --------------------------------------------------------------------------- key names
+
+
+@pytest.mark.parametrize("char", string.printable.strip())
+def test_key_names_are_textuals(char: str) -> None:
+    assert key_name(char) == _character_to_key(char)
+    assert key_label(key_name(char)) == char
+
+
+def test_keys_read_as_people_read_them() -> None:
+    assert keys_label("question_mark") == "?" and keys_label("slash") == "/"
+    assert keys_label("left_square_bracket,right_square_bracket") == "[,]"
+    for key in ("enter", "escape", "space", "tab", "home,g", "end,G", "shift+left", "ctrl+slash", "f5"):
+        assert keys_label(key) == key
