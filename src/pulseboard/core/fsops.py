@@ -14,6 +14,7 @@ import contextlib
 import ctypes
 import ctypes.util
 import errno
+import fcntl
 import os
 import secrets
 import stat
@@ -188,7 +189,9 @@ def append_line(path: Path, line: str) -> None:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
             raise UnsafePathError(f"{path} is not a regular file, so pulse wrote nothing to it.")
-        if st.st_size and os.pread(fd, 1, st.st_size - 1) != b"\n":
+        fcntl.flock(fd, fcntl.LOCK_EX)  # appenders take turns: the last byte read is the last one written
+        size = os.fstat(fd).st_size
+        if size and os.pread(fd, 1, size - 1) != b"\n":
             data = b"\n" + data
         _append_whole(fd, data)
     finally:
