@@ -117,7 +117,7 @@ def test_unblock_when_every_dependency_is_done_else_wait() -> None:
         ("unblock", "unblock", ("b1",), 600), ("blocked", "wait", ("b2",), 152.0),
         ("blocked", "wait", ("b3",), 150.0),
     ]  # fmt: skip
-    assert "2h00m on ana: review" in result[1].text
+    assert "waited 2h on ana: review" in result[1].text
     assert "someone (nobody named): no reason given" in result[2].text
 
 

@@ -221,7 +221,7 @@ def test_big_sets_what_must_be_split_before_starting() -> None:
     assert kinds(beat(tasks, NOW, DEFAULTS))[("o1",)] == "split-before-start"
     hour = replace(DEFAULTS, big_s=3600)
     assert kinds(beat(tasks, NOW, hour))[("o1",)] == "start"
-    assert reasons(beat(tasks, NOW, hour), "o1")["estimate up to 1h00m"] == 0.5
+    assert reasons(beat(tasks, NOW, hour), "o1")["estimate up to 1h"] == 0.5
 
 
 def test_bundle_flags_three_unchecked_criteria_over_unrelated_touches() -> None:

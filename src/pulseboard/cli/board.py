@@ -10,9 +10,7 @@ import gc
 import os
 from pathlib import Path
 
-from pulseboard.core import actions
-from pulseboard.core.board import Board, discover
-from pulseboard.core.errors import PulseError
+from pulseboard.core.board import Board, BoardMissing, locate
 
 
 def cmd_board(args: argparse.Namespace) -> int:
@@ -28,17 +26,18 @@ def cmd_board(args: argparse.Namespace) -> int:
 
 
 def _locate(named: str | None) -> tuple[Path, str | None]:
-    """The board's folder, and what to tell the user about it (None: nothing to tell)."""
-    given = named or os.environ.get("PULSE_BOARD")
+    """The board's folder (core's `locate` decides), and what to tell the user about it (None: nothing).
+
+    A board named but not there (yet) is shown empty and followed until it comes; pulse makes a
+    board itself only when none is named and none is found (then in ./tasks)."""
+    env = os.environ.get("PULSE_BOARD")
     try:
-        return discover(named, Path.cwd()), None
-    except PulseError:
-        if given:  # a board named but not there (yet): show it empty and follow it when it comes
-            root = Path(given).expanduser().absolute()
-            return root, f"{root} does not exist (yet); the board will show it as soon as it does."
-        root = Path.cwd() / "tasks"
-        actions.init_board(root)
-        return (
-            root,
-            f"No tasks/ folder was found, so pulse made one here: {root} (open, doing, done, blocked).",
-        )
+        located = locate(named, env, Path.cwd(), create=not (named or env))
+    except BoardMissing as missing:
+        root = missing.path
+        return root, f"{root} does not exist (yet); the board will show it as soon as it does."
+    root = located.root
+    if located.made:
+        made = f"No tasks/ folder was found, so pulse made one here: {root} (open, doing, done, blocked)."
+        return root, made
+    return root, None

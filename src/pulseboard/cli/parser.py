@@ -115,6 +115,13 @@ def _task_commands(command: Command) -> None:
 
     p = command("ls", "tasks:cmd_ls", "list tasks", with_json=True)
     p.add_argument("--state", action="append", choices=STATES, help="only this state (repeatable)")
+    p.add_argument(
+        "query",
+        nargs="*",
+        metavar="WORD",
+        help="only tasks matching every word: in the title, touches or tags, or the start of the id or"
+        " file name; '#tag' for a tag (quote it: # starts a shell comment)",
+    )
 
     p = command("show", "tasks:cmd_show", "show one task", with_json=True)
     p.add_argument("id")

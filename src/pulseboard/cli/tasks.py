@@ -10,16 +10,16 @@ from pulseboard.cli import output
 from pulseboard.cli.common import open_board, warn
 from pulseboard.cli.gitglue import commit_file, commit_move
 from pulseboard.core import actions, ids
-from pulseboard.core.board import STATES
+from pulseboard.core.board import STATES, locate
 from pulseboard.core.snapshot import Snapshot
 from pulseboard.core.taskfile import read_body
 
 
 def cmd_init(args: argparse.Namespace) -> int:
     """Make a board: tasks/ (or the folder itself if it is one) with its four folders and pulse.yaml."""
-    base = Path(args.dir or ".").expanduser().absolute()
-    root = base if base.name == "tasks" or (base / "open").is_dir() else base / "tasks"
-    made = actions.init_board(root)
+    located = locate(args.dir or ".", None, Path.cwd(), create=True)
+    root = located.root
+    made = list(located.made) or actions.init_board(root)  # a board already: complete what it lacks
     if made:
         print(f"Made a board in {root}: {', '.join(made)}")
     else:
@@ -59,13 +59,18 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_ls(args: argparse.Namespace) -> int:
-    """The tasks of the chosen states, a line each (a JSON list with --json)."""
+    """The tasks of the chosen states that match the query words, a line each (a JSON list with --json).
+
+    The query is the board filter's (core/query.py): `pulse ls navbar '#ui'`."""
+    from pulseboard.core.query import Query
+
     board = open_board(args)
     states = args.state or list(STATES)
+    query = Query.parse(" ".join(args.query))
     tasks = board.tasks(STATES)
-    shorts = ids.short_ids(t.id for t in tasks)
+    shorts = ids.short_ids(t.id for t in tasks)  # short among all tasks, as on the board
     snapshot = Snapshot(tasks)
-    chosen = [t for state in STATES if state in states for t in snapshot.column(state)]
+    chosen = [t for state in STATES if state in states for t in query.filter(snapshot.column(state))]
     if args.json:
         output.write_json_list(sys.stdout, (output.task_json(t, shorts[t.id]) for t in chosen))
         return 0

@@ -165,20 +165,23 @@ def wip_check(
     reads only the files it names: the same cost with 4 or 10,000 tasks in doing."""
     import heapq
 
-    in_doing = {e.id: e for e in doing if e.id != moving.id}
-    limit = board.settings.wip_doing
-    if len(in_doing) < limit:
+    from pulseboard.core.wip import wip_level
+
+    settings = board.settings
+    wip = wip_level(doing, settings.wip_doing, settings.wip_hard, starting=moving.id)
+    if not wip.full:
         return []
+    in_doing = {e.id: e for e in doing if e.id != moving.id}
     named = heapq.nsmallest(WIP_NAMED, in_doing.values(), key=lambda e: e.name)
     shorts = {e.id: short_of(e.id) for e in named}
     names = ", ".join(describe(board.load(e), shorts) for e in named)
-    if len(in_doing) > len(named):
-        names += f" and {len(in_doing) - len(named):,} more"
-    if board.settings.wip_hard and not force:
+    if wip.count > len(named):
+        names += f" and {wip.count - len(named):,} more"
+    if wip.must_confirm and not force:
         raise PulseError(
-            f"doing/ is full ({len(in_doing)}/{limit}: {names}); finish or block one first, or pass --force."
+            f"doing/ is full ({wip.count}/{wip.limit}: {names}); finish or block one first, or pass --force."
         )
-    return [f"doing/ is now over its limit ({len(in_doing) + 1}/{limit}); already in progress: {names}."]
+    return [f"doing/ is now over its limit ({wip.count + 1}/{wip.limit}); already in progress: {names}."]
 
 
 def _check_movable(board: Board, entry: Entry) -> None:

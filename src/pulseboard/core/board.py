@@ -20,7 +20,7 @@ from pulseboard.core import ids
 from pulseboard.core.cache import ParseCache, signature
 from pulseboard.core.config import CONFIG_NAME, Settings, load_settings
 from pulseboard.core.errors import PulseError
-from pulseboard.core.journal import PULSE_DIR, ensure_pulse_dir
+from pulseboard.core.journal import ensure_pulse_dir
 from pulseboard.core.taskfile import RECORD_KEYS, read_task_file, title_from_name
 
 STATES = ("open", "doing", "done", "blocked")
@@ -33,29 +33,100 @@ def is_task_name(name: str) -> bool:
 
 
 def looks_like_board(folder: Path) -> bool:
+    """A board folder: it holds pulse.yaml or at least one of the state folders."""
     return folder.is_dir() and (
         (folder / CONFIG_NAME).is_file() or any((folder / s).is_dir() for s in STATES)
     )
 
 
+class BoardMissing(PulseError):
+    """A board named by --board or $PULSE_BOARD that does not exist (yet); `path` is where it would be."""
+
+    def __init__(self, message: str, path: Path) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """Where the board is, and what `locate` made there (empty: it was there already)."""
+
+    root: Path
+    made: tuple[str, ...] = ()
+
+
+def locate(explicit: str | None, env: str | None, cwd: Path, create: bool = False) -> Located:
+    """The board folder, decided here for every face (`pulse init`, the commands, the bare `pulse`).
+
+    A named folder (`explicit`: --board or `pulse init DIR`; else `env`: $PULSE_BOARD) is the board
+    if it is one, else its tasks/ if that is one. Nothing named: the nearest tasks/ upwards from cwd.
+    A board's state folder, or a folder of .md files that would be taken as the board, is refused
+    in one sentence (`pulse add` would write into tasks/open/open/). With `create`, a board is made
+    where none is: in the named folder if it is called tasks, else in its tasks/ (in cwd/tasks when
+    nothing is named and none is found). Without it, a missing named folder is BoardMissing, no board
+    upwards a PulseError, and an existing named folder holding no board is used as it is.
+    """
+    given = explicit or env
+    source = "--board" if explicit else "$PULSE_BOARD"
+    if not given:
+        cwd = cwd.absolute()
+        for parent in (cwd, *cwd.parents):
+            if looks_like_board(parent / BOARD_DIR):
+                return Located(parent / BOARD_DIR)
+        if not create:
+            raise PulseError(
+                "no tasks/ folder here or in any parent folder; run `pulse init` to make one, "
+                "or pass --board DIR."
+            )
+        return _make(cwd / BOARD_DIR)
+    folder = (cwd / Path(given).expanduser()).absolute()  # a relative name is relative to cwd
+    if looks_like_board(folder):
+        return Located(folder)
+    if looks_like_board(folder / BOARD_DIR):
+        return Located(folder / BOARD_DIR)
+    if folder.name in STATES and looks_like_board(folder.parent):
+        raise PulseError(
+            f"{given} is the {folder.name}/ folder of a board, not a board: the board "
+            f"folder is the one holding open/ doing/ done/ blocked/, here {folder.parent}."
+        )
+    if create:
+        root = _board_in(folder)
+        _refuse_task_files(root, given)
+        return _make(root)
+    if not folder.is_dir():
+        raise BoardMissing(f"the board folder {given} (from {source}) does not exist.", folder)
+    _refuse_task_files(folder, given)
+    return Located(folder)
+
+
+def _refuse_task_files(folder: Path, given: str) -> None:
+    """PulseError for a folder of .md files that would be taken as the board: task files belong in
+    the board's state folders, so it is someone else's folder (or a state folder under another name)."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    if any(is_task_name(name) for name in names):
+        raise PulseError(
+            f"{given} holds .md files but is not a board: the board folder is the one "
+            "holding open/ doing/ done/ blocked/ (and pulse.yaml), as `pulse init` makes it."
+        )
+
+
+def _board_in(folder: Path) -> Path:
+    """Where a board is made for a named folder: the folder itself if it is called tasks, else its tasks/."""
+    return folder if folder.name == BOARD_DIR else folder / BOARD_DIR
+
+
+def _make(root: Path) -> Located:
+    from pulseboard.core.actions import init_board  # the write side imports this module
+
+    return Located(root, tuple(init_board(root)))
+
+
 def discover(explicit: str | None, cwd: Path) -> Path:
-    """The board folder: --board DIR, else $PULSE_BOARD, else the nearest `tasks/` upwards."""
-    given = explicit or os.environ.get("PULSE_BOARD")
-    if given:
-        folder = Path(given).expanduser().absolute()
-        if not folder.is_dir():
-            source = "--board" if explicit else "$PULSE_BOARD"
-            raise PulseError(f"the board folder {given} (from {source}) does not exist.")
-        if not looks_like_board(folder) and looks_like_board(folder / BOARD_DIR):
-            return folder / BOARD_DIR
-        return folder
-    cwd = cwd.absolute()
-    for parent in (cwd, *cwd.parents):
-        if looks_like_board(parent / BOARD_DIR):
-            return parent / BOARD_DIR
-    raise PulseError(
-        "no tasks/ folder here or in any parent folder; run `pulse init` to make one, or pass --board DIR."
-    )
+    """The board folder: --board DIR, else $PULSE_BOARD, else the nearest `tasks/` upwards (see locate)."""
+    return locate(explicit, os.environ.get("PULSE_BOARD"), cwd).root
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +226,7 @@ class Board:
         states = tuple(states)
         if not states:
             return []  # and no cache to load (it is megabytes on a big board)
-        cache = ParseCache(self.root / PULSE_DIR / "cache")
+        cache = ParseCache(self.root)
         result: list[Task] = []
         folders = {state: str(self.root / state) for state in STATES}
         for entry in self.entries(states):

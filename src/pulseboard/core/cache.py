@@ -15,7 +15,7 @@ from typing import Any
 from pulseboard.core.errors import PulseError
 from pulseboard.core.fields import PRIORITIES
 from pulseboard.core.fsops import atomic_write, open_regular
-from pulseboard.core.journal import cache_dir
+from pulseboard.core.layout import PARSE_CACHE, cache_file, cache_path
 from pulseboard.core.taskfile import RECORD_KEYS
 
 CACHE_VERSION = 2
@@ -69,8 +69,9 @@ def _fits(values: Any) -> bool:
 class ParseCache:
     """Records of parsed task files, loaded once and saved only if something changed."""
 
-    def __init__(self, folder: Path) -> None:
-        self.path = folder / "tasks.json"
+    def __init__(self, board_root: Path) -> None:
+        self._root = board_root  # cache_file checks each folder on the way when saving
+        self.path = cache_path(board_root, PARSE_CACHE)
         self._entries: dict[str, list[Any]] = {}
         self._seen: set[str] = set()
         self._dirty = False
@@ -113,8 +114,7 @@ class ParseCache:
             {"version": CACHE_VERSION, "entries": self._entries}, ensure_ascii=False, separators=(",", ":")
         )
         try:  # .pulse/cache must be a real folder of the board's: never a link to elsewhere
-            folder = cache_dir(self.path.parents[2])
-            atomic_write(folder / self.path.name, data.encode("utf-8"), durable=False)
+            atomic_write(cache_file(self._root, PARSE_CACHE), data.encode("utf-8"), durable=False)
         except (OSError, PulseError):
             return
         self._dirty = False

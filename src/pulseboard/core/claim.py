@@ -23,9 +23,9 @@ from pulseboard.core.board import Board, Entry
 from pulseboard.core.errors import PulseError
 from pulseboard.core.heartbeat import Suggestion
 from pulseboard.core.heartbeat_inputs import suggest
-from pulseboard.core.journal import cache_dir, ensure_pulse_dir
+from pulseboard.core.layout import CLAIM_LOCK, cache_file, ensure_pulse_dir
 
-LOCK_NAME = "claim.lock"  # in .pulse/cache/: git-ignored, like everything local to one machine
+LOCK_NAME = CLAIM_LOCK  # in .pulse/cache/: git-ignored, like everything local to one machine
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +40,7 @@ def _turn(root: Path) -> Iterator[None]:
     try:  # never through a link, never a FIFO that would block
         ensure_pulse_dir(root)
         flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK
-        fd = os.open(cache_dir(root) / LOCK_NAME, flags, 0o644)
+        fd = os.open(cache_file(root, LOCK_NAME), flags, 0o644)
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             os.close(fd)
             raise OSError("the claim lock is not a regular file")

@@ -15,10 +15,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from pulseboard.core import catchup, ids
+from pulseboard.core import catchup, ids, layout
 from pulseboard.core.board import STATES, Board, Task, resolve_prefix
-from pulseboard.core.fsops import TEMP_SUFFIX, rename_noreplace, safe_folder
-from pulseboard.core.journal import PULSE_DIR
+from pulseboard.core.fsops import TEMP_SUFFIX, rename_noreplace
 
 LEFTOVER_AGE_S = 60
 MAX_NAMED = 5  # a message names this many tasks at most, then says how many more
@@ -145,11 +144,9 @@ def check(board: Board) -> list[Problem]:
 def unsafe_places(board: Board) -> Iterator[str]:
     """pulse's own folders and files under the board that are links (or the wrong kind of thing):
     pulse writes nothing through them, so a cloned repository can't point it outside the board."""
-    pulse_dir = board.root / PULSE_DIR
-    folders = [*(board.root / state for state in STATES), pulse_dir,
-               *(pulse_dir / name for name in ("journal", "cache", "trash"))]  # fmt: skip
-    files = [pulse_dir / ".gitignore", pulse_dir / ".gitattributes"]
-    for folder in (pulse_dir / "journal", pulse_dir / "cache"):
+    folders = [*(board.root / state for state in STATES), *layout.own_folders(board.root)]
+    files = layout.own_files(board.root)
+    for folder in layout.listed_folders(board.root):
         with contextlib.suppress(OSError):
             if not folder.is_symlink():
                 files.extend(folder / name for name in sorted(os.listdir(folder)))
@@ -178,7 +175,7 @@ def leftovers(board: Board) -> Iterator[tuple[str, Path]]:
                     yield state, path
 
 
-TRASH = Path(PULSE_DIR) / "trash"  # copies doctor --fix set aside: never deleted, never on the board
+TRASH = Path(layout.PULSE_DIR, layout.TRASH)  # what doctor --fix set aside: never deleted, not on the board
 
 
 def fix_copies(board: Board, choose: Callable[[list[Task]], Task | None]) -> tuple[list[str], list[Path]]:
@@ -196,7 +193,7 @@ def fix_copies(board: Board, choose: Callable[[list[Task]], Task | None]) -> tup
         if keep is None:
             said.append(f"left {group[0].id}: no copy chosen.")
             continue
-        trash = safe_folder(board.root, *TRASH.parts)
+        trash = layout.trash_dir(board.root)
         stamp = time.strftime("%Y%m%dT%H%M%S")
         for task in group:
             if task is keep:

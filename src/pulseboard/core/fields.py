@@ -38,11 +38,38 @@ def parse_estimate(text: str | int | float) -> int:
 
 
 def format_estimate(seconds: int) -> str:
-    """`5400` -> `1h30m`; `30` -> `30s`; `0` -> `0m`."""
+    """`5400` -> `1h30m`; `30` -> `30s`; `0` -> `0m`: exact, in the units `parse_estimate` reads back.
+
+    This is how an estimate is written into a file and shown as its owner wrote it; a measured time
+    (an age, a wait, a median) is shown with `format_duration`, which rounds.
+    """
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
     parts = [f"{hours}h" if hours else "", f"{minutes}m" if minutes else "", f"{secs}s" if secs else ""]
     return "".join(parts) or "0m"
+
+
+_UNITS = (("y", 365 * 86400), ("d", 86400), ("h", 3600), ("m", 60), ("s", 1))
+
+
+def format_duration(seconds: float) -> str:
+    """A measured time, compact: `0s`, `59s`, `1m`, `59m`, `1h`, `1h05m`, `4d`, `4d3h`, `1y35d`, `2y`.
+
+    The rule, for every duration pulse shows (ages, waits, time boxes, medians): rounded down;
+    under an hour, one unit (seconds under a minute, else whole minutes); from an hour, the largest
+    unit and the next one when it is not zero (h+m, d+h, y+d), minutes always two digits after hours.
+    A year is 365 days; a negative time reads as `0s`.
+    """
+    whole = max(int(seconds), 0)
+    if whole < 3600:
+        return f"{whole}s" if whole < 60 else f"{whole // 60}m"
+    index = next(i for i, (_, size) in enumerate(_UNITS) if whole >= size)
+    (big, big_size), (small, small_size) = _UNITS[index], _UNITS[index + 1]
+    count, rest = divmod(whole, big_size)
+    minor = rest // small_size
+    if not minor:
+        return f"{count}{big}"
+    return f"{count}{big}{minor:02d}{small}" if small == "m" else f"{count}{big}{minor}{small}"
 
 
 def format_time(moment: dt.datetime) -> str:

@@ -2,9 +2,9 @@
 
 The engine (core/heartbeat.py) is pure; this module gathers its inputs: the file times of the tasks
 in doing (for stale specs), the read marks that settle a stale spec once a task is re-read
-(`.pulse/cache/read-marks.json`, written here by `mark_read`), and why the last push failed
-(`PUSH_STATUS`, written by services/git after each push). `suggest` is the one entry point for the
-board's pane, `pulse next`, `claim` and `beat`.
+(`.pulse/cache/read-marks.json`, written here by `mark_read`), and how the last push went
+(`.pulse/cache/push.json`, written by services/git after each push, read only here: `push_status`).
+`suggest` is the one entry point for the board's pane, `pulse next`, `claim` and `beat`.
 """
 
 from __future__ import annotations
@@ -20,10 +20,9 @@ from pulseboard.core.config import HeartbeatSettings
 from pulseboard.core.errors import PulseError
 from pulseboard.core.fsops import SMALL_FILE, atomic_write, read_regular
 from pulseboard.core.heartbeat import Suggestion, beat
-from pulseboard.core.journal import PULSE_DIR, cache_dir
+from pulseboard.core.layout import PUSH_STATUS, READ_MARKS, cache_file, cache_path
 
 MAX_MARKS = 500
-PUSH_STATUS = Path(PULSE_DIR) / "cache" / "push.json"  # written by services/git after each push
 
 
 def suggest(
@@ -35,14 +34,10 @@ def suggest(
     return beat(tasks, now, settings, modified_times(tasks, root), push_failure(root))
 
 
-def _marks_path(root: Path) -> Path:
-    return root / PULSE_DIR / "cache" / "read-marks.json"
-
-
 def read_marks(root: Path) -> dict[str, float]:
     """Task id -> the file's mtime when it was last re-read (in the board or with `pulse show`)."""
     try:
-        marks = json.loads(read_regular(_marks_path(root), SMALL_FILE))
+        marks = json.loads(read_regular(cache_path(root, READ_MARKS), SMALL_FILE))
     except (OSError, ValueError):
         return {}
     return marks if isinstance(marks, dict) else {}
@@ -58,7 +53,7 @@ def mark_read(root: Path, task: Task) -> None:
         marks[task.id] = mtime
         if len(marks) > MAX_MARKS:  # keep the newest: marks of long-finished tasks are no use
             marks = dict(sorted(marks.items(), key=lambda item: item[1])[-MAX_MARKS:])
-        atomic_write(cache_dir(root) / _marks_path(root).name, json.dumps(marks).encode())
+        atomic_write(cache_file(root, READ_MARKS), json.dumps(marks).encode())
     except (OSError, PulseError):
         return  # a read mark is a convenience: never fail a view for it
 
@@ -81,12 +76,19 @@ def modified_times(tasks: Iterable[Task], root: Path | None = None) -> dict[str,
     return times
 
 
-def push_failure(root: Path) -> str | None:
-    """Why the last push from here failed (as services/git recorded it), or None if it did not."""
+def push_status(root: Path) -> dict[str, object] | None:
+    """How the last push from here went, as services/git recorded it (`ok`, `at`, `error`), or None
+    if pulse has not pushed from here (or the record is not a regular file of JSON)."""
     try:
-        status = json.loads(read_regular(root / PUSH_STATUS, SMALL_FILE))
+        status = json.loads(read_regular(cache_path(root, PUSH_STATUS), SMALL_FILE))
     except (OSError, ValueError):
         return None
-    if not isinstance(status, dict) or status.get("ok", True):
+    return status if isinstance(status, dict) else None
+
+
+def push_failure(root: Path) -> str | None:
+    """Why the last push from here failed, in words for the heartbeat and the board, or None."""
+    status = push_status(root)
+    if status is None or status.get("ok", True):
         return None
     return f"{status.get('error') or 'git push failed'} (at {status.get('at') or '?'})"

@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from pulseboard.core.board import Task
 from pulseboard.core.config import HeartbeatSettings
 from pulseboard.core.doctor import Problem, dependency_graph, find_cycles
-from pulseboard.core.fields import seconds_since
+from pulseboard.core.fields import format_duration, seconds_since
 from pulseboard.core.overlap import TouchIndex, any_overlap, earlier_overlaps, first_overlap
+from pulseboard.core.wip import Wip, distinct, wip_level
 
 STALE_GRACE_S = 5  # pulse writes `started` a moment after the move; later edits mean a new spec
 CLASHES_PER_TASK = 3  # a task in doing is paired with at most this many earlier ones touching the same
@@ -66,6 +67,11 @@ class BoardView:
     modified: Mapping[str, float]
     push_failed: str | None = None
 
+    @property
+    def wip(self) -> Wip:
+        """Doing against its limit, each task id once (core/wip.py: the one rule for every face)."""
+        return wip_level(self.doing, self.settings.wip_doing)
+
     @classmethod
     def of(
         cls,
@@ -92,11 +98,6 @@ def time_box(task: Task, settings: HeartbeatSettings) -> tuple[int, int]:
     The board colours a card's time in doing by the same rule."""
     box = task.estimate or settings.box_s
     return box, 2 * box
-
-
-def _minutes(seconds: float) -> str:
-    minutes = int(seconds // 60)
-    return f"{minutes // 60}h{minutes % 60:02d}m" if minutes >= 60 else f"{minutes}m"
 
 
 def is_bundle(task: Task, settings: HeartbeatSettings) -> bool:
@@ -159,21 +160,22 @@ def failed_push(board: BoardView) -> list[Suggestion]:
 
 
 def wip_limit(board: BoardView) -> list[Suggestion]:
-    """finish: doing over its limit (name the oldest), or at it (each in doing, oldest first)."""
-    doing, limit = board.doing, board.settings.wip_doing
-    if len(doing) > limit:
-        oldest = doing[0]
+    """finish: doing over its limit (name the oldest), or at it (each task in doing once, oldest
+    first); the level is core/wip.py's, counting a copy in doing once."""
+    wip = board.wip
+    if wip.level == "over":
+        oldest = board.doing[0]
         return [Suggestion(
             "over-limit", "finish", (oldest.id,),
-            f"Doing is over its limit ({len(doing)}/{limit}): finish or block something before starting "
+            f"Doing is over its limit ({wip.count}/{wip.limit}): finish or block something before starting "
             f'more; the oldest is "{oldest.title}".', 1000, (("over the WIP limit", 1000),),
         )]  # fmt: skip
-    if len(doing) == limit:
+    if wip.level == "at":
         return [Suggestion(
             "at-limit", "finish", (task.id,),
-            f'Doing is full ({limit}/{limit}): finish "{task.title}" before starting anything new.',
+            f'Doing is full ({wip.limit}/{wip.limit}): finish "{task.title}" before starting anything new.',
             400 - rank, (("doing at its limit", 400), ("older in doing first", -rank)),
-        ) for rank, task in enumerate(doing)]  # fmt: skip
+        ) for rank, task in enumerate(distinct(board.doing))]  # fmt: skip
     return []
 
 
@@ -188,15 +190,15 @@ def time_boxes(board: BoardView) -> list[Suggestion]:
         if elapsed > split:
             out.append(Suggestion(
                 "split", "split", (task.id,),
-                f'"{task.title}" has been in progress {_minutes(elapsed)}, past twice its '
-                f"{_minutes(consider)} box: split it and ship the part that is done.",
+                f'"{task.title}" has been in progress {format_duration(elapsed)}, past twice its '
+                f"{format_duration(consider)} box: split it and ship the part that is done.",
                 700 + minutes, (("past twice its time box", 700), ("minutes in doing", minutes)),
             ))  # fmt: skip
         elif elapsed > consider:
             out.append(Suggestion(
                 "consider-split", "split", (task.id,),
-                f'"{task.title}" has been in progress {_minutes(elapsed)}, past its {_minutes(consider)} '
-                "box: consider splitting it.", 500 + minutes,
+                f'"{task.title}" has been in progress {format_duration(elapsed)}, '
+                f"past its {format_duration(consider)} box: consider splitting it.", 500 + minutes,
                 (("past its time box", 500), ("minutes in doing", minutes)),
             ))  # fmt: skip
     return out
@@ -256,7 +258,7 @@ def unblock_or_wait(board: BoardView) -> list[Suggestion]:
         who = info.get("waiting_on") or "someone (nobody named)"
         out.append(Suggestion(
             "blocked", "wait", (task.id,),
-            f'"{task.title}" has waited {_minutes(waited)} on {who}: '
+            f'"{task.title}" has waited {format_duration(waited)} on {who}: '
             f'{info.get("reason") or "no reason given"}.',
             150 + hours, (("blocked", 150), ("hours waited", hours)),
         ))  # fmt: skip
@@ -299,11 +301,11 @@ def start_terms(task: Task, board: BoardView, unblocks: int, clash: Task | None)
     terms.append(("age", round(min(age_days * w.age_per_day, w.age_cap), 2)))
     if task.estimate is not None:
         if task.estimate <= settings.small_s:
-            terms.append((f"estimate up to {_minutes(settings.small_s)}", w.small_estimate))
+            terms.append((f"estimate up to {format_duration(settings.small_s)}", w.small_estimate))
         elif task.estimate <= settings.big_s:
-            terms.append((f"estimate up to {_minutes(settings.big_s)}", w.medium_estimate))
+            terms.append((f"estimate up to {format_duration(settings.big_s)}", w.medium_estimate))
         else:
-            terms.append((f"estimate over {_minutes(settings.big_s)}", w.large_estimate))
+            terms.append((f"estimate over {format_duration(settings.big_s)}", w.large_estimate))
     if unblocks:
         terms.append((f"unblocks {unblocks}", w.unblocks * min(unblocks, 3)))
     if clash is not None:
@@ -316,7 +318,7 @@ def next_to_start(board: BoardView) -> list[Suggestion]:
     split-before-start if it is too big or bundles independent parts, start-after if it touches
     the same as a task in doing (named), else start; scored by `start_terms`."""
     doing, settings = board.doing, board.settings
-    if len(doing) >= settings.wip_doing:
+    if board.wip.full:  # the one WIP rule: a copy in doing counts once
         return []
     counts = waiting_on(board)
     in_doing = TouchIndex(d.touches for d in doing)  # the first in doing that an open task overlaps
@@ -330,7 +332,8 @@ def next_to_start(board: BoardView) -> list[Suggestion]:
         score = round(sum(v for _, v in terms), 2)
         too_big = task.estimate is not None and task.estimate > settings.big_s
         if too_big or is_bundle(task, settings):
-            why = f"is estimated over {_minutes(settings.big_s)}" if too_big else "bundles independent parts"
+            big = format_duration(settings.big_s)
+            why = f"is estimated over {big}" if too_big else "bundles independent parts"
             result.append(Suggestion(
                 "split-before-start", "split", (task.id,), f'"{task.title}" {why}: split it before starting.',
                 280 + score, (("too big to start" if too_big else "bundles independent parts", 280), *terms),

@@ -19,11 +19,11 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from pulseboard.core.fields import format_time
-from pulseboard.core.fsops import append_line, ensure_file, open_regular, safe_folder
-
-PULSE_DIR = ".pulse"
-_GITATTRIBUTES = "journal/*.jsonl merge=union\n"
-_GITIGNORE = "cache/\ntrash/\n"
+from pulseboard.core.fsops import append_line, open_regular
+from pulseboard.core.layout import PULSE_DIR as PULSE_DIR  # the .pulse/ layout lives in layout.py
+from pulseboard.core.layout import cache_dir as cache_dir
+from pulseboard.core.layout import ensure_pulse_dir as ensure_pulse_dir
+from pulseboard.core.layout import journal_dir, journal_folder
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,25 +56,9 @@ def actor() -> str:
         return "unknown"
 
 
-def ensure_pulse_dir(board_root: Path) -> Path:
-    """`.pulse/` with its journal folder, git attributes (union merge) and ignore file (caches).
-
-    Each is a real folder or file inside the board: UnsafePathError for a link.
-    """
-    pulse_dir = safe_folder(board_root, PULSE_DIR, "journal").parent
-    for name, content in ((".gitattributes", _GITATTRIBUTES), (".gitignore", _GITIGNORE)):
-        ensure_file(pulse_dir / name, content.encode("utf-8"))
-    return pulse_dir
-
-
-def cache_dir(board_root: Path) -> Path:
-    """`.pulse/cache/` (git-ignored, local to one machine), made if missing; never a link."""
-    return safe_folder(board_root, PULSE_DIR, "cache")
-
-
 def record(board_root: Path, event: Event) -> None:
     """Append one event to this month's journal file."""
-    pulse_dir = ensure_pulse_dir(board_root)
+    folder = journal_folder(board_root)
     fields = {
         "at": event.at, "op": event.op, "id": event.id, "file": event.file, "from": event.from_state,
         "to": event.to_state, "by": event.by,
@@ -86,7 +70,7 @@ def record(board_root: Path, event: Event) -> None:
     if event.uid is not None:
         fields["uid"] = event.uid
     line = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
-    append_line(pulse_dir / "journal" / f"{event.at[:7]}.jsonl", line)
+    append_line(folder / f"{event.at[:7]}.jsonl", line)
 
 
 def new_event(
@@ -141,7 +125,7 @@ def _parse(line: str | bytes) -> Event | None:
 
 
 def _months(board_root: Path) -> list[Path]:
-    folder = board_root / PULSE_DIR / "journal"
+    folder = journal_dir(board_root)
     return sorted(folder.glob("*.jsonl")) if folder.is_dir() else []
 
 

@@ -1,12 +1,14 @@
 """The metrics as plain text: what `pulse stats` prints and the board's stats screen shows.
 
-No markup and no colours: each face adds its own. Durations read `24m`, `3h05m`, `2d4h`.
+No markup and no colours: each face adds its own. Durations read `24m`, `3h05m`, `2d4h`
+(core.fields.format_duration).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from pulseboard.core.fields import format_duration
 from pulseboard.core.metrics import Stats
 
 BARS = "▁▂▃▄▅▆▇█"
@@ -19,15 +21,8 @@ def bars(values: Sequence[int]) -> str:
 
 
 def span(seconds: float | None) -> str:
-    """`-`, `40s`, `24m`, `3h05m`, `2d4h`."""
-    if seconds is None:
-        return "-"
-    seconds = int(seconds)
-    if seconds >= 2 * 86400:
-        return f"{seconds // 86400}d{seconds % 86400 // 3600}h"
-    if seconds >= 3600:
-        return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"
-    return f"{seconds // 60}m" if seconds >= 60 else f"{seconds}s"
+    """A duration as `format_duration` writes it (`40s`, `24m`, `3h05m`, `2d4h`), or `-` for none."""
+    return "-" if seconds is None else format_duration(seconds)
 
 
 def stats_text(stats: Stats, short: Callable[[str], str]) -> str:

@@ -4,7 +4,8 @@ and `pulse sync`.
 Everything here is off, quietly, when the board is not inside a git work tree or git is not
 installed. A commit holds exactly the files pulse touched (plus the journal), never another dirty
 file of the repository. A push never makes anyone wait: it runs as a detached process that
-writes how it went to `.pulse/cache/push.json`, which the board and the heartbeat read.
+writes how it went to `.pulse/cache/push.json`; core/heartbeat_inputs.push_status is its one reader
+(the heartbeat, the board and `pulse sync`).
 """
 
 from __future__ import annotations
@@ -24,10 +25,10 @@ from pulseboard.core.actions import MoveResult
 from pulseboard.core.board import STATES, Board, Task
 from pulseboard.core.errors import PulseError
 from pulseboard.core.fields import OWNED_KEYS, parse_time
-from pulseboard.core.fsops import SMALL_FILE, atomic_write, read_regular
-from pulseboard.core.heartbeat_inputs import PUSH_STATUS
+from pulseboard.core.fsops import atomic_write
+from pulseboard.core.heartbeat_inputs import push_status
 from pulseboard.core.ids import id_from_stem
-from pulseboard.core.journal import PULSE_DIR, cache_dir
+from pulseboard.core.layout import PUSH_STATUS, cache_file, journal_dir
 from pulseboard.core.taskfile import MAX_BYTES, parse_text, update_owned_keys
 from pulseboard.core.text import one_line
 
@@ -102,7 +103,7 @@ def commit(board: Board, paths: list[Path], message: str) -> str | None:
     repo = find_repo(board.root)
     if repo is None:
         return None
-    targets = [*paths, board.root / PULSE_DIR / "journal"]
+    targets = [*paths, journal_dir(board.root)]
     try:
         wanted = _committable(repo, targets)
         if not wanted:
@@ -149,13 +150,13 @@ def _locked(repo: Repo, *args: str) -> None:
 def push_in_background(board: Board, repo: Repo) -> None:
     """Start `git push` detached from this process; it records how it went for the board."""
     subprocess.Popen(
-        [sys.executable, "-m", "pulseboard.services.git", str(repo.top), str(board.root / PUSH_STATUS)],
+        [sys.executable, "-m", "pulseboard.services.git", str(repo.top), str(board.root)],
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         start_new_session=True,
     )  # fmt: skip
 
 
-def push_now(repo: Repo, status_file: Path) -> bool:
+def push_now(repo: Repo, board_root: Path) -> bool:
     """Push the current branch and record the outcome (ok, when, git's reason if not)."""
     result = repo.git("push", "--quiet")
     if result.returncode != 0 and "no upstream" in result.stderr:
@@ -165,22 +166,13 @@ def push_now(repo: Repo, status_file: Path) -> bool:
         "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "error": None if result.returncode == 0 else _first_line(result.stderr) or "git push failed",
     }
-    write_push_status(status_file.parents[2], status)
+    write_push_status(board_root, status)
     return bool(status["ok"])
 
 
 def write_push_status(board_root: Path, status: dict[str, object]) -> None:
     """Record how a push went where the board and the heartbeat read it (never through a link)."""
-    atomic_write(cache_dir(board_root) / PUSH_STATUS.name, json.dumps(status).encode())
-
-
-def push_status(board_root: Path) -> dict[str, object] | None:
-    """How the last push went, or None if pulse has not pushed from here."""
-    try:
-        status = json.loads(read_regular(board_root / PUSH_STATUS, SMALL_FILE))
-    except (OSError, ValueError):
-        return None
-    return status if isinstance(status, dict) else None
+    atomic_write(cache_file(board_root, PUSH_STATUS), json.dumps(status).encode())
 
 
 def _in_progress(repo: Repo) -> str | None:
@@ -255,7 +247,7 @@ def sync(board: Board) -> list[str]:
             + ", ".join(sorted(kept))
             + ". The board shows it in two folders; pulse doctor --fix settles it."
         )
-    if push_now(repo, board.root / PUSH_STATUS):
+    if push_now(repo, board.root):
         said.append("Pushed.")
     else:
         raise GitError(f"pushing failed: {push_status(board.root)['error']}; the commits are kept here")  # type: ignore[index]
@@ -286,7 +278,7 @@ def _apply(
             atomic_write(repo.top / path, how.kept)
             repo.git("add", "--", path)
             journal.record(board.root, how.event)
-            repo.git("add", "--", _inside(repo, board.root / PULSE_DIR / "journal"))
+            repo.git("add", "--", _inside(repo, journal_dir(board.root)))
             settled.append(path)
 
 
@@ -385,7 +377,7 @@ def _move_that_wrote(
     last such, in journal order); None if no move did (stamps written by hand, say)."""
     stamps = {(state, _folder_stamp(state, record)) for state in FOLDER_STAMP}
     wanted = {(state, stamp) for state, stamp in stamps if stamp}
-    folder = Path(board_path, PULSE_DIR, "journal").as_posix()
+    folder = journal_dir(Path(board_path)).as_posix()
     months = sorted({stamp[:7] for _, stamp in wanted})
 
     def moves(rev: str) -> list[str]:
@@ -417,5 +409,5 @@ def _move_that_wrote(
     return mine[-1] if mine else None
 
 
-if __name__ == "__main__":  # the detached push: python -m pulseboard.services.git TOP STATUS_FILE
+if __name__ == "__main__":  # the detached push: python -m pulseboard.services.git TOP BOARD_ROOT
     push_now(Repo(Path(sys.argv[1])), Path(sys.argv[2]))

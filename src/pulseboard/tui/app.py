@@ -42,11 +42,13 @@ from pulseboard.core.keymap import ACTIONS, BOARD, DETAIL
 from pulseboard.core.metrics import Stats
 from pulseboard.core.overlap import overlaps
 from pulseboard.core.progress import board_stats
+from pulseboard.core.query import Query
 from pulseboard.core.reconcile import Changes, Plan, Reconciler
 from pulseboard.core.snapshot import Snapshot
 from pulseboard.core.taskfile import read_body
 from pulseboard.core.text import inert, one_line
 from pulseboard.core.undo import undo_last
+from pulseboard.core.wip import wip_level
 from pulseboard.services import git
 from pulseboard.services.editor import editor_command
 from pulseboard.tui.bindings import bindings, help_rows, key_hint
@@ -350,14 +352,8 @@ class PulseApp(App[None]):
     # -- showing --------------------------------------------------------------------------------
 
     def _matches(self, task: Task) -> bool:
-        needle = self.filter_text
-        if needle.startswith("#"):
-            return any(tag.lower().startswith(needle[1:]) for tag in task.tags)
-        return (
-            needle in task.title.lower()
-            or task.id.startswith(needle)
-            or any(needle in item.lower() for item in (*task.touches, *task.tags))
-        )
+        """The filter's rule is core/query.py's, shared with the palette and `pulse ls`."""
+        return Query.parse(self.filter_text).matches(task)
 
     def _show(self, state: str, keep: Task | None = None) -> None:
         column = self.column(state)
@@ -391,22 +387,21 @@ class PulseApp(App[None]):
         Each is a fixed-size line, updated without a layout pass, so a move redraws and never
         reflows the board.
         """
-        limit = self.board.settings.wip_doing
+        wip = wip_level(self.snapshot.column("doing"), self.board.settings.wip_doing)
         for state in STATES:
-            count = self.snapshot.count(state)
-            text = f"{TITLES[state]} {count}" if state != "doing" else f"{TITLES[state]} {count}/{limit}"
+            count = f"{wip.count}/{wip.limit}" if state == "doing" else self.snapshot.count(state)
+            text = f"{TITLES[state]} {count}"
             if self.filter_text:
                 text += f"  ({len(self.column(state).tasks)} shown)"
             self.query_one(f"#title-{state}", Static).update(text, layout=False)
-        doing = self.snapshot.count("doing")
         title = self.query_one("#title-doing", Static)
-        title.set_class(doing == limit, "wip-at")
-        title.set_class(doing > limit, "wip-over")
+        title.set_class(wip.level == "at", "wip-at")
+        title.set_class(wip.level == "over", "wip-over")
         topbar = self.query_one("#topbar", Static)
-        topbar.set_class(doing > limit, "wip-over")
-        if doing > limit:
+        topbar.set_class(wip.level == "over", "wip-over")
+        if wip.level == "over":
             text = (
-                f" Doing is over its limit: {doing}/{limit} in progress. "
+                f" Doing is over its limit: {wip.count}/{wip.limit} in progress. "
                 "Finish or block something before starting more."
             )
         else:
@@ -606,12 +601,11 @@ class PulseApp(App[None]):
         if task is None or task.state == to_state:
             return
         settings = self.board.settings
-        full = self.snapshot.count("doing") >= settings.wip_doing
-        if to_state == "doing" and full and settings.wip_hard:
-            question = (
-                f"Doing is full ({self.snapshot.count('doing')}/{settings.wip_doing}). "
-                f'Start "{task.title}" anyway?'
-            )
+        doing = self.snapshot.column("doing")
+        wip = wip_level(doing, settings.wip_doing, settings.wip_hard, starting=task.id)
+        if to_state == "doing" and wip.must_confirm:
+            question = f'Doing is full ({wip.count}/{wip.limit}). Start "{task.title}" anyway?'
+
             self.push_screen(
                 ConfirmScreen(question, yes="Start anyway"),
                 lambda answer: self.move(task, to_state, force=True) if answer == "yes" else None,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from rich.cells import cell_len, set_cell_size
 
 from pulseboard.core.board import Task
-from pulseboard.core.fields import format_estimate, seconds_since
+from pulseboard.core.fields import format_duration, format_estimate, seconds_since
 from pulseboard.core.heartbeat import HeartbeatSettings, time_box
 from pulseboard.core.text import one_line
 
@@ -34,18 +34,6 @@ class CardContext:
     overlaps_doing: Callable[[Task], bool]
     in_two_places: Callable[[str], bool]
     heartbeat: HeartbeatSettings  # the time boxes (heartbeat.box in pulse.yaml)
-
-
-def format_age(seconds: float) -> str:
-    """`42s`, `12m`, `3h05m`, `4d`."""
-    if seconds < 60:
-        return f"{int(seconds)}s"
-    if seconds < 3600:
-        return f"{int(seconds // 60)}m"
-    if seconds < 86400:
-        hours, rest = divmod(int(seconds), 3600)
-        return f"{hours}h{rest // 60:02d}m"
-    return f"{int(seconds // 86400)}d"
 
 
 def time_box_style(task: Task, seconds: float, settings: HeartbeatSettings) -> str:
@@ -74,18 +62,18 @@ def _meta(task: Task, context: CardContext) -> Line:
         seconds = seconds_since(task.started, context.now)
         if seconds is None:
             return [("▶ started ?", "card--meta")]
-        return [(f"▶ {format_age(seconds)}", time_box_style(task, seconds, context.heartbeat))]
+        return [(f"▶ {format_duration(seconds)}", time_box_style(task, seconds, context.heartbeat))]
     if task.state == "blocked":
         blocked = task.blocked or {}
         waited = seconds_since(blocked.get("since"), context.now)
-        pieces: Line = [(f"‖ {format_age(waited)}" if waited is not None else "‖", "card--blocked")]
+        pieces: Line = [(f"‖ {format_duration(waited)}" if waited is not None else "‖", "card--blocked")]
         if blocked.get("waiting_on"):
             pieces.append((f" · {blocked['waiting_on']}", "card--who"))
         pieces.append((f" · {blocked.get('reason') or 'no reason given'}", "card--meta"))
         return pieces
     if task.state == "done":
         seconds = seconds_since(task.done, context.now)
-        return [(f"✓ {format_age(seconds)} ago" if seconds is not None else "✓", "card--meta")]
+        return [(f"✓ {format_duration(seconds)} ago" if seconds is not None else "✓", "card--meta")]
     if task.error:
         return [(task.error, "card--broken")]
     extras = [f"#{tag}" for tag in task.tags] + list(task.touches)

@@ -1,9 +1,10 @@
 """The command palette's entries: the board's actions (from the table in core/keymap.py) and
-"go to task", which finds any task by its title or id and jumps to it."""
+"go to task", which finds tasks by the board filter's rule (core/query.py) and jumps to one."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import heapq
+from collections.abc import Iterable, Iterator, Mapping
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -14,10 +15,12 @@ from textual.fuzzy import Matcher
 from textual.markup import escape
 
 from pulseboard.core.keymap import ACTIONS, BOARD
+from pulseboard.core.query import Query
 from pulseboard.core.text import inert
 from pulseboard.tui.bindings import current_keys
 
 if TYPE_CHECKING:
+    from pulseboard.core.board import Task
     from pulseboard.tui.app import PulseApp
 
 MAX_HITS = 40
@@ -43,23 +46,23 @@ def action_commands(app: App[object], keymap: Mapping[str, str]) -> Iterator[Sys
 
 
 class TaskFinder(Provider):
-    """Tasks whose id starts with, or whose title contains, what is typed."""
+    """Tasks that match what is typed, by the board filter's rule (core/query.py), best first."""
 
     async def search(self, query: str) -> Hits:
         app: PulseApp = self.app  # type: ignore[assignment]
-        needle = query.strip().lower()
-        if not needle:
-            return
         matcher = self.matcher(query)
-        found = 0
-        for task in app.snapshot:
-            if not (task.id.startswith(needle) or needle in task.title.lower()):
-                continue
+        for score, task in find_tasks(query, app.snapshot):
             short = app.shorts.short(task.id)
             text = inert(f"{short}  {task.title}  ({task.state})")
-            score = 1.0 if task.id.startswith(needle) else max(matcher.match(task.title), 0.1)
             yield Hit(score, highlight_plain(matcher, text), partial(app.go_to, task), text=text,
                       help=f"Go to this task in {task.state}/")  # fmt: skip
-            found += 1
-            if found >= MAX_HITS:
-                return
+
+
+def find_tasks(text: str, tasks: Iterable[Task], limit: int = MAX_HITS) -> list[tuple[float, Task]]:
+    """The palette's hits for `text`: the best `limit` matching tasks with their scores, best first
+    (ties in board order); nothing for an empty query."""
+    query = Query.parse(text)
+    if not query:
+        return []
+    scored = ((query.score(task), n, task) for n, task in enumerate(tasks) if query.matches(task))
+    return [(score, task) for score, _, task in heapq.nsmallest(limit, scored, key=lambda s: (-s[0], s[1]))]
