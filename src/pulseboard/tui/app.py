@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -40,7 +41,7 @@ from pulseboard.core.heartbeat_inputs import mark_read, push_failure, suggest
 from pulseboard.core.ids import ShortIds
 from pulseboard.core.keymap import ACTIONS, BOARD, DETAIL
 from pulseboard.core.metrics import Stats
-from pulseboard.core.overlap import overlaps
+from pulseboard.core.overlap import TouchIndex
 from pulseboard.core.progress import board_stats
 from pulseboard.core.query import Query
 from pulseboard.core.reconcile import Changes, Plan, Reconciler
@@ -136,6 +137,7 @@ class PulseApp(App[None]):
         self.shorts = ShortIds()
         self.loaded = False
         self.filter_text = ""
+        self._overlap_check: Callable[[Task], bool] | None = None
         self._notice = notice
         self._theme_ready = False
         self._return_to: TaskColumn | None = None
@@ -338,16 +340,30 @@ class PulseApp(App[None]):
     # -- what the cards need --------------------------------------------------------------------
 
     def card_context(self) -> CardContext:
-        doing = [t for t in self.snapshot.column("doing")]
+        """What cards need from the board; called for every card drawn, so it costs O(1)."""
         return CardContext(
             now=self.clock(),
             short=self.shorts.short,
-            overlaps_doing=lambda task: any(
-                other.id != task.id and overlaps(task.touches, other.touches) for other in doing
-            ),
+            overlaps_doing=self._overlaps_doing(),
             in_two_places=lambda task_id: len(self.snapshot.with_id(task_id)) > 1,
             heartbeat=self.board.settings.heartbeat,
         )
+
+    def _overlaps_doing(self) -> Callable[[Task], bool]:
+        """Whether a task touches what another task in doing touches: one index of doing, made
+        again only when the doing column is shown anew (10,000 in doing: no scan per card)."""
+        if self._overlap_check is None:
+            doing = list(self.snapshot.column("doing"))
+            index = TouchIndex([t.touches for t in doing])
+            owners = [t.id for t in doing]
+            copies = Counter(owners)
+
+            def check(task: Task) -> bool:
+                found = index.first(task.touches, copies[task.id] + 1) if task.touches else []
+                return any(owners[n] != task.id for n in found)
+
+            self._overlap_check = check
+        return self._overlap_check
 
     # -- showing --------------------------------------------------------------------------------
 
@@ -356,6 +372,8 @@ class PulseApp(App[None]):
         return Query.parse(self.filter_text).matches(task)
 
     def _show(self, state: str, keep: Task | None = None) -> None:
+        if state == "doing":
+            self._overlap_check = None  # the cards' overlap marks follow doing as it is now
         column = self.column(state)
         if keep is not None:
             keep = self.snapshot.get(keep.state, keep.name)  # as it is now (it may have been edited)
