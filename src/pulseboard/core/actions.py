@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import heapq
 import os
 import secrets
 import stat as stat_module
@@ -36,6 +37,8 @@ from pulseboard.core.taskfile import (
     toggle_criterion,
     update_owned_keys,
 )
+from pulseboard.core.text import clip
+from pulseboard.core.wip import wip_level
 
 
 def init_board(root: Path) -> list[str]:
@@ -148,8 +151,6 @@ def _stamp_changes(to_state: str, moment: str, reason: str | None, waiting_on: s
 
 def describe(task: Task, shorts: dict[str, str]) -> str:
     """`a1b2 "Title"`: how messages name a task (a long title cut to 80 characters)."""
-    from pulseboard.core.text import clip
-
     return f'{shorts.get(task.id, task.id)} "{clip(task.title, 80)}"'
 
 
@@ -163,10 +164,6 @@ def wip_check(
 
     The message names the first WIP_NAMED tasks in doing by file name and counts the rest, and
     reads only the files it names: the same cost with 4 or 10,000 tasks in doing."""
-    import heapq
-
-    from pulseboard.core.wip import wip_level
-
     settings = board.settings
     wip = wip_level(doing, settings.wip_doing, settings.wip_hard, starting=moving.id)
     if not wip.full:
