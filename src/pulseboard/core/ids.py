@@ -55,23 +55,15 @@ def name_part(stem: str) -> str:
 
 def short_ids(ids: Iterable[str], minimum: int = SHORT_LENGTH) -> dict[str, str]:
     """Map each id to its shortest prefix (at least `minimum` long) that no other id shares."""
-    ordered = sorted(set(ids))
-    result: dict[str, str] = {}
-    for i, current in enumerate(ordered):
-        need = minimum
-        for j in (i - 1, i + 1):
-            if 0 <= j < len(ordered):
-                other = ordered[j]
-                common = 0
-                while common < len(current) and common < len(other) and current[common] == other[common]:
-                    common += 1
-                need = max(need, common + 1)
-        result[current] = current[:need]
-    return result
+    shorts = ShortIds(ids)
+    return {task_id: shorts.short(task_id, minimum) for task_id in shorts.ids()}
 
 
 def short_id(task_id: str, all_ids: Iterable[str], minimum: int = SHORT_LENGTH) -> str:
-    """One id's shortest unique prefix (at least `minimum` long), in one pass over the others."""
+    """One id's shortest unique prefix (at least `minimum` long), in one pass over the others.
+
+    The one rule for short ids: `ShortIds` and `short_ids` ask it about an id's sorted neighbours
+    (the only ids that can share its longest prefix)."""
     need = minimum
     for other in all_ids:
         if other != task_id and other[:need] == task_id[:need]:
