@@ -97,6 +97,8 @@ class LiveBoard:
         if not self.loaded or self._reading:
             self._waiting = _union(self._waiting, paths)
             return Step()
+        if self._waiting is None or self._waiting:  # left by a failed read: follow them now too
+            paths, self._waiting = _union(self._waiting, paths), set()
         if paths is not None and len(paths) <= INLINE_HINTS:
             return Step(self._took(self.reconciler.apply(paths)), self._check_folders())
         self._reading = True
@@ -117,8 +119,10 @@ class LiveBoard:
         return _chain(Step(changes, notices), self.hint(waiting))
 
     def read_failed(self) -> None:
-        """A read off the UI thread failed: follow the next hints again (the disk decides)."""
+        """A read off the UI thread failed: anything may have changed, so the next hint rereads
+        everything (the disk decides)."""
         self._reading = False
+        self._waiting = None
 
     def follow_now(self, paths: Hints) -> Step:
         """`hint`, with any reading done at once (for faces with no UI thread to keep free)."""
@@ -142,7 +146,10 @@ class LiveBoard:
 
     def resync(self, task: Task) -> None:
         """Re-read one task's file from disk: wherever it now is, or gone."""
-        self.remove(task)
+        for state in STATES:
+            shown = self.snapshot.get(state, task.name)
+            if shown is not None:
+                self.remove(shown)
         for state in STATES:
             path = self.board.root / state / task.name
             if path.exists():
