@@ -22,7 +22,7 @@ Rows:
   bytes go back to open/ and the parse cache is brought up to date, so every run claims from the
   same board. The journal lines the claims wrote are trimmed at the end.
 
-Subprocesses run as in `cli_bench.py` (its Runner: from bytecode, PULSE_ACTOR=bench). Medians go
+Subprocesses run as in `cli_bench.py` (common.Runner: from bytecode, PULSE_ACTOR=bench). Medians go
 to stdout as a Markdown table and, merged by size, to `bench/out/heartbeat_<date>.json` with every
 sample and the board's mix (what the beat had to look at). Unix only.
 
@@ -39,10 +39,8 @@ import io
 import json
 import math
 import os
-import platform
 import pstats
 import random
-import shutil
 import statistics
 import sys
 import tempfile
@@ -52,9 +50,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cli_bench import PULSE, BenchError, Runner, _board_for, _merge, _source_version
+from common import (
+    PULSE,
+    BenchError,
+    Runner,
+    bench_parser,
+    copy_board,
+    headline,
+    journal_sizes,
+    results_path,
+    run_record,
+    trim_journal,
+    write_results,
+)
 
-from pulseboard import __version__
 from pulseboard.core.board import Board, Task
 from pulseboard.core.config import DEFAULT_CONFIG_TEXT, HeartbeatSettings
 from pulseboard.core.doctor import dependency_graph
@@ -62,10 +71,7 @@ from pulseboard.core.fields import format_time, seconds_since
 from pulseboard.core.heartbeat import Suggestion, time_box
 from pulseboard.core.heartbeat_inputs import suggest
 from pulseboard.core.ids import new_id, slugify
-from pulseboard.core.journal import PULSE_DIR
 
-BENCH_DIR = Path(__file__).resolve().parent
-OUT_DIR = BENCH_DIR / "out"
 BUDGET_SIZE = 10_000
 BEAT_BUDGET_MS = 50.0  # one beat at BUDGET_SIZE tasks (issue 5)
 NEXT_BUDGET_S = 0.30  # `pulse next` at BUDGET_SIZE tasks (DESIGN.md)
@@ -139,30 +145,6 @@ class SizeResult:
 
 
 # -- the board --------------------------------------------------------------------------------------
-
-
-def _heartbeat_board(size: int, seed: int, keep: Path | None, scratch: Path) -> Path:
-    """The board the heartbeat is timed on: a copy of the kept board (the scratch board itself
-    when nothing is kept, since nothing else uses it); `_prepare` then gives it room in doing/."""
-    base, made_in = _board_for(size, seed, keep, scratch)
-    print("reused kept board" if made_in is None else f"generated in {made_in:.1f} s", end="", flush=True)
-    if keep is None:
-        return base
-    home = keep / f"heartbeat-{size}"
-    root = home / "tasks"
-    marker = home / "made.json"
-    wanted = {"n": size, "seed": seed, "from": f"board-{size}"}
-    if marker.is_file() and json.loads(marker.read_text()) == wanted:
-        print(f", reused {home}", flush=True)
-        return root
-    if home.exists():
-        raise BenchError(f"{home} exists but was not copied by this benchmark from board-{size}, seed={seed}")
-    started = time.perf_counter()
-    # The parse cache is left behind: copied files have new inodes, so every record would be stale.
-    shutil.copytree(base, root, symlinks=True, ignore=shutil.ignore_patterns("cache"))
-    marker.write_text(json.dumps(wanted))
-    print(f", copied to {home} in {time.perf_counter() - started:.1f} s", flush=True)
-    return root
 
 
 def _fresh_path(root: Path, seed: int) -> Path:
@@ -303,8 +285,7 @@ def time_claims(runner: Runner, root: Path, repeat: int, suggestions: list[Sugge
     if not starts:
         raise BenchError(f"{root} has no task ready to start; the claim row needs one")
     originals = {t.name: t.path.read_bytes() for t in starts}  # the claim takes one of the best
-    journal = root / PULSE_DIR / "journal"
-    journal_sizes = {p: p.stat().st_size for p in journal.glob("*")} if journal.is_dir() else {}
+    journal = journal_sizes(root)
     argv = [*PULSE, "--board", str(root), "claim", "--json"]
     samples = []
     try:
@@ -322,19 +303,15 @@ def time_claims(runner: Runner, root: Path, repeat: int, suggestions: list[Sugge
             if (root / "doing" / name).is_file():
                 (root / "doing" / name).unlink()
                 (root / "open" / name).write_bytes(data)
-        if journal.is_dir():  # and forget the claims' journal lines
-            for path in journal.glob("*"):
-                if path in journal_sizes:
-                    os.truncate(path, journal_sizes[path])
-                else:
-                    path.unlink()
+        trim_journal(root, journal)  # and forget the claims' journal lines
         _refresh_cache(root)
     return samples
 
 
 def bench_size(size: int, args: argparse.Namespace, runner: Runner) -> SizeResult:
-    print(f"\n== {size:,} tasks: ", end="", flush=True)
-    root = _heartbeat_board(size, args.seed, args.keep, runner.workdir)
+    # The parse cache is left behind: copied files have new inodes, so every record would be stale.
+    root = copy_board(size, args.seed, args.keep, runner.workdir, "heartbeat", ("cache",))
+    print(flush=True)
     _prepare(root, args.seed, dt.datetime.now(dt.UTC))
     result = SizeResult(size)
     print("beat ", end="", flush=True)
@@ -387,22 +364,19 @@ def print_table(results: list[SizeResult]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Time one heartbeat beat, `pulse next` and `pulse claim`.")
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000], metavar="N")
+    parser = bench_parser(
+        "Time one heartbeat beat, `pulse next` and `pulse claim`.", "heartbeat", [1_000, 10_000, 100_000]
+    )
     parser.add_argument("--beats", type=int, default=20, help="in-process beats per size (default 20)")
     parser.add_argument("--repeat", type=int, default=5, help="runs of next and claim (default 5)")
-    parser.add_argument("--seed", type=int, default=0, help="board generator seed (default 0)")
-    parser.add_argument("--keep", type=Path, metavar="DIR", help="keep boards in DIR, reuse them next run")
     parser.add_argument("--profile", action="store_true", help="cProfile one more beat per size")
-    parser.add_argument("--out", type=Path, help="JSON file (default bench/out/heartbeat_<date>.json)")
     args = parser.parse_args(argv)
     if args.repeat < 1 or args.beats < 1:
         parser.error("--repeat and --beats must be at least 1")
-    out = args.out or OUT_DIR / f"heartbeat_{dt.date.today().isoformat()}.json"
-    source = _source_version()
-    print(
-        f"pulse {__version__} ({source}) heartbeat benchmark: Python {platform.python_version()}, "
-        f"{os.cpu_count()} CPUs; {args.beats} beats in-process, {args.repeat} runs of next and claim"
+    out = results_path(args.out, "heartbeat")
+    source = headline(
+        "heartbeat benchmark",
+        f"{os.cpu_count()} CPUs; {args.beats} beats in-process, {args.repeat} runs of next and claim",
     )
     results: list[SizeResult] = []
     failed = False
@@ -415,21 +389,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"\nheartbeat_bench: {exc}", file=sys.stderr)
             failed = True
     print_table(results)
-    record = {
-        "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "pulse": __version__,
-        "source": source,
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-        "cpus": os.cpu_count(),
-        "beats": args.beats,
-        "repeat": args.repeat,
-        "seed": args.seed,
-        "sizes": [r.as_json() for r in results],
-    }
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(_merge(out, record), indent=1) + "\n")
-    print(f"\nwrote {out}")
+    record = run_record(
+        source, beats=args.beats, repeat=args.repeat, seed=args.seed, sizes=[r.as_json() for r in results]
+    )
+    write_results(out, record)
     return 1 if failed else 0
 
 

@@ -1,8 +1,8 @@
 """The live board benchmark: how soon a change made on disk, outside the app, shows on its screen.
 
-Owns the live-change timing method and its budget. The app runs as in tui_bench.py (whose tmux
-server, control-mode screen reader and app session this reuses): a private tmux server, a
-160x48 window, `python -m pulseboard --board DIR` with bytecode on, the parse cache warm. The app
+Owns the live-change timing method and its budget. The app runs as in tui_bench.py (common.py's
+tmux server, control-mode screen reader and app session): a private tmux server, a 160x48 window,
+`python -m pulseboard --board DIR` with bytecode on, the parse cache warm. The app
 is started once per board size and waited for until the whole board is painted; then, for each
 sample, the benchmark changes the board from outside and times from just before the file
 operation to the first screen capture (`tmux capture-pane -p`, polled every millisecond) that
@@ -44,10 +44,8 @@ trimmed. Results go to stdout and, merged by size, to `bench/out/live_<date>.jso
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
-import platform
 import re
 import secrets
 import statistics
@@ -60,32 +58,35 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cli_bench import BenchError, _board_for, _source_version
-from tui_bench import (
+from common import (
     HEIGHT,
     PULSE,
     TIMEOUT,
     TITLES,
-    TMUX,
     WIDTH,
     AppSession,
-    Row,
+    BenchError,
     SampleFailed,
     Tmux,
     bench_env,
+    bench_parser,
+    board_for,
     board_shown,
     disk_counts,
+    headline,
+    journal_sizes,
     poll_floor,
+    require_tmux,
+    results_path,
+    run_record,
+    trim_journal,
+    write_results,
 )
 
-from pulseboard import __version__
 from pulseboard.core import ids
 from pulseboard.core.board import STATES, Board
-from pulseboard.core.journal import PULSE_DIR
 from pulseboard.core.snapshot import Snapshot
 
-BENCH_DIR = Path(__file__).resolve().parent
-OUT_DIR = BENCH_DIR / "out"
 BUDGET = 0.150  # seconds, p95 of change on disk to change on screen, at any board size
 SETTLE = 0.3  # untimed pause after each change, so the next starts from an idle app and watcher
 STEP_MS = 30  # the watcher's batching (pulseboard.services.watcher.STEP_MS), for the report
@@ -153,11 +154,6 @@ class Kind:
         }
 
 
-def from_row(row: Row, what: str) -> Kind:
-    """tui_bench's poll-floor row as a Kind (no budget)."""
-    return Kind(row.size, what, None, list(row.seconds))
-
-
 # -- reading the screen -------------------------------------------------------------------------
 
 
@@ -192,37 +188,6 @@ def shows(state: str, title: str) -> Test:
 
 def hides(state: str, title: str) -> Test:
     return lambda screen: title not in screen.columns[state]
-
-
-def wait_parts(
-    app: AppSession,
-    parts: dict[str, Test],
-    t0: float,
-    what: str,
-    hook: Callable[[float], None] | None = None,
-) -> tuple[float, dict[str, float]]:
-    """Seconds from t0 to the first capture passing every test, and when each first passed."""
-    seen: dict[str, float] = {}
-    polls = 0
-    while True:
-        lines = app.tmux.capture(app.target)
-        now = time.perf_counter()
-        polls += 1
-        if hook is not None:
-            hook(now)
-        app.last_screen = lines
-        screen = Screen(lines)
-        for name, test in parts.items():
-            if name not in seen and test(screen):
-                seen[name] = now - t0
-        if all(test(screen) for test in parts.values()):
-            return now - t0, seen
-        if now - t0 > TIMEOUT or (polls % 200 == 0 and app.dead()):
-            state = "the app exited" if app.dead() else f"not seen in {TIMEOUT:.0f} s"
-            missing = [name for name, test in parts.items() if not test(screen)]
-            raise SampleFailed(f"{what}: {state} (missing: {', '.join(missing)})", lines)
-        if app.poll:
-            time.sleep(app.poll)
 
 
 def look(app: AppSession) -> Screen:
@@ -272,7 +237,7 @@ def timed(
     t0 = time.perf_counter()
     operation()
     try:
-        seconds, seen = wait_parts(app, parts, t0, kind.what, hook)
+        seconds, seen = app.wait_all(parts, t0, kind.what, Screen, hook=hook)
     except SampleFailed as exc:
         print(f"\n  ! {kind.size:,} {kind.what}: {exc}", flush=True)
         kind.failures.append({"error": str(exc), "screen": exc.screen})
@@ -290,8 +255,16 @@ def timed(
 
 def untimed(app: AppSession, parts: dict[str, Test], operation: Callable[[], object], what: str) -> None:
     operation()
-    wait_parts(app, parts, time.perf_counter(), what)
+    app.wait_all(parts, time.perf_counter(), what, Screen)
     time.sleep(SETTLE)
+
+
+def kinds(size: int) -> dict[str, Kind]:
+    """A size's rows, empty: every kind of change, and the parts of `pulse start`."""
+    rows = {k: Kind(size, k, None if k == "pulse start" else BUDGET) for k in KINDS}  # its board part has it
+    rows[START_PARTS[0]] = Kind(size, START_PARTS[0], None)
+    rows[START_PARTS[1]] = Kind(size, START_PARTS[1])
+    return rows
 
 
 def sample(
@@ -515,9 +488,8 @@ def key_loop(
 def storm(
     tmux: Tmux, size: int, files: int, every: float, args: argparse.Namespace, scratch: Path
 ) -> dict[str, Any]:
-    print(f"\n== storm: {files:,} new files in done/ on {size:,} tasks: ", end="", flush=True)
-    root, made_in = _board_for(size, args.seed, args.keep, scratch)
-    print("reused kept board" if made_in is None else f"generated in {made_in:.1f} s", flush=True)
+    heading = f"\n== storm: {files:,} new files in done/ on {size:,} tasks: "
+    root, _ = board_for(size, args.seed, args.keep, scratch, heading=heading)
     board = Board(root)
     limit = board.settings.wip_doing
     counts = disk_counts(root)
@@ -640,18 +612,13 @@ def print_storm(r: dict[str, Any]) -> None:
 def bench_size(
     size: int, samples: int, args: argparse.Namespace, tmux: Tmux, env: dict[str, str], scratch: Path
 ) -> dict[str, Any]:
-    print(f"\n== {size:,} tasks: ", end="", flush=True)
-    root, made_in = _board_for(size, args.seed, args.keep, scratch)
-    print("reused kept board" if made_in is None else f"generated in {made_in:.1f} s", flush=True)
+    root, _ = board_for(size, args.seed, args.keep, scratch)
     board = Board(root)
     b = Run(root, disk_counts(root), board.settings.wip_doing, secrets.token_hex(2))
     b.taken = {t.id for t in board.tasks()}  # also brings the parse cache up to date
-    journal = root / PULSE_DIR / "journal"
-    journal_sizes = {p: p.stat().st_size for p in journal.glob("*")} if journal.is_dir() else {}
+    journal = journal_sizes(root)
     subprocess.run([*PULSE, "--version"], env=env, capture_output=True, check=True)  # compile the CLI
-    rows = {k: Kind(size, k, None if k == "pulse start" else BUDGET) for k in KINDS}  # its board part has it
-    rows[START_PARTS[0]] = Kind(size, START_PARTS[0], None)
-    rows[START_PARTS[1]] = Kind(size, START_PARTS[1])
+    rows = kinds(size)
     app = AppSession(tmux, root, args.poll)
     painted = None
     floor: list[Kind] = []
@@ -659,7 +626,7 @@ def bench_size(
     try:
         painted = app.wait_for(board_shown(b.counts, b.limit), app.launch(), "painted")
         time.sleep(max(SETTLE, 1.0))
-        floor = [from_row(r, r.what) for r in poll_floor(tmux, app, env, size)]
+        floor = [Kind(size, what, None, seconds) for what, seconds in poll_floor(tmux, app, env).items()]
         print(f"  painted in {painted:.2f} s; samples: ", end="", flush=True)
         for i in range(samples):
             sample(app, b, rows, i, env, scratch)
@@ -672,12 +639,7 @@ def bench_size(
         app.quit()
         for path in b.made:
             path.unlink(missing_ok=True)
-        if journal.is_dir():  # forget the journal lines `pulse start` wrote
-            for path in journal.glob("*"):
-                if path in journal_sizes:
-                    os.truncate(path, journal_sizes[path])
-                else:
-                    path.unlink()
+        trim_journal(root, journal)  # forget the journal lines `pulse start` wrote
         board.tasks()
     if disk_counts(root) != b.counts:
         raise BenchError(f"the board was not put back as it was: {disk_counts(root)} != {b.counts}")
@@ -731,81 +693,61 @@ def print_table(sizes: list[dict[str, Any]]) -> None:
     print(f"(watcher batch step {STEP_MS} ms; {COMPARISON})")
 
 
-def _merge(path: Path, record: dict[str, Any]) -> dict[str, Any]:
-    """This run merged into the day's file: per size, what was measured now replaces what was."""
-    try:
-        old = json.loads(path.read_text())
-    except (OSError, ValueError):
-        old = {}
-    merged: dict[int, dict[str, Any]] = {s["size"]: s for s in old.get("sizes", []) if "size" in s}
-    for s in record["sizes"]:
-        merged[s["size"]] = {**merged.get(s["size"], {}), **s}
-    record["sizes"] = [merged[k] for k in sorted(merged)]
-    return record
-
-
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Time changes on disk reaching the board app's screen.")
-    parser.add_argument("--sizes", type=int, nargs="*", default=[100, 100_000], metavar="N")
+    parser = bench_parser(
+        "Time changes on disk reaching the board app's screen.",
+        "live",
+        [100, 100_000],
+        any_sizes=True,
+        poll=True,
+    )
     parser.add_argument("--samples", type=int, help="samples per kind (default 20; 10 above 10,000 tasks)")
     parser.add_argument("--storm", type=int, default=10_000, metavar="N", help="storm board size (0: none)")
     parser.add_argument("--storm-files", type=int, default=5_000, help="files the storm writes (5000)")
     parser.add_argument("--storm-idle-keys", type=int, default=10, help="`j` presses on the idle board first")
     parser.add_argument("--key-every", type=float, default=0.1, help="seconds between `j` presses (0.1)")
-    parser.add_argument("--seed", type=int, default=0, help="board generator seed (default 0)")
-    parser.add_argument("--keep", type=Path, metavar="DIR", help="keep boards in DIR, reuse them next run")
-    parser.add_argument("--poll", type=float, default=0.001, help="pause between screen polls, s (0.001)")
-    parser.add_argument("--out", type=Path, help="JSON results file (default bench/out/live_<date>.json)")
     args = parser.parse_args(argv)
     if args.samples is not None and args.samples < 1:
         parser.error("--samples must be at least 1")
-    if not os.access(TMUX, os.X_OK):
-        parser.error(f"needs tmux (not found at {TMUX})")
-    out = args.out or OUT_DIR / f"live_{dt.date.today().isoformat()}.json"
-    source = _source_version()
-    tmux_version = subprocess.run([TMUX, "-V"], capture_output=True, text=True).stdout.strip()
-    print(
-        f"pulse {__version__} ({source}) live-change benchmark: Python {platform.python_version()}, "
-        f"{tmux_version}, {WIDTH}x{HEIGHT}, {os.cpu_count()} CPUs; p50, p95 and max per kind"
+    tmux = require_tmux(parser)
+    out = results_path(args.out, "live")
+    source = headline(
+        "live-change benchmark",
+        f"{tmux}, {WIDTH}x{HEIGHT}, {os.cpu_count()} CPUs; p50, p95 and max per kind",
     )
     sizes: list[dict[str, Any]] = []
     storms: list[dict[str, Any]] = []
     failed = False
     with tempfile.TemporaryDirectory(prefix="pulse-live-bench-") as scratch:
         env = bench_env(Path(scratch))
-        tmux = Tmux(env)
+        server = Tmux(env)
         try:
             for size in args.sizes:
                 samples = args.samples or (20 if size <= 10_000 else 10)
-                sizes.append(bench_size(size, samples, args, tmux, env, Path(scratch)))
+                sizes.append(bench_size(size, samples, args, server, env, Path(scratch)))
             print_table(sizes)
             if args.storm:
-                storms.append(storm(tmux, args.storm, args.storm_files, args.key_every, args, Path(scratch)))
+                storms.append(
+                    storm(server, args.storm, args.storm_files, args.key_every, args, Path(scratch))
+                )
         except BenchError as exc:  # keep what was already measured
             print(f"\nlive_bench: {exc}", file=sys.stderr)
             failed = True
         finally:
-            tmux.close()
+            server.close()
     by_size = {s["size"]: s for s in sizes}
     for s in storms:
         by_size.setdefault(s["size"], {"size": s["size"]})["storm"] = s
-    record = {
-        "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "pulse": __version__,
-        "source": source,
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-        "cpus": os.cpu_count(),
-        "tmux": tmux_version,
-        "terminal": f"{WIDTH}x{HEIGHT}",
-        "poll_pause_s": args.poll,
-        "budget_p95_s": BUDGET,
-        "watcher_step_ms": STEP_MS,
-        "sizes": [by_size[k] for k in sorted(by_size)],
-    }
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(_merge(out, record), indent=1, ensure_ascii=False) + "\n")
-    print(f"\nwrote {out}")
+    record = run_record(
+        source,
+        tmux=tmux,
+        terminal=f"{WIDTH}x{HEIGHT}",
+        poll_pause_s=args.poll,
+        budget_p95_s=BUDGET,
+        watcher_step_ms=STEP_MS,
+        sizes=[by_size[k] for k in sorted(by_size)],
+    )
+    write_results(out, record, combine=True)
     failed = failed or any(r["failures"] for s in sizes for r in s["results"])
     failed = failed or any(s["errors"] for s in sizes) or any("failure" in s for s in storms)
     return 1 if failed else 0

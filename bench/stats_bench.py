@@ -21,7 +21,7 @@ Rows:
   `board_stats` passes), and `JournalTail(root).events()`: a first call on a new tail, then a second
   after one more line was appended (what each beat of the board pays). `board_stats` with the
   collector off (as in the CLI) is a row too.
-- **the board** in a real terminal (tui_bench.py's private tmux server, 160x48, control-mode
+- **the board** in a real terminal (common.py's private tmux server, as tui_bench.py, 160x48, control-mode
   screen reads polled every millisecond): from just before `tmux new-session` to the first capture
   showing the loaded board (every column title with its true count, the key bar, no `Loading…`),
   the heartbeat pane's first beat (`♥ heartbeat  last beat`) and the status line (`done today N`:
@@ -46,14 +46,11 @@ import gc
 import io
 import json
 import os
-import platform
 import pstats
 import random
 import re
 import secrets
-import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -63,30 +60,38 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cli_bench import PULSE, BenchError, Runner, _board_for, _merge, _source_version
-from tui_bench import (
-    FOOTER_MARK,
+from common import (
     HEIGHT,
-    LOADING,
-    TMUX,
+    PULSE,
     WIDTH,
     AppSession,
+    BenchError,
+    Runner,
     SampleFailed,
+    Timings,
     Tmux,
     bench_env,
+    bench_parser,
+    board_shown,
+    copy_board,
     disk_counts,
-    titles_show,
+    fmt_seconds,
+    headline,
+    judge,
+    print_failure,
+    require_tmux,
+    results_path,
+    rounded,
+    run_record,
+    write_results,
 )
 
-from pulseboard import __version__
-from pulseboard.core.board import STATES, Board, Task
+from pulseboard.core.board import Board, Task
 from pulseboard.core.fields import format_time
 from pulseboard.core.journal import JournalTail, ensure_pulse_dir, read_events
 from pulseboard.core.metrics import Stats, compute
 from pulseboard.core.progress import FileTimes, board_stats
 
-BENCH_DIR = Path(__file__).resolve().parent
-OUT_DIR = BENCH_DIR / "out"
 DAYS = 14  # the board app's window (tui/app.py STATS_DAYS), and `pulse stats`'s default
 UNMOVED_DONE = 0.05  # share of done tasks left without their `done` move: moved outside pulse
 ACTORS = ("ana", "bo", "chen", "dara", "eli", "farah", "agent-1", "agent-2")  # make_board's owners
@@ -103,7 +108,7 @@ BAR_CHARS = "█▇▆▅▄▃▂▁▌▐"
 
 
 @dataclass
-class Row:
+class Row(Timings):
     """One measurement at one board size: samples in seconds, failures, and a budget if it has one."""
 
     size: int
@@ -113,26 +118,15 @@ class Row:
     failures: list[dict[str, Any]] = field(default_factory=list)
     rss_kb: int | None = None
 
-    @property
-    def median(self) -> float | None:
-        return statistics.median(self.seconds) if self.seconds else None
-
     def verdict(self) -> str | None:
-        if self.budget is None:
-            return None
-        if self.median is None:
-            return "FAIL"
-        return "PASS" if self.median <= self.budget and not self.failures else "OVER"
+        return judge(self.median, self.budget, bool(self.failures))
 
     def as_json(self) -> dict[str, Any]:
-        def r(x: float | None) -> float | None:
-            return None if x is None else round(x, 4)
-
         return {
             "what": self.what,
-            "median_s": r(self.median),
-            "min_s": r(min(self.seconds)) if self.seconds else None,
-            "max_s": r(max(self.seconds)) if self.seconds else None,
+            "median_s": rounded(self.median),
+            "min_s": rounded(self.best),
+            "max_s": rounded(self.worst),
             "budget_s": self.budget,
             "verdict": self.verdict(),
             "peak_rss_mb": None if self.rss_kb is None else round(self.rss_kb / 1024, 1),
@@ -142,31 +136,6 @@ class Row:
 
 
 # -- the board and its journal ----------------------------------------------------------------------
-
-
-def _stats_board(size: int, seed: int, keep: Path | None, scratch: Path) -> Path:
-    """The board the figures are timed on: a copy of the kept board (the scratch board itself when
-    nothing is kept, since nothing else uses it). Its journal is written by `write_journal`."""
-    base, made_in = _board_for(size, seed, keep, scratch)
-    print("reused kept board" if made_in is None else f"generated in {made_in:.1f} s", end="", flush=True)
-    if keep is None:
-        return base
-    home = keep / f"stats-{size}"
-    root = home / "tasks"
-    marker = home / "made.json"
-    wanted = {"n": size, "seed": seed, "from": f"board-{size}"}
-    if marker.is_file() and json.loads(marker.read_text()) == wanted:
-        print(f", reused {home}", end="", flush=True)
-        return root
-    if home.exists():
-        raise BenchError(f"{home} exists but was not copied by this benchmark from board-{size}, seed={seed}")
-    started = time.perf_counter()
-    # The parse cache stays behind (copied files have new inodes: every record would be stale), and
-    # so does the journal: the other benchmarks' leftover lines name moves they put back.
-    shutil.copytree(base, root, symlinks=True, ignore=shutil.ignore_patterns("cache", "journal", "*.lock"))
-    marker.write_text(json.dumps(wanted))
-    print(f", copied to {home} in {time.perf_counter() - started:.1f} s", end="", flush=True)
-    return root
 
 
 def _moment(stamp: object) -> dt.datetime | None:
@@ -399,31 +368,7 @@ def wait_marks(
     app: AppSession, marks: dict[str, Callable[[str], bool]], t0: float, what: str
 ) -> dict[str, float]:
     """Seconds from t0 to the first capture (its return) showing each mark; all of them, or SampleFailed."""
-    seen: dict[str, float] = {}
-    polls = 0
-    while True:
-        lines = app.tmux.capture(app.target)
-        now = time.perf_counter()
-        polls += 1
-        app.last_screen = lines
-        text = "\n".join(lines)
-        for name, shown in marks.items():
-            if name not in seen and shown(text):
-                seen[name] = now - t0
-        if len(seen) == len(marks):
-            return seen
-        if now - t0 > TIMEOUT or (polls % 200 == 0 and app.dead()):
-            state = "the app exited" if app.dead() else f"not seen in {TIMEOUT:.0f} s"
-            raise SampleFailed(f"{what}: {', '.join(m for m in marks if m not in seen)} {state}", lines)
-        if app.poll:
-            time.sleep(app.poll)
-
-
-def painted(counts: dict[str, int], limit: int) -> Callable[[str], bool]:
-    """The loaded board: every column title with its true count, the key bar, no `Loading…`.
-    (tui_bench's test also wants `♥ 3/3 in progress`, which the heartbeat pane no longer shows.)"""
-    titles = titles_show(counts, limit, STATES)
-    return lambda text: LOADING not in text and FOOTER_MARK in text and titles(text)
+    return app.wait_all(marks, t0, what, "\n".join, together=False, timeout=TIMEOUT)[1]
 
 
 def charts_drawn(text: str) -> bool:
@@ -441,14 +386,6 @@ def charts_drawn(text: str) -> bool:
     return bars_below(CHART_TITLES[0]) and bars_below(CHART_TITLES[2])
 
 
-def rss_now_kb(app: AppSession) -> int:
-    status = Path(f"/proc/{app.pid()}/status").read_text()
-    match = re.search(r"^VmRSS:\s+(\d+) kB", status, re.M)
-    if match is None:
-        raise BenchError("no VmRSS in /proc/PID/status")
-    return int(match.group(1))
-
-
 def screen_series(
     tmux: Tmux, root: Path, size: int, repeat: int, poll: float, done_today: int
 ) -> tuple[dict[str, Row], list[str], dict[str, Any]]:
@@ -464,7 +401,7 @@ def screen_series(
         "v → three charts": Row(size, "v → three charts", budget=budget),
     }
     launch = {
-        "painted": painted(counts, limit),
+        "painted": board_shown(counts, limit),
         "beat": lambda text: BEAT_MARK in text,
         "status": lambda text: bool(STATUS.search(text)),
     }
@@ -496,14 +433,10 @@ def screen_series(
             screen = list(app.last_screen)
             time.sleep(SETTLE)
             peak.append(app.peak_rss_kb())
-            current.append(rss_now_kb(app))
+            current.append(app.status_kb("VmRSS"))
             print(".", end="", flush=True)
         except (SampleFailed, BenchError) as exc:
-            last = getattr(exc, "screen", [])
-            print(f"\n  ! {size:,}: {exc}", flush=True)
-            if last:
-                print("    last screen:\n" + "\n".join(f"    | {x}" for x in last if x.strip()), flush=True)
-            rows["v → three charts"].failures.append({"error": str(exc), "screen": last})
+            rows["v → three charts"].failures.append(print_failure(f"{size:,}", exc))
         finally:
             app.quit()
     memory = {
@@ -520,8 +453,9 @@ def screen_series(
 
 
 def bench_size(size: int, args: argparse.Namespace, runner: Runner, tmux: Tmux | None) -> dict[str, Any]:
-    print(f"\n== {size:,} tasks: ", end="", flush=True)
-    root = _stats_board(size, args.seed, args.keep, runner.workdir)
+    # The parse cache stays behind (copied files have new inodes: every record would be stale), and
+    # so does the journal: the other benchmarks' leftover lines name moves they put back.
+    root = copy_board(size, args.seed, args.keep, runner.workdir, "stats", ("cache", "journal", "*.lock"))
     started = time.perf_counter()
     gc.disable()
     try:
@@ -568,20 +502,14 @@ def bench_size(size: int, args: argparse.Namespace, runner: Runner, tmux: Tmux |
 # -- output -----------------------------------------------------------------------------------------
 
 
-def _s(x: float | None) -> str:
-    if x is None:
-        return "-"
-    return f"{x * 1000:.1f} ms" if x < 0.1 else f"{x:.3f} s"
-
-
 def print_table(sizes: list[dict[str, Any]]) -> None:
     print("\n| tasks | row | median | min-max | budget | |")
     print("|---:|---|---:|---:|---:|---|")
     for size in sizes:
         for r in size["_rows"]:
-            lo_hi = f"{_s(min(r.seconds))}-{_s(max(r.seconds))}" if r.seconds else "-"
-            budget = f"≤ {_s(r.budget)}" if r.budget is not None else ""
-            median = _s(r.median)
+            lo_hi = f"{fmt_seconds(min(r.seconds))}-{fmt_seconds(max(r.seconds))}" if r.seconds else "-"
+            budget = f"≤ {fmt_seconds(r.budget)}" if r.budget is not None else ""
+            median = fmt_seconds(r.median)
             if r.verdict() == "OVER":
                 median = f"**{median}**"
             rss = f" ({r.rss_kb / 1024:.0f} MB)" if r.rss_kb else ""
@@ -603,61 +531,45 @@ def print_table(sizes: list[dict[str, Any]]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Time `pulse stats`, its parts and the stats screen.")
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000], metavar="N")
+    parser = bench_parser(
+        "Time `pulse stats`, its parts and the stats screen.", "stats", [10_000, 100_000], poll=True
+    )
     parser.add_argument("--repeat", type=int, default=5, help="runs of `pulse stats --json` (default 5)")
     parser.add_argument("--inproc", type=int, default=5, help="in-process samples per part (default 5)")
     parser.add_argument("--tui", type=int, help="board app samples (default 5; 3 above 10,000 tasks)")
     parser.add_argument("--no-tui", action="store_true", help="skip the board app rows")
-    parser.add_argument("--seed", type=int, default=0, help="board generator seed (default 0)")
-    parser.add_argument("--keep", type=Path, metavar="DIR", help="keep boards in DIR, reuse them next run")
-    parser.add_argument("--poll", type=float, default=0.001, help="pause between screen polls, s (0.001)")
     parser.add_argument("--profile", action="store_true", help="cProfile one more board_stats per size")
-    parser.add_argument("--out", type=Path, help="JSON file (default bench/out/stats_<date>.json)")
     args = parser.parse_args(argv)
     if args.repeat < 1 or args.inproc < 1 or (args.tui is not None and args.tui < 1):
         parser.error("--repeat, --inproc and --tui must be at least 1")
-    if not args.no_tui and not os.access(TMUX, os.X_OK):
-        parser.error(f"needs tmux (not found at {TMUX}); or pass --no-tui")
-    out = args.out or OUT_DIR / f"stats_{dt.date.today().isoformat()}.json"
-    source = _source_version()
-    tmux_version = "" if args.no_tui else subprocess.run([TMUX, "-V"], capture_output=True, text=True).stdout
-    print(
-        f"pulse {__version__} ({source}) stats benchmark: Python {platform.python_version()}, "
-        f"{tmux_version.strip() or 'no tmux'}, {WIDTH}x{HEIGHT}, {os.cpu_count()} CPUs"
-    )
+    tmux = None if args.no_tui else require_tmux(parser, "; or pass --no-tui")
+    out = results_path(args.out, "stats")
+    source = headline("stats benchmark", f"{tmux or 'no tmux'}, {WIDTH}x{HEIGHT}, {os.cpu_count()} CPUs")
     sizes: list[dict[str, Any]] = []
     failed = False
     with tempfile.TemporaryDirectory(prefix="pulse-stats-bench-") as scratch:
         runner = Runner(Path(scratch))
-        tmux = None if args.no_tui else Tmux(bench_env(Path(scratch)))
+        server = None if args.no_tui else Tmux(bench_env(Path(scratch)))
         try:
             for size in args.sizes:
-                sizes.append(bench_size(size, args, runner, tmux))
+                sizes.append(bench_size(size, args, runner, server))
         except BenchError as exc:  # keep the sizes already measured
             print(f"\nstats_bench: {exc}", file=sys.stderr)
             failed = True
         finally:
-            if tmux is not None:
-                tmux.close()
+            if server is not None:
+                server.close()
     print_table(sizes)
-    record = {
-        "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "pulse": __version__,
-        "source": source,
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-        "cpus": os.cpu_count(),
-        "tmux": tmux_version.strip() or None,
-        "terminal": f"{WIDTH}x{HEIGHT}",
-        "days": DAYS,
-        "repeat": args.repeat,
-        "inproc": args.inproc,
-        "sizes": [{k: v for k, v in s.items() if k != "_rows"} for s in sizes],
-    }
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(_merge(out, record), indent=1, ensure_ascii=False) + "\n")
-    print(f"\nwrote {out}")
+    record = run_record(
+        source,
+        tmux=tmux or None,
+        terminal=f"{WIDTH}x{HEIGHT}",
+        days=DAYS,
+        repeat=args.repeat,
+        inproc=args.inproc,
+        sizes=[{k: v for k, v in s.items() if k != "_rows"} for s in sizes],
+    )
+    write_results(out, record)
     failed = failed or any(r["failures"] for s in sizes for r in s["results"])
     return 1 if failed else 0
 

@@ -3,8 +3,8 @@
 Owns the board app's timing method and its budgets. The app runs in a real terminal: a private
 tmux server (its own socket, so it never touches anyone's tmux), a 160x48 window, the app started
 as `python -m pulseboard --board DIR` with the same bytecode set-up as cli_bench.py (no
-PYTHONDONTWRITEBYTECODE; .pyc files in a scratch PYTHONPYCACHEPREFIX). The benchmark reads the
-screen the way a person would, as text (`tmux capture-pane -p`), polled as fast as practical
+PYTHONDONTWRITEBYTECODE; .pyc files in a scratch PYTHONPYCACHEPREFIX; see common.py). The benchmark
+reads the screen the way a person would, as text (`tmux capture-pane -p`), polled as fast as practical
 through one tmux control-mode client (a subprocess per poll would cost ~2 ms; a control-mode
 round trip costs a fraction of that; both are printed, as the "poll" floor, next to the figures).
 
@@ -28,51 +28,76 @@ in the JSON). Every tmux session, and the server, is killed on the way out. The 
 time the parts in fresh processes: interpreter, imports, `Board.tasks()` and `Snapshot(...)`.
 Results go to stdout and, merged by size, to `bench/out/tui_<date>.json`. Linux only (/proc).
 
+`--compare SRC` times two source trees in one run instead: the app started with PYTHONPATH=SRC
+("before", another checkout's src/) and with PYTHONPATH set to this checkout's src/ ("after"), on
+the same board, the same number of samples, in rounds that alternate which tree goes first. A
+round, per tree: a cold paint, then a warm paint in a fresh app (the parse cache first brought up
+to date by that tree, untimed), 1 s of quiet, `?`, one `s` and `d`, and one sample of each of
+live_bench.py's changes on disk (create, edit, atomic save, mv, rm, `pulse start` as that tree's
+CLI); then the board is put back. Medians side by side go to stdout and, merged by size, to
+`bench/out/tui_compare_<date>.json`.
+
     python bench/tui_bench.py --sizes 1000 10000 [--repeat N] [--keep DIR]
+    python bench/tui_bench.py --sizes 10000 --repeat 5 --compare /tmp/base/src [--keep DIR]
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
-import datetime as dt
 import json
 import os
-import platform
 import re
 import secrets
-import select
-import shlex
-import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cli_bench import BenchError, _board_for, _merge, _source_version
+import live_bench
+from common import (
+    HEIGHT,
+    PULSE,
+    REPO_DIR,
+    WIDTH,
+    AppSession,
+    BenchError,
+    SampleFailed,
+    Timings,
+    Tmux,
+    bench_env,
+    bench_parser,
+    board_for,
+    board_shown,
+    copy_board,
+    disk_counts,
+    drop_parse_cache,
+    fmt_seconds,
+    headline,
+    journal_sizes,
+    judge,
+    poll_floor,
+    print_failure,
+    print_head,
+    require_tmux,
+    results_path,
+    rounded,
+    run_record,
+    source_version,
+    titles_show,
+    trim_journal,
+    write_results,
+)
 
-from pulseboard import __version__
 from pulseboard.core import ids
-from pulseboard.core.board import STATES, Board, Task, is_task_name
-from pulseboard.core.journal import PULSE_DIR
+from pulseboard.core.board import STATES, Board, Task
 from pulseboard.core.snapshot import Snapshot
 
-BENCH_DIR = Path(__file__).resolve().parent
-OUT_DIR = BENCH_DIR / "out"
-PULSE = [sys.executable, "-m", "pulseboard"]
-TMUX = shutil.which("tmux") or "/usr/bin/tmux"
-WIDTH, HEIGHT = 160, 48
-TIMEOUT = 30.0  # seconds before a sample counts as a failure
 SETTLE = 0.3  # untimed pause after a sample, so the next one starts from an idle app
-TITLES = {"open": "Open", "doing": "Doing", "done": "Done", "blocked": "Blocked"}  # as the app shows them
+QUIET = 1.0  # --compare: pause after the warm paint, so the first beat and figures are out of the way
 HELP_MARK = "ctrl+p: every action"  # a line of the help screen
-LOADING = "Loading…"
-FOOTER_MARK = "q Quit"  # the key bar, the last line the app paints
 PAINT_BUDGETS = {10_000: 0.8, 100_000: 3.0}  # seconds, launch to board painted (cold or warm)
 MOVE_BUDGET = 0.050  # seconds, key to moved task shown, at any size
 RSS_BUDGETS_MB = {100_000: 400}
@@ -83,7 +108,7 @@ COMPARISON = (
 
 
 @dataclass
-class Row:
+class Row(Timings):
     """One measurement at one board size: its samples, failures and peak memory."""
 
     size: int
@@ -92,10 +117,6 @@ class Row:
     seconds: list[float] = field(default_factory=list)
     failures: list[dict[str, Any]] = field(default_factory=list)  # what went wrong, the last screen
     rss_kb: list[int] = field(default_factory=list)
-
-    @property
-    def median(self) -> float | None:
-        return statistics.median(self.seconds) if self.seconds else None
 
     @property
     def budget(self) -> float | None:
@@ -114,11 +135,7 @@ class Row:
         return max(self.rss_kb) / 1024 if self.rss_kb else None
 
     def verdict(self) -> str | None:
-        if self.budget is None:
-            return None
-        if self.median is None:
-            return "FAIL"
-        return "PASS" if self.median <= self.budget and not self.failures else "OVER"
+        return judge(self.median, self.budget, bool(self.failures))
 
     def rss_verdict(self) -> str | None:
         if self.rss_budget_mb is None or self.peak_mb is None:
@@ -126,15 +143,12 @@ class Row:
         return "PASS" if self.peak_mb <= self.rss_budget_mb else "OVER"
 
     def as_json(self) -> dict[str, Any]:
-        def r(x: float | None) -> float | None:
-            return None if x is None else round(x, 4)
-
         return {
             "what": self.what,
             "cache": self.cache,
-            "median_s": r(self.median),
-            "min_s": r(min(self.seconds)) if self.seconds else None,
-            "max_s": r(max(self.seconds)) if self.seconds else None,
+            "median_s": rounded(self.median),
+            "min_s": rounded(self.best),
+            "max_s": rounded(self.worst),
             "budget_s": self.budget,
             "verdict": self.verdict(),
             "peak_rss_mb": None if self.peak_mb is None else round(self.peak_mb, 1),
@@ -146,262 +160,27 @@ class Row:
         }
 
 
-class SampleFailed(Exception):
-    """One sample did not reach what it waited for; the screen it last saw is attached."""
-
-    def __init__(self, message: str, screen: Sequence[str] = ()) -> None:
-        super().__init__(message)
-        self.screen = list(screen)
-
-
-def bench_env(scratch: Path) -> dict[str, str]:
-    """cli_bench's environment: bytecode on, kept out of src/; no board from the caller's shell."""
-    skip = ("PULSE_BOARD", "PYTHONDONTWRITEBYTECODE", "TMUX", "TMUX_PANE")
-    env = {k: v for k, v in os.environ.items() if k not in skip}
-    env["PULSE_ACTOR"] = "bench"
-    env["PYTHONPYCACHEPREFIX"] = str(scratch / "pycache")
-    return env
-
-
-def _tmux_quote(arg: str) -> str:
-    """One word of tmux's command language (its quoting rules match the shell's for '...')."""
-    return arg if re.fullmatch(r"[\w./=:@%+,-]+", arg) else shlex.quote(arg)
-
-
-class Tmux:
-    """A private tmux server, driven through one control-mode client (`tmux -C`).
-
-    The client attaches to an idle keep-alive session, so its own size never touches the
-    sessions under test; commands go in as lines on its stdin and their output comes back framed
-    by `%begin`/`%end` lines. One round trip is far cheaper than a `tmux` subprocess.
-    """
-
-    def __init__(self, env: dict[str, str]) -> None:
-        self.socket = f"pulse-bench-{os.getpid()}-{secrets.token_hex(3)}"
-        self.env = env
-        self.base = [TMUX, "-L", self.socket, "-f", "/dev/null"]
-        self._buf = b""
-        self._proc: subprocess.Popen[bytes] | None = None
-        self._run("new-session", "-d", "-s", "keepalive", "-x", "80", "-y", "24", "sleep infinity")
-        self.socket_path = Path(self._run("display-message", "-p", "#{socket_path}").strip())
-        try:
-            self._run("set-option", "-g", "remain-on-exit", "on")  # keep a crashed app's traceback
-            self._proc = subprocess.Popen(
-                [*self.base, "-C", "attach-session", "-t", "keepalive"],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
-            )  # fmt: skip
-            token = secrets.token_hex(4)
-            deadline = time.monotonic() + 10
-            while self.command("display-message", "-p", token) != [token]:  # skip the attach's own reply
-                if time.monotonic() > deadline:
-                    raise BenchError("the tmux control client never answered in step")
-        except BaseException:
-            self.close()
-            raise
-
-    def _run(self, *args: str) -> str:
-        done = subprocess.run([*self.base, *args], capture_output=True, text=True, env=self.env, timeout=30)
-        if done.returncode != 0:
-            raise BenchError(f"tmux {' '.join(args)}: {done.stderr.strip()}")
-        return done.stdout
-
-    def _readline(self, deadline: float) -> str:
-        assert self._proc is not None and self._proc.stdout is not None
-        fd = self._proc.stdout.fileno()
-        while b"\n" not in self._buf:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise BenchError("the tmux control client did not answer in time")
-            ready, _, _ = select.select([fd], [], [], left)
-            if ready:
-                chunk = os.read(fd, 1 << 16)
-                if not chunk:
-                    raise BenchError("the tmux control client exited")
-                self._buf += chunk
-        line, self._buf = self._buf.split(b"\n", 1)
-        return line.decode("utf-8", "replace")
-
-    def command(self, *args: str, timeout: float = 10.0) -> list[str]:
-        """Run one tmux command through the control client; its output lines (BenchError on %error)."""
-        assert self._proc is not None and self._proc.stdin is not None
-        text = " ".join(_tmux_quote(a) for a in args)
-        self._proc.stdin.write(text.encode() + b"\n")
-        self._proc.stdin.flush()
-        deadline = time.monotonic() + timeout
-        while True:
-            line = self._readline(deadline)
-            if not line.startswith("%begin "):
-                continue  # a notification between replies
-            _, stamp, number, flags = line.split()[:4]
-            body: list[str] = []
-            while True:
-                line = self._readline(deadline)
-                parts = line.split()
-                if parts[:1] in (["%end"], ["%error"]) and parts[1:3] == [stamp, number]:
-                    break
-                body.append(line)
-            if flags != "1":
-                continue  # not a reply to this client's command
-            if parts[0] == "%error":
-                raise BenchError(f"tmux {text}: {' '.join(body)}")
-            return body
-
-    def capture(self, target: str) -> list[str]:
-        return self.command("capture-pane", "-p", "-t", target)
-
-    def close(self) -> None:
-        """Kill the server (and with it every session this benchmark made) and the client."""
-        try:
-            subprocess.run([*self.base, "kill-server"], capture_output=True, env=self.env, timeout=30)
-        finally:
-            if self.socket_path.name == self.socket:  # tmux leaves its socket file behind
-                self.socket_path.unlink(missing_ok=True)
-            if self._proc is not None:
-                try:
-                    self._proc.wait(timeout=5)
-                except subprocess.TimeoutExpired:
-                    self._proc.kill()
-                    self._proc.wait()
-
-
-class AppSession:
-    """One run of the board app in its own tmux session."""
-
-    _count = 0
-
-    def __init__(self, tmux: Tmux, board_root: Path, poll: float) -> None:
-        AppSession._count += 1
-        self.tmux = tmux
-        self.name = f"pb{os.getpid()}x{AppSession._count:04d}"  # fixed width: never a prefix of another
-        self.target = f"={self.name}:"
-        self.argv = [*PULSE, "--board", str(board_root)]
-        self.poll = poll
-        self.started = False
-        self.last_screen: list[str] = []
-
-    def launch(self) -> float:
-        """Start the app; the perf_counter() taken just before new-session."""
-        command = shlex.join(self.argv)
-        t0 = time.perf_counter()
-        self.tmux.command("new-session", "-d", "-s", self.name, "-x", str(WIDTH), "-y", str(HEIGHT), command)
-        self.started = True
-        return t0
-
-    def wait_for(self, shown: Callable[[str], bool], t0: float, what: str, timeout: float = TIMEOUT) -> float:
-        """Seconds from t0 to the first capture (its return) whose text passes `shown`."""
-        polls = 0
-        while True:
-            lines = self.tmux.capture(self.target)
-            now = time.perf_counter()
-            polls += 1
-            self.last_screen = lines
-            text = "\n".join(lines)
-            if shown(text):
-                return now - t0
-            if "Not moved" in text:
-                raise SampleFailed(f"{what}: the app said the task was not moved", lines)
-            if now - t0 > timeout or (polls % 200 == 0 and self.dead()):
-                state = "the app exited" if self.dead() else f"not seen in {timeout:.0f} s"
-                raise SampleFailed(f"{what}: {state}", lines)
-            if self.poll:
-                time.sleep(self.poll)
-
-    def keys(self, *keys: str) -> float:
-        """Send keys; the perf_counter() taken just before."""
-        t0 = time.perf_counter()
-        self.tmux.command("send-keys", "-t", self.target, *keys)
-        return t0
-
-    def dead(self) -> bool:
-        return self.tmux.command("display-message", "-p", "-t", self.target, "#{pane_dead}") == ["1"]
-
-    def pid(self) -> int:
-        """The app's python process: the pane's process, or its first python descendant."""
-        pid = int(self.tmux.command("display-message", "-p", "-t", self.target, "#{pane_pid}")[0])
-        seen = [pid]
-        while seen:
-            candidate = seen.pop(0)
-            try:
-                cmdline = Path(f"/proc/{candidate}/cmdline").read_bytes().split(b"\0")
-            except OSError:
-                continue
-            if b"pulseboard" in cmdline:
-                return candidate
-            children = Path(f"/proc/{candidate}/task/{candidate}/children")
-            with contextlib.suppress(OSError):
-                seen += [int(c) for c in children.read_text().split()]
-        raise BenchError(f"no pulseboard process under pane pid {pid}")
-
-    def peak_rss_kb(self) -> int:
-        status = Path(f"/proc/{self.pid()}/status").read_text()
-        match = re.search(r"^VmHWM:\s+(\d+) kB", status, re.M)
-        if match is None:
-            raise BenchError("no VmHWM in /proc/PID/status")
-        return int(match.group(1))
-
-    def environ(self) -> dict[str, str]:
-        raw = Path(f"/proc/{self.pid()}/environ").read_bytes().split(b"\0")
-        pairs = (item.decode(errors="replace").partition("=") for item in raw if item)
-        return {k: v for k, _, v in pairs}
-
-    def quit(self) -> None:
-        """`q`, wait for the app to exit, then kill the session (always)."""
-        if not self.started:
-            return
-        try:
-            if not self.dead():
-                self.keys("q")
-                deadline = time.monotonic() + 20
-                while not self.dead() and time.monotonic() < deadline:
-                    time.sleep(0.02)
-        except BenchError:
-            pass
-        finally:
-            with contextlib.suppress(BenchError):
-                self.tmux.command("kill-session", "-t", f"={self.name}")
-            self.started = False
-
-
-# -- what the screen should show ---------------------------------------------------------------
-
-
-def disk_counts(root: Path) -> dict[str, int]:
-    """Task files per state folder, by pulse's own rule for what a task file is."""
-    return {s: sum(1 for n in os.listdir(root / s) if is_task_name(n)) for s in STATES}
-
-
-def board_shown(counts: dict[str, int], limit: int) -> Callable[[str], bool]:
-    """A test for a screen showing the loaded board with exactly these counts."""
-    patterns = [
-        re.compile(rf"(?<![\w/]){TITLES[s]} {counts[s]}{'/' + str(limit) if s == 'doing' else ''}(?![\w/])")
-        for s in STATES
-    ]
-    return lambda text: LOADING not in text and FOOTER_MARK in text and all(p.search(text) for p in patterns)
-
-
-def titles_show(counts: dict[str, int], limit: int, states: Sequence[str]) -> Callable[[str], bool]:
-    patterns = [
-        re.compile(rf"(?<![\w/]){TITLES[s]} {counts[s]}{'/' + str(limit) if s == 'doing' else ''}(?![\w/])")
-        for s in states
-    ]
-    return lambda text: all(p.search(text) for p in patterns)
-
-
 # -- the samples --------------------------------------------------------------------------------
 
 
-def _drop_cache(root: Path) -> None:
-    shutil.rmtree(root / PULSE_DIR / "cache", ignore_errors=True)
-
-
 def _fail(row: Row, exc: SampleFailed | BenchError, size: int) -> None:
-    print(f"\n  ! {size:,} {row.what} {row.cache}: {exc}", flush=True)
-    screen = getattr(exc, "screen", [])
-    if screen:
-        print(
-            "    last screen:\n" + "\n".join(f"    | {line}" for line in screen if line.strip()), flush=True
-        )
-    row.failures.append({"error": str(exc), "screen": screen})
+    row.failures.append(print_failure(f"{size:,} {row.what} {row.cache}", exc))
+
+
+def paint_sample(
+    tmux: Tmux, root: Path, row: Row, poll: float, shown: Any, env: dict[str, str] | None = None
+) -> None:
+    """One fresh app (`env` laid over the server's): launch to painted into `row`, then its peak RSS."""
+    if row.cache == "cold":
+        drop_parse_cache(root)
+    app = AppSession(tmux, root, poll, env)
+    try:
+        t0 = app.launch()
+        row.seconds.append(app.wait_for(shown, t0, f"painted ({row.cache})"))
+        time.sleep(SETTLE)
+        row.rss_kb.append(app.peak_rss_kb())
+    finally:
+        app.quit()
 
 
 def paint_series(
@@ -409,19 +188,11 @@ def paint_series(
 ) -> None:
     shown = board_shown(counts, limit)
     for _ in range(repeat):
-        if row.cache == "cold":
-            _drop_cache(root)
-        app = AppSession(tmux, root, poll)
         try:
-            t0 = app.launch()
-            row.seconds.append(app.wait_for(shown, t0, f"painted ({row.cache})"))
-            time.sleep(SETTLE)
-            row.rss_kb.append(app.peak_rss_kb())
+            paint_sample(tmux, root, row, poll, shown)
             print(".", end="", flush=True)
         except (SampleFailed, BenchError) as exc:
             _fail(row, exc, row.size)
-        finally:
-            app.quit()
 
 
 def _well_formed(task: Task) -> bool:
@@ -448,6 +219,51 @@ def plan_moves(board: Board, count: int) -> list[tuple[int, Task]]:
     return plan
 
 
+def move_sample(
+    app: AppSession,
+    root: Path,
+    move: tuple[int, Task],
+    counts: dict[str, int],
+    limit: int,
+    rows: dict[str, Row],
+) -> dict[str, int]:
+    """`j` up to the task, then `s` (open → doing) and `d` (doing → done), timed into rows;
+    the counts after."""
+    presses, task = move
+    if presses:
+        app.keys(*["j"] * presses)
+        time.sleep(SETTLE)
+    started = dict(counts, open=counts["open"] - 1, doing=counts["doing"] + 1)
+    t0 = app.keys("s")
+    rows["s"].seconds.append(app.wait_for(titles_show(started, limit, STATES), t0, "s"))
+    if not (root / "doing" / task.name).is_file():
+        raise BenchError(f"s moved something other than open/{task.name}")
+    time.sleep(SETTLE)
+    finished = dict(started, doing=counts["doing"], done=counts["done"] + 1)
+    t0 = app.keys("d")
+    rows["d"].seconds.append(app.wait_for(titles_show(finished, limit, STATES), t0, "d"))
+    time.sleep(SETTLE)
+    return finished
+
+
+def help_sample(app: AppSession, row: Row) -> None:
+    """`?` to the help screen, timed into row; then Escape, untimed."""
+    t0 = app.keys("?")
+    row.seconds.append(app.wait_for(lambda text: HELP_MARK in text, t0, "?"))
+    time.sleep(SETTLE)
+    app.keys("Escape")
+    app.wait_for(lambda text: HELP_MARK not in text, time.perf_counter(), "help closed")
+    time.sleep(SETTLE)
+
+
+def put_back(root: Path, originals: dict[str, bytes]) -> None:
+    """Moved tasks back in open/ as they were."""
+    for name, data in originals.items():
+        for state in ("doing", "done"):
+            (root / state / name).unlink(missing_ok=True)
+        (root / "open" / name).write_bytes(data)
+
+
 def key_series(tmux: Tmux, root: Path, rows: dict[str, Row], repeat: int, poll: float, limit: int) -> None:
     """One warm session: `repeat` samples of `s` then `d`, then of `?`; the moves put back after.
 
@@ -457,55 +273,28 @@ def key_series(tmux: Tmux, root: Path, rows: dict[str, Row], repeat: int, poll: 
     board = Board(root)
     plan = plan_moves(board, repeat)
     originals = {task.name: task.path.read_bytes() for _, task in plan}
-    journal = root / PULSE_DIR / "journal"
-    journal_sizes = {p: p.stat().st_size for p in journal.glob("*")} if journal.is_dir() else {}
+    journal = journal_sizes(root)
     counts = disk_counts(root)
     app = AppSession(tmux, root, poll)
     try:
         t0 = app.launch()
         app.wait_for(board_shown(counts, limit), t0, "painted (before the keys)")
         time.sleep(SETTLE)
-        for presses, task in plan:
-            if presses:
-                app.keys(*["j"] * presses)
-                time.sleep(SETTLE)
-            started = dict(counts, open=counts["open"] - 1, doing=counts["doing"] + 1)
-            t0 = app.keys("s")
-            rows["s"].seconds.append(app.wait_for(titles_show(started, limit, STATES), t0, "s"))
-            if not (root / "doing" / task.name).is_file():
-                raise BenchError(f"s moved something other than open/{task.name}")
-            time.sleep(SETTLE)
-            finished = dict(started, doing=counts["doing"], done=counts["done"] + 1)
-            t0 = app.keys("d")
-            rows["d"].seconds.append(app.wait_for(titles_show(finished, limit, STATES), t0, "d"))
-            counts = finished
-            time.sleep(SETTLE)
+        for move in plan:
+            counts = move_sample(app, root, move, counts, limit, rows)
             for _ in range(2):  # Done -> Doing -> Open, one key at a time (see above)
                 app.keys("h")
                 time.sleep(SETTLE)
             print(".", end="", flush=True)
         for _ in range(repeat):
-            t0 = app.keys("?")
-            rows["?"].seconds.append(app.wait_for(lambda text: HELP_MARK in text, t0, "?"))
-            time.sleep(SETTLE)
-            app.keys("Escape")
-            app.wait_for(lambda text: HELP_MARK not in text, time.perf_counter(), "help closed")
-            time.sleep(SETTLE)
+            help_sample(app, rows["?"])
         rows["s"].rss_kb.append(app.peak_rss_kb())
     except (SampleFailed, BenchError) as exc:
         _fail(rows["s"], exc, rows["s"].size)
     finally:
         app.quit()
-        for name, data in originals.items():  # put the moved tasks back as they were
-            for state in ("doing", "done"):
-                (root / state / name).unlink(missing_ok=True)
-            (root / "open" / name).write_bytes(data)
-        if journal.is_dir():  # and forget their journal lines
-            for path in journal.glob("*"):
-                if path in journal_sizes:
-                    os.truncate(path, journal_sizes[path])
-                else:
-                    path.unlink()
+        put_back(root, originals)
+        trim_journal(root, journal)  # and forget their journal lines
 
 
 # -- where the time goes ------------------------------------------------------------------------
@@ -538,21 +327,6 @@ def _timed(argv: list[str], env: dict[str, str]) -> tuple[float, str]:
     return elapsed, done.stdout
 
 
-def poll_floor(tmux: Tmux, app: AppSession, env: dict[str, str], size: int) -> list[Row]:
-    """What one look at the painted board costs: through the control client, and as a subprocess."""
-    control = Row(size, "poll: capture-pane (control mode)", "-")
-    for _ in range(200):
-        t0 = time.perf_counter()
-        tmux.capture(app.target)
-        control.seconds.append(time.perf_counter() - t0)
-    sub = Row(size, "poll: capture-pane (subprocess)", "-")
-    for _ in range(20):
-        t0 = time.perf_counter()
-        subprocess.run([*tmux.base, "capture-pane", "-p", "-t", app.target], capture_output=True, env=env)
-        sub.seconds.append(time.perf_counter() - t0)
-    return [control, sub]
-
-
 def baseline(env: dict[str, str], repeat: int) -> list[Row]:
     """The floors with no board: the interpreter, Textual's imports, the app's imports."""
     rows = []
@@ -578,7 +352,7 @@ def parts(root: Path, env: dict[str, str], repeat: int, size: int) -> list[Row]:
             _timed([sys.executable, "-c", _PARTS, str(root)], env)  # bring the cache up to date
         for _ in range(repeat):
             if cache == "cold":
-                _drop_cache(root)
+                drop_parse_cache(root)
             _, out = _timed([sys.executable, "-c", _PARTS, str(root)], env)
             for name, seconds in json.loads(out).items():
                 rows.setdefault((name, cache), Row(size, name, cache)).seconds.append(seconds)
@@ -588,28 +362,28 @@ def parts(root: Path, env: dict[str, str], repeat: int, size: int) -> list[Row]:
 # -- one size -----------------------------------------------------------------------------------
 
 
+def check_run(app: AppSession, shown: Any, env: dict[str, str]) -> None:
+    """An untimed run: the screen test passes, and the app got the benchmark's environment (and
+    the session's own, `app.env`). It also compiles the app's bytecode."""
+    app.wait_for(shown, app.launch(), "painted (check run)")
+    seen = app.environ()
+    wanted = {"PYTHONPYCACHEPREFIX": env["PYTHONPYCACHEPREFIX"], **app.env}
+    if "PYTHONDONTWRITEBYTECODE" in seen or any(seen.get(k) != v for k, v in wanted.items()):
+        raise BenchError("the app in tmux did not get the benchmark's environment")
+
+
 def bench_size(
     size: int, repeat: int, args: argparse.Namespace, tmux: Tmux, env: dict[str, str], scratch: Path
 ) -> dict[str, Any]:
-    print(f"\n== {size:,} tasks: ", end="", flush=True)
-    root, made_in = _board_for(size, args.seed, args.keep, scratch)
-    print("reused kept board" if made_in is None else f"generated in {made_in:.1f} s", flush=True)
+    root, made_in = board_for(size, args.seed, args.keep, scratch)
     board = Board(root)
-    limit = board.settings.wip_doing
-    counts = disk_counts(root)
+    limit, counts = board.settings.wip_doing, disk_counts(root)
     board.tasks()  # bring the parse cache up to date
-    # An untimed run: checks the screen test and the app's environment before any timing.
     app = AppSession(tmux, root, args.poll)
     try:
-        app.wait_for(board_shown(counts, limit), app.launch(), "painted (check run)")
-        env_seen = app.environ()
-        if (
-            "PYTHONDONTWRITEBYTECODE" in env_seen
-            or env_seen.get("PYTHONPYCACHEPREFIX") != env["PYTHONPYCACHEPREFIX"]
-        ):
-            raise BenchError("the app in tmux did not get the benchmark's environment")
+        check_run(app, board_shown(counts, limit), env)
         screen = list(app.last_screen)
-        floor = poll_floor(tmux, app, env, size)
+        floor = [Row(size, what, "-", seconds) for what, seconds in poll_floor(tmux, app, env).items()]
     finally:
         app.quit()
     rows = {key: Row(size, *key) for key in (("painted", "warm"), ("painted", "cold"))}
@@ -645,87 +419,296 @@ def bench_size(
 
 
 def print_table(rows: list[Row]) -> None:
-    head = (
+    print_head(
         f"{'tasks':>8}  {'what':<34} {'cache':<5} {'median':>9} {'min':>9} {'max':>9} {'fail':>4}"
         f"  {'budget':>9} {'':<4}  {'peak RSS':>9} {'':<11}"
     )
-    print(head)
-    print("-" * len(head))
-
-    def s(x: float | None) -> str:
-        if x is None:
-            return "-"
-        return f"{x * 1000:.1f} ms" if x < 0.1 else f"{x:.3f} s"
-
+    s = fmt_seconds
     for r in rows:
+        size = f"{r.size:,}" if r.size else "-"
         budget = f"≤{s(r.budget)}" if r.budget is not None else ""
         rss = "" if r.peak_mb is None else f"{r.peak_mb:.0f} MB"
         rss_note = "" if r.rss_budget_mb is None else f"≤{r.rss_budget_mb} MB {r.rss_verdict()}"
-        lo = min(r.seconds) if r.seconds else None
-        hi = max(r.seconds) if r.seconds else None
         print(
-            f"{f'{r.size:,}' if r.size else '-':>8}  {r.what:<34} {r.cache:<5} {s(r.median):>9} {s(lo):>9}"
-            f" {s(hi):>9} {len(r.failures):>4}  {budget:>9} {r.verdict() or '':<4}  {rss:>9} {rss_note}"
+            f"{size:>8}  {r.what:<34} {r.cache:<5} {s(r.median):>9} {s(r.best):>9}"
+            f" {s(r.worst):>9} {len(r.failures):>4}  {budget:>9} {r.verdict() or '':<4}  {rss:>9} {rss_note}"
         )
     if any(r.budget is not None for r in rows):
         print(f"({COMPARISON})")
 
 
+# -- two source trees side by side (--compare) --------------------------------------------------
+
+_WARM = (  # brings the parse cache up to date, as a tree reads it
+    "import sys; from pathlib import Path; from pulseboard.core.board import Board; "
+    "Board(Path(sys.argv[1])).tasks()"
+)
+_WHERE = "import pulseboard; print('pulseboard from', pulseboard.__file__)"
+_CONFIG = "import sys; from pulseboard.core import config; sys.stdout.write(config.DEFAULT_CONFIG_TEXT)"
+COMPARE_ROWS = {  # the table's rows: what, cache
+    "painted, warm": ("painted", "warm"),
+    "painted, cold": ("painted", "cold"),
+    "s": ("s", "warm"),
+    "d": ("d", "warm"),
+    "?": ("?", "warm"),
+}
+
+
+@dataclass
+class Tree:
+    """One side of a comparison: a src/ folder the app and the CLI import pulseboard from."""
+
+    name: str  # "before" or "after"
+    src: Path
+    env: dict[str, str]  # for subprocesses: the benchmark's, with PYTHONPATH=src
+    rows: dict[str, Row] = field(default_factory=dict)
+    changes: dict[str, live_bench.Kind] = field(default_factory=dict)
+    failures: list[dict[str, Any]] = field(default_factory=list)
+    module: str = ""  # pulseboard.__file__ as the launched interpreter saw it
+
+    @property
+    def session_env(self) -> dict[str, str]:
+        return {"PYTHONPATH": str(self.src)}
+
+    def medians(self) -> dict[str, float | None]:
+        """Every row's median, in the table's order; peak RSS in MB."""
+        out: dict[str, float | None] = {what: self.rows[what].median for what in COMPARE_ROWS}
+        out.update({what: kind.stat(0.5) for what, kind in self.changes.items()})
+        out["peak RSS (MB)"] = self.rows["s"].peak_mb
+        return out
+
+
+def _tree(name: str, src: Path, env: dict[str, str]) -> Tree:
+    src = src.resolve()
+    if not (src / "pulseboard" / "__init__.py").is_file():
+        raise BenchError(f"{src} has no pulseboard/__init__.py: --compare wants a checkout's src/ folder")
+    return Tree(name, src, {**env, "PYTHONPATH": str(src)})
+
+
+def where_imported(tmux: Tmux, tree: Tree, poll: float) -> str:
+    """pulseboard.__file__ as an interpreter launched like the app (same tmux session set-up) sees it;
+    BenchError unless it is under the tree's src/ (PYTHONPATH must win over the editable install)."""
+    app = AppSession(tmux, tree.src, poll, tree.session_env, [sys.executable, "-c", _WHERE])
+    try:
+        app.wait_for(lambda text: "pulseboard from " in text, app.launch(), "pulseboard.__file__")
+    finally:
+        app.quit()
+    found = re.search(r"pulseboard from (\S+)", "\n".join(app.last_screen))
+    module = found.group(1) if found else "?"
+    if not Path(module).resolve().is_relative_to(tree.src):
+        raise BenchError(f"with PYTHONPATH={tree.src} the app imports pulseboard from {module}")
+    return module
+
+
+def compare_round(
+    tmux: Tmux,
+    root: Path,
+    tree: Tree,
+    i: int,
+    move: tuple[int, Task],
+    counts: dict[str, int],
+    limit: int,
+    taken: set[str],
+    args: argparse.Namespace,
+    scratch: Path,
+) -> None:
+    """One round for one tree: a cold paint; a warm paint, then `?`, `s` and `d`, and one sample
+    of each change on disk, all in one app; then the board as it was."""
+    originals = {move[1].name: move[1].path.read_bytes()}
+    journal = journal_sizes(root)
+    run = live_bench.Run(root, counts, limit, secrets.token_hex(2), taken=taken)
+    shown = board_shown(counts, limit)
+    rows = tree.rows
+    try:
+        paint_sample(tmux, root, rows["painted, cold"], args.poll, shown, tree.session_env)
+        _timed([sys.executable, "-c", _WARM, str(root)], tree.env)  # this tree's parse cache, current
+        app = AppSession(tmux, root, args.poll, tree.session_env)
+        try:
+            rows["painted, warm"].seconds.append(app.wait_for(shown, app.launch(), "painted (warm)"))
+            time.sleep(QUIET)
+            help_sample(app, rows["?"])
+            run.counts = move_sample(app, root, move, counts, limit, rows)
+            live_bench.sample(app, run, tree.changes, i, tree.env, scratch)
+            rows["s"].rss_kb.append(app.peak_rss_kb())
+        finally:
+            app.quit()
+    except SampleFailed as exc:
+        tree.failures.append(print_failure(f"{tree.name}, round {i + 1}", exc))
+    finally:
+        put_back(root, originals)
+        for path in run.made:
+            path.unlink(missing_ok=True)
+        trim_journal(root, journal)
+    if disk_counts(root) != counts:
+        raise BenchError(f"the board was not put back as it was: {disk_counts(root)} != {counts}")
+
+
+def compare_board(size: int, args: argparse.Namespace, scratch: Path, before: Tree) -> Path:
+    """The size's board as both trees can read it: a copy, `DIR/compare-N` (without --keep the
+    scratch board itself), whose pulse.yaml is the before tree's default (make_board writes this
+    tree's, which an older pulse may refuse: unknown keys)."""
+    heading = f"\n== {size:,} tasks, before and after: "
+    root = copy_board(size, args.seed, args.keep, scratch, "compare", ("cache", "journal", "*.lock"), heading)
+    print(flush=True)
+    (root / "pulse.yaml").write_text(_timed([sys.executable, "-c", _CONFIG], before.env)[1], encoding="utf-8")
+    return root
+
+
+def compare_size(
+    size: int, repeat: int, args: argparse.Namespace, tmux: Tmux, trees: list[Tree], scratch: Path
+) -> dict[str, Any]:
+    root = compare_board(size, args, scratch, trees[0])
+    board = Board(root)
+    limit, counts = board.settings.wip_doing, disk_counts(root)
+    taken = {t.id for t in board.tasks()}
+    move = plan_moves(board, 1)[0]  # the same task every round: it is put back after each
+    for tree in trees:
+        tree.rows = {name: Row(size, *key) for name, key in COMPARE_ROWS.items()}
+        tree.changes = live_bench.kinds(size)
+        tree.failures = []
+        _timed([*PULSE, "--version"], tree.env)  # compile its CLI (`pulse start`)
+        _timed([sys.executable, "-c", _WARM, str(root)], tree.env)
+        app = AppSession(tmux, root, args.poll, tree.session_env)
+        try:
+            check_run(app, board_shown(counts, limit), tree.env)
+        except SampleFailed as exc:
+            print_failure(f"{tree.name} check run", exc)
+            raise BenchError(f"the {tree.name} tree's app did not show the board: {exc}") from exc
+        finally:
+            app.quit()
+    order = []
+    for i in range(repeat):
+        turn = trees if i % 2 == 0 else trees[::-1]  # who goes first alternates
+        order.append([t.name for t in turn])
+        print(f"  round {i + 1}: ", end="", flush=True)
+        for tree in turn:
+            print(f"{tree.name} ", end="", flush=True)
+            compare_round(tmux, root, tree, i, move, counts, limit, taken, args, scratch)
+        print(flush=True)
+    board.tasks()
+    table = compare_table(trees)
+    print_compare(size, trees, table)
+    return {
+        "size": size,
+        "repeat": repeat,
+        "seed": args.seed,
+        "counts": counts,
+        "order": order,
+        "table": table,
+        **{
+            t.name: {
+                "rows": [r.as_json() for r in t.rows.values()] + [k.as_json() for k in t.changes.values()],
+                "failures": t.failures,
+            }
+            for t in trees
+        },
+    }
+
+
+def compare_table(trees: list[Tree]) -> list[dict[str, Any]]:
+    """Per row: each tree's median and sample count, and the change from the first to the second."""
+    before, after = trees
+    b, a = before.medians(), after.medians()
+    counts = {t.name: {w: len(r.seconds) for w, r in [*t.rows.items(), *t.changes.items()]} for t in trees}
+    table = []
+    for what in b:
+        x, y = b[what], a[what]
+        row: dict[str, Any] = {"what": what, "before": rounded(x), "after": rounded(y)}
+        row["change"] = None if x is None or y is None or x == 0 else round(y / x - 1, 4)
+        if what != "peak RSS (MB)":
+            row["n"] = [counts[before.name][what], counts[after.name][what]]
+        table.append(row)
+    return table
+
+
+def print_compare(size: int, trees: list[Tree], table: list[dict[str, Any]]) -> None:
+    print()
+    for t in trees:
+        print(f"  {t.name}: {t.module} ({source_version(t.src.parent)})")
+    print_head(f"{'tasks':>8}  {'row':<26} {'n':>5} {'before':>10} {'after':>10}  {'change':<20}")
+    for r in table:
+        mb = r["what"] == "peak RSS (MB)"
+        x, y = r["before"], r["after"]
+
+        def cell(v: float | None, mb: bool = mb) -> str:
+            return ("-" if v is None else f"{v:.0f} MB") if mb else fmt_seconds(v)
+
+        if x is None or y is None:
+            change = "-"
+        else:
+            if mb:
+                delta = f"{y - x:+.0f} MB"
+            else:
+                delta = f"{(y - x) * 1000:+.1f} ms" if abs(y - x) < 0.1 else f"{y - x:+.3f} s"
+            change = delta if r["change"] is None else f"{delta} ({r['change'] * 100:+.0f}%)"
+        n = "" if mb else "/".join(str(k) for k in r["n"])
+        print(f"{size:>8,}  {r['what']:<26} {n:>5} {cell(x):>10} {cell(y):>10}  {change:<20}")
+    print("(medians; n: samples before/after; a round alternates which tree goes first)")
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Time the pulse board app in a real terminal (tmux).")
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000], metavar="N")
+    parser = bench_parser(
+        "Time the pulse board app in a real terminal (tmux).", "tui", [1_000, 10_000, 100_000], poll=True
+    )
     parser.add_argument("--repeat", type=int, help="samples per row (default 5; 3 above 10,000 tasks)")
-    parser.add_argument("--seed", type=int, default=0, help="board generator seed (default 0)")
-    parser.add_argument("--keep", type=Path, metavar="DIR", help="keep boards in DIR, reuse them next run")
-    parser.add_argument("--poll", type=float, default=0.001, help="pause between screen polls, s (0.001)")
-    parser.add_argument("--out", type=Path, help="JSON results file (default bench/out/tui_<date>.json)")
+    parser.add_argument(
+        "--compare",
+        type=Path,
+        metavar="SRC",
+        help="time the app from SRC (another checkout's src/) and from this one's, side by side",
+    )
+    parser.add_argument(
+        "--after", type=Path, metavar="SRC", help="with --compare: the after side (default: src/ here)"
+    )
     args = parser.parse_args(argv)
     if args.repeat is not None and args.repeat < 1:
         parser.error("--repeat must be at least 1")
-    if not os.access(TMUX, os.X_OK):
-        parser.error(f"needs tmux (not found at {TMUX})")
-    out = args.out or OUT_DIR / f"tui_{dt.date.today().isoformat()}.json"
-    source = _source_version()
-    tmux_version = subprocess.run([TMUX, "-V"], capture_output=True, text=True).stdout.strip()
-    print(
-        f"pulse {__version__} ({source}) board app benchmark: Python {platform.python_version()}, "
-        f"{tmux_version}, {WIDTH}x{HEIGHT}, {os.cpu_count()} CPUs; median, min and max per row"
+    if args.after and not args.compare:
+        parser.error("--after goes with --compare")
+    tmux = require_tmux(parser)
+    out = results_path(args.out, "tui_compare" if args.compare else "tui")
+    source = headline(
+        "board app benchmark",
+        f"{tmux}, {WIDTH}x{HEIGHT}, {os.cpu_count()} CPUs; median, min and max per row",
     )
     sizes: list[dict[str, Any]] = []
     base: list[Row] = []
+    trees: list[Tree] = []
     failed = False
     with tempfile.TemporaryDirectory(prefix="pulse-tui-bench-") as scratch:
         env = bench_env(Path(scratch))
-        tmux = Tmux(env)
+        server = Tmux(env)
         try:
-            base = baseline(env, args.repeat or 5)
-            print()
-            print_table(base)
+            if args.compare:
+                after = args.after or REPO_DIR / "src"
+                trees = [_tree("before", args.compare, env), _tree("after", after, env)]
+                for tree in trees:
+                    tree.module = where_imported(server, tree, args.poll)
+                    print(f"{tree.name}: pulseboard from {tree.module}")
+            else:
+                base = baseline(env, args.repeat or 5)
+                print()
+                print_table(base)
             for size in args.sizes:
                 repeat = args.repeat or (5 if size <= 10_000 else 3)
-                sizes.append(bench_size(size, repeat, args, tmux, env, Path(scratch)))
+                if trees:
+                    sizes.append(compare_size(size, repeat, args, server, trees, Path(scratch)))
+                else:
+                    sizes.append(bench_size(size, repeat, args, server, env, Path(scratch)))
         except BenchError as exc:  # keep the sizes already measured
             print(f"\ntui_bench: {exc}", file=sys.stderr)
             failed = True
         finally:
-            tmux.close()
-    record = {
-        "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "pulse": __version__,
-        "source": source,
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-        "cpus": os.cpu_count(),
-        "tmux": tmux_version,
-        "terminal": f"{WIDTH}x{HEIGHT}",
-        "poll_pause_s": args.poll,
-        "baseline": [r.as_json() for r in base],
-        "sizes": sizes,
-    }
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(_merge(out, record), indent=1, ensure_ascii=False) + "\n")
-    print(f"\nwrote {out}")
-    failed = failed or any(r["failures"] for s in sizes for r in s["results"])
+            server.close()
+    fields: dict[str, Any] = {"tmux": tmux, "terminal": f"{WIDTH}x{HEIGHT}", "poll_pause_s": args.poll}
+    if trees:
+        for t in trees:
+            fields[t.name] = {"src": str(t.src), "module": t.module, "source": source_version(t.src.parent)}
+        failed = failed or any(s[t.name]["failures"] for s in sizes for t in trees)
+    else:
+        fields["baseline"] = [r.as_json() for r in base]
+        failed = failed or any(r["failures"] for s in sizes for r in s["results"])
+    write_results(out, run_record(source, **fields, sizes=sizes))
     return 1 if failed else 0
 
 
