@@ -1,16 +1,23 @@
-"""Shared fixtures: a real board in a temp folder and a fixed clock."""
+"""The one conftest: a real board in a temp folder, the fixed clock, and the isolation of the app tests.
+
+Shared helpers live in the `support` package (tests/ is on the path, see pyproject.toml):
+support.clock (T0, at), support.helpers (the CLI in a subprocess), support.board_helpers (the app
+under Pilot).
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
+from support.clock import T0, at
 
 from pulseboard.core.actions import init_board
 from pulseboard.core.board import Board
 
-T0 = dt.datetime(2026, 11, 22, 9, 0, 0, tzinfo=dt.UTC)
+__all__ = ["T0", "at"]
+
+TUI_TESTS = Path(__file__).parent / "tui"
 
 
 @pytest.fixture
@@ -21,6 +28,12 @@ def board(tmp_path: Path) -> Board:
     return Board(root)
 
 
-def at(minutes: int) -> dt.datetime:
-    """The fixed clock: T0 plus some minutes."""
-    return T0 + dt.timedelta(minutes=minutes)
+@pytest.fixture(autouse=True)
+def _isolated(request: pytest.FixtureRequest) -> None:
+    """Every test under tests/tui/ runs in its tmp_path with nothing from the user's environment
+    steering pulse or textual (support.board_helpers.isolate). Other tests are left alone."""
+    if not request.node.path.is_relative_to(TUI_TESTS):
+        return
+    from support.board_helpers import isolate  # imports textual: only for the app tests
+
+    isolate(request.getfixturevalue("monkeypatch"), request.getfixturevalue("tmp_path"))

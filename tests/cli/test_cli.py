@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import (
+from support.helpers import (
     STABLE_KEYS,
     STATES,
     all_task_paths,

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import pytest
-from helpers import assert_usage_error, clean_env, pulse, pulse_ok
+from support.helpers import assert_usage_error, clean_env, pulse, pulse_ok
 
 from pulseboard.core.actions import create_task, init_board, move_task
 from pulseboard.core.board import Board

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from helpers import pulse
+from support.helpers import pulse
 
 from pulseboard.core.actions import create_task, init_board, move_task
 from pulseboard.core.board import Board

@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import assert_usage_error, assert_user_error, clean_env, describe_run, ok, pulse
+from support.helpers import assert_usage_error, assert_user_error, clean_env, describe_run, ok, pulse
 
 from pulseboard.core.actions import init_board
 

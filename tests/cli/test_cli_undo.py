@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import (
+from support.helpers import (
     STABLE_KEYS,
     assert_user_error,
     clean_env,

@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from helpers import clean_env
+from support.helpers import clean_env
 
 from pulseboard.core.actions import create_task, init_board, move_task
 from pulseboard.core.board import Board

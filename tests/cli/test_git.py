@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from helpers import (
+from support.helpers import (
     assert_user_error,
     clean_env,
     describe_run,

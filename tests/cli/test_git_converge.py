@@ -17,14 +17,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from helpers import assert_user_error, describe_run, journal_events, ok, places_by_id
+from support.helpers import assert_user_error, describe_run, journal_events, ok, places_by_id
 from test_git import Sandbox, board_bytes, in_rebase, no_conflict_markers, sandbox, seeded_remote, set_git
 
 from pulseboard.core import actions, doctor
 from pulseboard.core.board import STATES, Board
 from pulseboard.core.fields import OWNED_KEYS
 from pulseboard.core.ids import id_from_stem
-from pulseboard.services import git
+from pulseboard.services import git, git_sync
 
 __all__ = ["sandbox"]  # the fixture, used by name
 
@@ -163,7 +163,7 @@ def test_a_real_edit_next_to_the_stamps_still_stops_sync(
     path = c.where("bob", 0)
     path.write_text(path.read_text(encoding="utf-8").replace("Task 0", "Task 0, by bob"), encoding="utf-8")
     sandbox.git(b, "commit", "--quiet", "--amend", "--no-edit", "-a")  # the same commit as the move
-    git.sync(c.board("alice"))
+    git_sync.sync(c.board("alice"))
     head = sandbox.head(b)
     rel = path.relative_to(b).as_posix()
     assert_user_error(sandbox.pulse(b, "sync"), rel, "nothing was pulled")
@@ -214,7 +214,7 @@ def test_two_clones_racing_for_six_rounds_converge(sandbox: Sandbox, clones: Cal
                 finals.setdefault(number, []).append((path.parent.name, folder_stamp(path) if once else None))
         order = list(c.repos) if first == 0 else list(reversed(c.repos))
         for who in (*order, order[0]):
-            said = git.sync(c.board(who))
+            said = git_sync.sync(c.board(who))
             assert said[-1] == "Pushed.", said
             settles += sum("its own stamps" in line for line in said)
         if any(len(places) > 1 for places in places_by_id(c.repos[order[0]] / "tasks").values()):
@@ -222,7 +222,7 @@ def test_two_clones_racing_for_six_rounds_converge(sandbox: Sandbox, clones: Cal
             _, set_aside = doctor.fix_copies(board, lambda copies: copies[-1])
             assert git.commit(board, set_aside, "pulse: doctor --fix") is None
             for who in order:
-                git.sync(c.board(who))
+                git_sync.sync(c.board(who))
         assert_converged(sandbox, c, made_moves)
         for number, ends in finals.items():
             if len(ends) == 2 and ends[0][0] == ends[1][0] and None not in (ends[0][1], ends[1][1]):

@@ -19,8 +19,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from board_helpers import column_text, drive, isolate, make_board, new_app, wait_for
-from helpers import ok, pulse
+from support.board_helpers import column_text, drive, isolate, make_board, new_app, wait_for
+from support.helpers import ok, pulse
 from textual.pilot import Pilot
 
 from pulseboard.core.board import Board

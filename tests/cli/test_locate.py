@@ -1,7 +1,7 @@
 """Where the board is: core/board.py `locate`, the one function `pulse init`, every command and the
 bare `pulse` ask. Also the `.pulse/` layout (core/layout.py) and the one push-status reader.
 
-The CLI cases run the real `pulse` in a subprocess (tests/helpers.py); `locate` itself is called
+The CLI cases run the real `pulse` in a subprocess (tests/support/helpers.py); `locate` itself is called
 directly for the cases a subprocess can't show (what was made, a board named but missing).
 """
 
@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 import pytest
-from helpers import STATES, assert_user_error, clean_env, pulse, pulse_json, pulse_ok
+from support.helpers import STATES, assert_user_error, clean_env, pulse, pulse_json, pulse_ok
 
 from pulseboard.core import layout
 from pulseboard.core.actions import create_task, init_board

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import (
+from support.helpers import (
     all_task_paths,
     clean_env,
     journal_events,

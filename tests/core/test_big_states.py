@@ -18,9 +18,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from helpers import memory_task, pulse
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support.helpers import memory_task, pulse
 
 from pulseboard.core import actions
 from pulseboard.core.actions import init_board, wip_check

@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 import yaml
-from helpers import PULSE, clean_env
+from support.helpers import PULSE, clean_env
 
 from pulseboard.core import doctor, fsops
 from pulseboard.core.actions import create_task, init_board, move_task, tick_criterion

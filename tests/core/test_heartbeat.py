@@ -7,9 +7,9 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from helpers import memory_task
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support.helpers import memory_task
 
 from pulseboard.core.board import Task
 from pulseboard.core.heartbeat import HeartbeatSettings, Suggestion, beat, time_box

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import assert_user_error, frontmatter, pulse, pulse_json, pulse_ok
+from support.helpers import assert_user_error, frontmatter, pulse, pulse_json, pulse_ok
 from test_heartbeat import NOW, stamp, task
 
 from pulseboard.core.actions import create_task, init_board, move_task

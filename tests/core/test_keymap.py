@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import assert_user_error, pulse
+from support.helpers import assert_user_error, pulse
 from textual.keys import _character_to_key
 
 from pulseboard.core.actions import init_board

@@ -23,9 +23,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import memory_task, pulse
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support.helpers import memory_task, pulse
 
 from pulseboard.core import taskfile, text
 from pulseboard.core.actions import init_board

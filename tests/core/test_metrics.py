@@ -11,9 +11,9 @@ import time
 from typing import Any
 
 import pytest
-from helpers import memory_task as task
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support.helpers import memory_task as task
 
 from pulseboard.core.board import Task
 from pulseboard.core.config import HeartbeatSettings

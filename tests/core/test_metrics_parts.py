@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import replace
 from functools import cache, partial
 
-from helpers import memory_task as task
+from support.helpers import memory_task as task
 from test_metrics import NOW, D, at, history, ts
 
 from pulseboard.core.config import HeartbeatSettings

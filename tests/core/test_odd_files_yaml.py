@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import assert_user_error, ok, pulse, pulse_json
+from support.helpers import assert_user_error, ok, pulse, pulse_json
 
 from pulseboard.core import safeyaml
 from pulseboard.core.board import Board

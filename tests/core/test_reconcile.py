@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import at
+from support.clock import at
 
 from pulseboard.core.actions import create_task, move_task
 from pulseboard.core.board import STATES, Board

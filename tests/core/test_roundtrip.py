@@ -1,6 +1,6 @@
 """Round-trip safety: pulse changes only the keys it owns; every other byte stays (golden files).
 
-Set PULSE_UPDATE_GOLDENS=1 to rewrite tests/golden/expected/ after a deliberate format change,
+Set PULSE_UPDATE_GOLDENS=1 to rewrite tests/core/golden/expected/ after a deliberate format change,
 then read the diff by eye before committing it.
 """
 
@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import at
+from support.clock import at
 
 from pulseboard.core import taskfile
 from pulseboard.core.actions import move_task

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from conftest import at
+from support.clock import at
 
 from pulseboard.core.actions import create_task, move_task
 from pulseboard.core.board import STATES, Board

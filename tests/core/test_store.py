@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from conftest import at
+from support.clock import at
 
 from pulseboard.cli.main import main
 from pulseboard.core.actions import create_task, init_board, move_entry, move_task

@@ -24,7 +24,7 @@ from pulseboard.services.themes import (
     user_theme_dir,
 )
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]  # tests/core/ -> the repository
 SHIPPED = ["pulse-ansi16", "pulse-dark", "pulse-high-contrast", "pulse-light"]
 GOOD = 'name: {name}\nprimary: "{primary}"\nbackground: "#101010"\nforeground: "#eeeeee"\n'
 

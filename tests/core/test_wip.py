@@ -9,8 +9,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from board_helpers import Maker, drive, isolate, make_board, new_app, where
-from helpers import assert_user_error, memory_task, ok, pulse
+from support.board_helpers import Maker, drive, isolate, make_board, new_app
+from support.helpers import assert_user_error, memory_task, ok, pulse, where_is
 from textual.pilot import Pilot
 from textual.widgets import Static
 
@@ -187,7 +187,7 @@ def test_the_board_hard_limit_confirm_counts_a_copy_once(
     async def script(pilot: Pilot) -> None:
         await pilot.press("s")  # Third: 2 tasks in doing, room for one more, no question
         assert not isinstance(app.screen, ConfirmScreen)
-        assert where(board.root, third.name) == ["doing"]
+        assert where_is(board.root, third.name) == ["doing"]
         title = app.query_one("#title-doing", Static)
         assert text_of(title).startswith("Doing 3/3") and title.has_class("wip-at")
         app.column("open").focus()
@@ -195,6 +195,6 @@ def test_the_board_hard_limit_confirm_counts_a_copy_once(
         assert isinstance(app.screen, ConfirmScreen)
         assert "Doing is full (3/3)" in text_of(app.screen.query_one(".question", Static))
         await pilot.press("n")
-        assert where(board.root, fourth.name) == ["open"]
+        assert where_is(board.root, fourth.name) == ["open"]
 
     drive(app, script)

@@ -18,18 +18,13 @@ from typing import Any
 from textual.pilot import Pilot
 
 from pulseboard.core import actions
-from pulseboard.core.board import STATES, Board, Task
+from pulseboard.core.board import Board, Task
 from pulseboard.services.watcher import Batch
 from pulseboard.tui.app import PulseApp
+from support.clock import T0, at
 
-T0 = dt.datetime(2026, 11, 22, 9, 0, 0, tzinfo=dt.UTC)
 SIZE = (120, 36)
 LOAD_TIMEOUT_S = 5.0
-
-
-def at(minutes: float) -> dt.datetime:
-    """The fixed clock: T0 plus some minutes."""
-    return T0 + dt.timedelta(minutes=minutes)
 
 
 def frozen(moment: dt.datetime = T0) -> Callable[[], dt.datetime]:
@@ -73,11 +68,6 @@ def files_in(root: Path, state: str) -> list[str]:
     """Names of the task files in one state folder (no dotfiles), sorted."""
     folder = root / state
     return sorted(p.name for p in folder.iterdir() if p.suffix == ".md" and not p.name.startswith("."))
-
-
-def where(root: Path, name: str) -> list[str]:
-    """The state folders that hold a file of this name (one, when all is well)."""
-    return [state for state in STATES if (root / state / name).exists()]
 
 
 async def _never() -> AsyncIterator[Batch]:
@@ -151,16 +141,6 @@ def isolate(monkeypatch: Any, tmp_path: Path) -> None:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.setenv("TZ", "UTC")  # the heartbeat pane shows local times
     time.tzset()
-
-
-def frontmatter(path: Path) -> dict[str, Any]:
-    """The YAML frontmatter of a task file."""
-    import yaml
-
-    text = path.read_text(encoding="utf-8")
-    assert text.startswith("---\n"), text
-    _, front, _ = text.split("---\n", 2)
-    return yaml.safe_load(front) or {}
 
 
 def drive(

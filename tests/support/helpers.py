@@ -131,10 +131,9 @@ def assert_usage_error(result: subprocess.CompletedProcess[str]) -> None:
 
 
 def frontmatter(path: Path) -> dict[str, Any]:
-    """The YAML frontmatter of a task file ({} if it has none)."""
+    """The YAML frontmatter of a task file (after a BOM, if any); a file without one fails the test."""
     text = path.read_text(encoding="utf-8").lstrip("\ufeff")
-    if not text.startswith("---"):
-        return {}
+    assert text.startswith("---\n"), f"{path} has no frontmatter: {text[:200]!r}"
     _, front, _ = text.split("---\n", 2)
     return yaml.safe_load(front) or {}
 
@@ -154,7 +153,7 @@ def all_task_paths(root: Path) -> list[Path]:
 
 
 def where_is(root: Path, name: str) -> list[str]:
-    """The state folders holding a file of this name."""
+    """The state folders holding a file of this name (one, when all is well)."""
     return [state for state in STATES if (root / state / name).exists()]
 
 

@@ -14,14 +14,12 @@ from pathlib import Path
 
 import pytest
 import yaml
-from board_helpers import (
+from support.board_helpers import (
     Maker,
     column_text,
     drive,
     files_in,
     focused_state,
-    frontmatter,
-    isolate,
     make_board,
     new_app,
     notices,
@@ -29,8 +27,8 @@ from board_helpers import (
     screen_text,
     titles,
     wait_for,
-    where,
 )
+from support.helpers import frontmatter, where_is
 from textual.command import CommandList, CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import Input, SelectionList, Static
@@ -41,11 +39,6 @@ from pulseboard.tui.app import PulseApp
 from pulseboard.tui.screens import BlockScreen, ConfirmScreen, DetailScreen, HelpScreen, NewTaskScreen
 
 pytestmark = pytest.mark.timeout(60)
-
-
-@pytest.fixture(autouse=True)
-def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    isolate(monkeypatch, tmp_path)
 
 
 @pytest.fixture
@@ -96,12 +89,12 @@ def test_d_finishes_and_o_reopens_with_the_stamps_on_disk(board: Board, maker: M
         await pilot.press("l")  # to the doing column
         assert focused_state(app) == "doing"
         await pilot.press("d")
-        assert where(board.root, task.name) == ["done"]
+        assert where_is(board.root, task.name) == ["done"]
         front = frontmatter(board.root / "done" / task.name)
         assert front["done"] and front["started"]
         assert focused_state(app) == "done" and app.column("done").selected.name == task.name
         await pilot.press("o")
-        assert where(board.root, task.name) == ["open"]
+        assert where_is(board.root, task.name) == ["open"]
         front = frontmatter(board.root / "open" / task.name)
         assert "done" not in front and "started" not in front
         assert focused_state(app) == "open" and app.column("open").selected.name == task.name
@@ -116,13 +109,13 @@ def test_b_asks_why_and_who_then_blocks_the_file(board: Board, maker: Maker) -> 
     async def script(pilot: Pilot) -> None:
         await pilot.press("b")
         assert isinstance(app.screen, BlockScreen)
-        assert where(board.root, task.name) == ["open"]  # nothing moves before the answer
+        assert where_is(board.root, task.name) == ["open"]  # nothing moves before the answer
         await pilot.press(*"API key")
         await pilot.press("tab")
         await pilot.press(*"Dana")
         await pilot.press("enter")
         assert not isinstance(app.screen, BlockScreen)
-        assert where(board.root, task.name) == ["blocked"]
+        assert where_is(board.root, task.name) == ["blocked"]
         blocked = frontmatter(board.root / "blocked" / task.name)["blocked"]
         assert blocked["reason"] == "API key"
         assert blocked["waiting_on"] == "Dana"
@@ -141,10 +134,10 @@ def test_block_prompt_needs_a_reason_and_escape_cancels(board: Board, maker: Mak
         await pilot.press("b", "enter")  # no reason given
         assert isinstance(app.screen, BlockScreen)
         assert "needed" in text_of(app.screen.query_one("#problem", Static))
-        assert where(board.root, task.name) == ["open"]
+        assert where_is(board.root, task.name) == ["open"]
         await pilot.press("escape")
         assert not isinstance(app.screen, BlockScreen)
-        assert where(board.root, task.name) == ["open"]
+        assert where_is(board.root, task.name) == ["open"]
         assert focused_state(app) == "open"
 
     drive(app, script)
@@ -156,20 +149,20 @@ def test_shift_arrows_move_one_column_and_focus_follows(board: Board, maker: Mak
 
     async def script(pilot: Pilot) -> None:
         await pilot.press("shift+left")  # open is the first column: nothing to the left
-        assert where(board.root, task.name) == ["open"]
+        assert where_is(board.root, task.name) == ["open"]
         for expected in ("doing", "done"):
             await pilot.press("shift+right")
-            assert where(board.root, task.name) == [expected]
+            assert where_is(board.root, task.name) == [expected]
             assert focused_state(app) == expected
             assert app.column(expected).selected.name == task.name
         await pilot.press("shift+right")  # done -> blocked asks why first
         assert isinstance(app.screen, BlockScreen)
         await pilot.press(*"legal", "enter")
-        assert where(board.root, task.name) == ["blocked"]
+        assert where_is(board.root, task.name) == ["blocked"]
         assert focused_state(app) == "blocked"
         for expected in ("done", "doing", "open"):
             await pilot.press("shift+left")
-            assert where(board.root, task.name) == [expected]
+            assert where_is(board.root, task.name) == [expected]
             assert focused_state(app) == expected
             assert app.column(expected).selected.name == task.name
 
@@ -231,13 +224,13 @@ def test_doing_title_shows_at_and_over_the_soft_limit(tmp_path: Path) -> None:
         assert not title.has_class("wip-at") and not title.has_class("wip-over")
         assert not banner.has_class("wip-over")
         await pilot.press("s")  # A: 2/2, at the limit
-        assert where(board.root, a.name) == ["doing"]
+        assert where_is(board.root, a.name) == ["doing"]
         assert text_of(title).startswith("Doing 2/2")
         assert title.has_class("wip-at") and not title.has_class("wip-over")
         assert not banner.has_class("wip-over")
         assert not any("over its limit" in n for n in notices(app))
         await pilot.press("h", "s")  # B: 3/2, a soft limit lets it through with a warning
-        assert where(board.root, b.name) == ["doing"]
+        assert where_is(board.root, b.name) == ["doing"]
         assert text_of(title).startswith("Doing 3/2")
         assert title.has_class("wip-over") and not title.has_class("wip-at")
         assert banner.has_class("wip-over") and "3/2" in text_of(banner)
@@ -275,12 +268,12 @@ def test_hard_limit_asks_first_n_keeps_y_moves(tmp_path: Path) -> None:
         assert "Fourth" in text_of(app.screen.query_one(".question", Static))
         await pilot.press("n")
         assert not isinstance(app.screen, ConfirmScreen)
-        assert where(board.root, fourth.name) == ["open"]
+        assert where_is(board.root, fourth.name) == ["open"]
         assert len(files_in(board.root, "doing")) == 3
         await pilot.press("s")
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("y")
-        assert where(board.root, fourth.name) == ["doing"]
+        assert where_is(board.root, fourth.name) == ["doing"]
         assert focused_state(app) == "doing" and app.column("doing").selected.name == fourth.name
         assert text_of(app.query_one("#title-doing", Static)).startswith("Doing 4/3")
         assert app.query_one("#topbar", Static).has_class("wip-over")
@@ -316,7 +309,7 @@ def test_filter_narrows_every_column_and_escape_restores(board: Board, maker: Ma
         assert [t.name for t in app.column("open").tasks] == [nav.name, touched.name, tagged.name]
         assert [t.name for t in app.column("doing").tasks] == [busy.name]
         await pilot.press(*"sdbo")  # board keys typed into the field are text, not moves
-        assert where(board.root, nav.name) == ["open"] and where(board.root, busy.name) == ["doing"]
+        assert where_is(board.root, nav.name) == ["open"] and where_is(board.root, busy.name) == ["doing"]
         assert app.filter_text == "navsdbo" and all(len(app.column(s).tasks) == 0 for s in STATES)
         await pilot.press("escape")
         assert not field.display and app.filter_text == ""
@@ -344,7 +337,7 @@ def test_filter_by_id_prefix_and_enter_returns_to_the_board(board: Board, maker:
         assert focused_state(app) == "open"
         assert app.query_one("#filter", Input).display  # the filter stays on after enter
         await pilot.press("s")  # moves the one shown task
-        assert where(board.root, target.name) == ["doing"]
+        assert where_is(board.root, target.name) == ["doing"]
         await pilot.press("escape")
         assert len(app.column("open").tasks) == 3
 
@@ -432,7 +425,7 @@ def test_move_keys_in_the_detail_view_move_the_task_shown(board: Board, maker: M
         await pilot.press("j", "enter")
         assert isinstance(app.screen, DetailScreen) and app.screen.task.name == second.name
         await pilot.press("s")
-        assert where(board.root, second.name) == ["doing"]
+        assert where_is(board.root, second.name) == ["doing"]
         assert isinstance(app.screen, DetailScreen)
         assert app.screen.task.state == "doing"
         assert "doing" in text_of(app.screen.query_one("#detail-title", Static))
@@ -450,7 +443,7 @@ def test_board_keys_do_nothing_while_a_dialog_is_open(board: Board, maker: Maker
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         await pilot.press("s", "d", "u")
-        assert where(board.root, task.name) == ["open"]
+        assert where_is(board.root, task.name) == ["open"]
         await pilot.press("ctrl+p", *"done")  # a board command from the palette, over the dialog
         commands = app.screen.query_one(CommandList)
         await wait_for(pilot, lambda: commands.option_count > 0, timeout=3)
@@ -458,11 +451,11 @@ def test_board_keys_do_nothing_while_a_dialog_is_open(board: Board, maker: Maker
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), timeout=2)
         await pilot.pause()
-        assert where(board.root, task.name) == ["open"]
+        assert where_is(board.root, task.name) == ["open"]
         await pilot.press("escape", "b")
         assert isinstance(app.screen, BlockScreen)
         await pilot.press("s", "d", "u")  # typed into the reason field
-        assert where(board.root, task.name) == ["open"]
+        assert where_is(board.root, task.name) == ["open"]
         assert app.screen.query_one("#reason", Input).value == "sdu"
 
     drive(app, script)
@@ -530,9 +523,9 @@ def test_undo_puts_the_file_back_and_drops_the_started_stamp(board: Board, maker
 
     async def script(pilot: Pilot) -> None:
         await pilot.press("s")
-        assert where(board.root, task.name) == ["doing"]
+        assert where_is(board.root, task.name) == ["doing"]
         await pilot.press("u")
-        assert where(board.root, task.name) == ["open"]
+        assert where_is(board.root, task.name) == ["open"]
         assert "started" not in frontmatter(board.root / "open" / task.name)
         assert frontmatter(board.root / "open" / task.name) == before
         assert focused_state(app) == "open" and app.column("open").selected.name == task.name
@@ -551,17 +544,17 @@ def test_undo_walks_back_several_moves_and_restores_every_stamp(board: Board, ma
         app.column("blocked").focus()
         await pilot.press("o")  # blocked -> open
         await pilot.press("s")  # open -> doing
-        assert where(board.root, blocked_task.name) == ["doing"]
+        assert where_is(board.root, blocked_task.name) == ["doing"]
         app.go_to(app.snapshot.get("doing", started_task.name))
         await pilot.press("d")  # the other task: doing -> done
-        assert where(board.root, started_task.name) == ["done"]
+        assert where_is(board.root, started_task.name) == ["done"]
         await pilot.press("u")
-        assert where(board.root, started_task.name) == ["doing"]
+        assert where_is(board.root, started_task.name) == ["doing"]
         assert (board.root / "doing" / started_task.name).read_bytes() == started_before  # its time box
         await pilot.press("u")
-        assert where(board.root, blocked_task.name) == ["open"]
+        assert where_is(board.root, blocked_task.name) == ["open"]
         await pilot.press("u")
-        assert where(board.root, blocked_task.name) == ["blocked"]
+        assert where_is(board.root, blocked_task.name) == ["blocked"]
         assert (board.root / "blocked" / blocked_task.name).read_bytes() == blocked_before  # reason, since
         assert focused_state(app) == "blocked"
 
@@ -577,7 +570,7 @@ def test_undo_after_someone_else_moved_the_file_changes_nothing(board: Board, ma
         os.rename(board.root / "doing" / task.name, board.root / "done" / task.name)
         snapshot = {p: p.read_bytes() for p in board.root.rglob("*.md")}
         await pilot.press("u")
-        assert where(board.root, task.name) == ["done"]
+        assert where_is(board.root, task.name) == ["done"]
         assert {p: p.read_bytes() for p in board.root.rglob("*.md")} == snapshot
         assert any("undo" in n.lower() for n in notices(app))
 
@@ -593,7 +586,7 @@ def test_undo_with_nothing_to_undo_does_nothing(board: Board, maker: Maker) -> N
 
     async def script(pilot: Pilot) -> None:
         await pilot.press("u")
-        assert where(board.root, task.name) == ["open"]
+        assert where_is(board.root, task.name) == ["open"]
         assert titles(app, "open") == ["Calm"]
         assert any("Nothing to undo" in n for n in notices(app))
 
@@ -759,12 +752,12 @@ def test_a_vanished_file_is_not_moved_and_its_card_goes(board: Board, maker: Mak
         os.unlink(board.root / "open" / gone.name)
         await pilot.press("d")
         assert files_in(board.root, "done") == []
-        assert where(board.root, gone.name) == []
+        assert where_is(board.root, gone.name) == []
         assert [t.name for t in app.column("open").tasks] == [stays.name]
         assert all(t.name != gone.name for t in app.snapshot)
         assert any("gone" in n for n in notices(app))
         await pilot.press("d")  # the cursor is on a real task again: this one moves
-        assert where(board.root, stays.name) == ["done"]
+        assert where_is(board.root, stays.name) == ["done"]
 
     drive(app, script)
 
@@ -776,7 +769,7 @@ def test_a_file_moved_behind_the_apps_back_shows_where_it_now_is(board: Board, m
     async def script(pilot: Pilot) -> None:
         os.rename(board.root / "open" / task.name, board.root / "done" / task.name)
         await pilot.press("s")
-        assert where(board.root, task.name) == ["done"]
+        assert where_is(board.root, task.name) == ["done"]
         assert files_in(board.root, "doing") == []
         assert [t.name for t in app.column("done").tasks] == [task.name]
         assert len(app.column("open").tasks) == 0
@@ -899,9 +892,9 @@ def test_help_lists_every_key_including_a_remapped_one(tmp_path: Path) -> None:
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
         await pilot.press("s")  # no longer bound
-        assert where(board.root, task.name) == ["open"]
+        assert where_is(board.root, task.name) == ["open"]
         await pilot.press("x")
-        assert where(board.root, task.name) == ["doing"]
+        assert where_is(board.root, task.name) == ["doing"]
 
     drive(app, script)
 
@@ -922,7 +915,7 @@ def test_e_where_the_terminal_cannot_be_suspended_does_not_crash(
     async def script(pilot: Pilot) -> None:
         await pilot.press("e")
         assert app.is_running
-        assert where(board.root, task.name) == ["open"]
+        assert where_is(board.root, task.name) == ["open"]
 
     drive(app, script)
 
@@ -1026,4 +1019,4 @@ def test_e_opens_the_editor_in_a_real_terminal_and_the_board_shows_its_work(
     finally:
         code = terminal.close()
     assert code == 0
-    assert where(board.root, task.name) == ["open"]
+    assert where_is(board.root, task.name) == ["open"]

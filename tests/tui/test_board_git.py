@@ -9,15 +9,15 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from board_helpers import Maker, beaten, drive, isolate, make_board, new_app, screen_text, wait_for
+from support.board_helpers import Maker, beaten, drive, make_board, new_app, screen_text, wait_for
 from textual.pilot import Pilot
 
 pytestmark = pytest.mark.timeout(60)
 
 
 @pytest.fixture(autouse=True)
-def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    isolate(monkeypatch, tmp_path)
+def _no_user_git(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """On top of the conftest's isolation of every app test: git reads no configuration of the user's."""
     monkeypatch.setenv("HOME", str(tmp_path))  # no global git config of the user's
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
 

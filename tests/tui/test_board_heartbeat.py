@@ -10,20 +10,9 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from board_helpers import (
-    Maker,
-    at,
-    beaten,
-    drive,
-    files_in,
-    frontmatter,
-    isolate,
-    make_board,
-    new_app,
-    screen_text,
-    wait_for,
-    where,
-)
+from support.board_helpers import Maker, beaten, drive, files_in, make_board, new_app, screen_text, wait_for
+from support.clock import at
+from support.helpers import frontmatter, where_is
 from textual.pilot import Pilot
 from textual.widgets import Input
 
@@ -33,11 +22,6 @@ from pulseboard.tui.app import PulseApp
 from pulseboard.tui.screens import BlockScreen, ChoiceScreen, DetailScreen, NewTaskScreen
 
 pytestmark = pytest.mark.timeout(60)
-
-
-@pytest.fixture(autouse=True)
-def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    isolate(monkeypatch, tmp_path)
 
 
 class Clock:
@@ -92,7 +76,7 @@ def test_a_move_makes_the_pane_beat_again(tmp_path: Path) -> None:
         before = app.pane.beat_at
         app.go_to(app.snapshot.with_id(first.id)[0])
         await pilot.press("s")
-        assert where(board.root, first.name) == ["doing"]
+        assert where_is(board.root, first.name) == ["doing"]
         await wait_for(pilot, lambda: app.pane.beat_at != before)
         assert top(app) == ("at-limit", (first.id,))
         assert 'Doing is full (1/1): finish "First thing"' in pane_text(app)
@@ -172,7 +156,7 @@ def test_apply_starts_the_proposed_task(tmp_path: Path) -> None:
     async def script(pilot: Pilot) -> None:
         await beaten(pilot)
         await pilot.press("a")
-        assert where(board.root, wanted.name) == ["doing"]
+        assert where_is(board.root, wanted.name) == ["doing"]
         assert frontmatter(board.root / "doing" / wanted.name)["started"]
         assert app.column("doing").selected.name == wanted.name
 
@@ -208,11 +192,11 @@ def test_apply_on_a_full_doing_asks_done_or_block(tmp_path: Path) -> None:
         assert isinstance(app.screen, ChoiceScreen)
         await pilot.press("n")  # not yet: nothing moves
         assert not isinstance(app.screen, ChoiceScreen)
-        assert where(board.root, busy.name) == ["doing"]
+        assert where_is(board.root, busy.name) == ["doing"]
         await pilot.press("a", "b")  # block it: the block prompt asks why
         assert isinstance(app.screen, BlockScreen)
         await pilot.press(*"needs a review", "enter")
-        assert where(board.root, busy.name) == ["blocked"]
+        assert where_is(board.root, busy.name) == ["blocked"]
         assert frontmatter(board.root / "blocked" / busy.name)["blocked"]["reason"] == "needs a review"
 
     drive(app, script)
@@ -226,7 +210,7 @@ def test_apply_finish_with_d_moves_the_task_to_done(tmp_path: Path) -> None:
     async def script(pilot: Pilot) -> None:
         await beaten(pilot)
         await pilot.press("a", "d")
-        assert where(board.root, busy.name) == ["done"]
+        assert where_is(board.root, busy.name) == ["done"]
 
     drive(app, script)
 

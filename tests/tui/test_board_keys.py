@@ -7,7 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from board_helpers import Maker, drive, isolate, make_board, new_app, wait_for, where
+from support.board_helpers import Maker, drive, make_board, new_app, wait_for
+from support.helpers import where_is
 from textual.pilot import Pilot
 from textual.widgets import Static
 
@@ -28,11 +29,6 @@ TEXTUAL_OWN = {
     "app.focus_previous",
     "screen.copy_text",
 }
-
-
-@pytest.fixture(autouse=True)
-def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    isolate(monkeypatch, tmp_path)
 
 
 def table(place: str) -> list[str]:
@@ -95,9 +91,9 @@ def test_a_remap_applies_in_the_detail_view_and_to_closing_the_help(tmp_path: Pa
         await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen))
         await pilot.press("s")
         await pilot.pause()
-        assert where(board.root, task.name) == ["open"]
+        assert where_is(board.root, task.name) == ["open"]
         await pilot.press("x")
-        await wait_for(pilot, lambda: where(board.root, task.name) == ["doing"])
+        await wait_for(pilot, lambda: where_is(board.root, task.name) == ["doing"])
         await pilot.press("f1")
         assert isinstance(app.screen, HelpScreen)
         await pilot.press("f1")
@@ -177,7 +173,7 @@ def test_after_a_move_in_the_detail_view_its_own_keys_still_work(board: Board) -
         assert not isinstance(app.screen, DetailScreen)
         assert app.focused is app.column("doing") and app.column("doing").selected.name == task.name
         await pilot.press("enter", "d")
-        await wait_for(pilot, lambda: where(board.root, task.name) == ["done"])
+        await wait_for(pilot, lambda: where_is(board.root, task.name) == ["done"])
         await pilot.press("q")
         assert app.is_running and not isinstance(app.screen, DetailScreen)
         assert app.focused is app.column("done")

@@ -11,7 +11,7 @@ import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-from board_helpers import Maker, drive, make_board, new_app, notices, titles, wait_for
+from support.board_helpers import Maker, drive, make_board, new_app, notices, titles, wait_for
 from textual.pilot import Pilot
 
 from pulseboard.core.board import STATES, Board

@@ -7,7 +7,7 @@ import random
 import time
 from pathlib import Path
 
-from board_helpers import drive, new_app
+from support.board_helpers import drive, new_app
 from textual.pilot import Pilot
 
 from pulseboard.core.actions import init_board

@@ -5,7 +5,7 @@ Everything on screen is fixed: task ids come from a seeded random source, every 
 `now=`, the app's clock is frozen, the theme is pulse-dark, the journal's actor is `test`, and the
 board sits at ./tasks so the top bar shows `tasks`, never the per-run tmp_path. textual is pinned
 (<8.3) because a patch release can change these pictures. Update them with
-`pytest tests/test_board_snapshots.py --snapshot-update` and look at the SVGs before committing.
+`pytest tests/tui/test_board_snapshots.py --snapshot-update` and look at the SVGs before committing.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from board_helpers import Maker, at, beaten, frozen, isolate, loaded, make_board, quiet, screen_text, wait_for
+from support.board_helpers import Maker, beaten, frozen, loaded, make_board, quiet, screen_text, wait_for
+from support.clock import at
 from textual.pilot import Pilot
 
 from pulseboard.core import actions
@@ -36,11 +37,6 @@ BODY = """Users lose what they typed when the session times out.
 
 See the support ticket for the original report.
 """
-
-
-@pytest.fixture(autouse=True)
-def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    isolate(monkeypatch, tmp_path)
 
 
 def fill(board: Board, extra_doing: int = 0) -> dict[str, str]:

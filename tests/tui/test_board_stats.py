@@ -7,18 +7,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from board_helpers import (
-    Maker,
-    beaten,
-    drive,
-    isolate,
-    make_board,
-    new_app,
-    notices,
-    screen_text,
-    wait_for,
-    where,
-)
+from support.board_helpers import Maker, beaten, drive, make_board, new_app, notices, screen_text, wait_for
+from support.helpers import where_is
 from textual.pilot import Pilot
 from textual.widgets import Sparkline, Static
 from textual_plotext import PlotextPlot
@@ -28,11 +18,6 @@ from pulseboard.tui.app import PulseApp
 from pulseboard.tui.stats import StatsScreen
 
 pytestmark = pytest.mark.timeout(60)
-
-
-@pytest.fixture(autouse=True)
-def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    isolate(monkeypatch, tmp_path)
 
 
 def real_clock() -> dt.datetime:
@@ -78,7 +63,7 @@ def test_v_opens_the_stats_screen_with_its_charts_and_board_keys_sleep_there(tmp
         for words in ("done today", "velocity", "cycle time", "lead time", "time blocked", "Done per day"):
             assert words in text
         await pilot.press("s")  # a board key: nothing moves while the stats are up
-        assert where(board.root, waiting.name) == ["open"]
+        assert where_is(board.root, waiting.name) == ["open"]
         await pilot.press("escape")
         assert not isinstance(app.screen, StatsScreen)
 
@@ -95,7 +80,7 @@ def test_u_reverts_the_last_move_from_the_journal_after_a_restart(tmp_path: Path
     async def script(pilot: Pilot) -> None:
         await beaten(pilot)
         await pilot.press("u")
-        assert where(board.root, task.name) == ["open"]
+        assert where_is(board.root, task.name) == ["open"]
         assert (board.root / "open" / task.name).read_bytes() == before
         assert app.column("open").selected is not None and app.column("open").selected.id == task.id
 
@@ -113,7 +98,7 @@ def test_u_leaves_other_peoples_moves_alone(tmp_path: Path, monkeypatch: pytest.
     async def script(pilot: Pilot) -> None:
         await beaten(pilot)
         await pilot.press("u")
-        assert where(board.root, task.name) == ["doing"]
+        assert where_is(board.root, task.name) == ["doing"]
         assert any("nothing to undo" in n.lower() for n in notices(app))
 
     drive(app, script)

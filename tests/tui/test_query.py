@@ -10,8 +10,8 @@ import time
 from pathlib import Path
 
 import pytest
-from board_helpers import Maker, drive, isolate, make_board, new_app, wait_for
-from helpers import pulse_json
+from support.board_helpers import Maker, drive, make_board, new_app, wait_for
+from support.helpers import pulse_json
 from textual.command import CommandList, CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import Input
@@ -22,11 +22,6 @@ from pulseboard.core.snapshot import Snapshot
 from pulseboard.tui.palette import MAX_HITS, find_tasks
 
 pytestmark = pytest.mark.timeout(120)
-
-
-@pytest.fixture(autouse=True)
-def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    isolate(monkeypatch, tmp_path)
 
 
 @pytest.fixture
