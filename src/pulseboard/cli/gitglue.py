@@ -44,7 +44,8 @@ def commit_paths(board: Board, paths: list[Path], message: str) -> None:
 
 def cmd_sync(args: argparse.Namespace) -> int:
     """Commit the board's pending changes, pull with rebase, push."""
-    from pulseboard.services.git import GitError, sync
+    from pulseboard.services.git import GitError
+    from pulseboard.services.git_sync import sync
 
     try:
         said = sync(open_board(args))
