@@ -318,7 +318,7 @@ def test_opening_a_fifo_card_on_the_board_does_not_freeze(
     app = new_app(board)
 
     async def script(pilot: Pilot) -> None:
-        column = app.column("open")
+        column = app.board_screen.column("open")
         for _ in range(5):
             if column.selected is not None and column.selected.name == "x.md":
                 break

@@ -184,7 +184,7 @@ def test_property_never_crashes_never_starts_what_it_must_not(tasks: list[Task],
 
 def test_cards_colour_time_in_doing_by_the_engines_time_box() -> None:
     """One rule: the card turns amber when the engine says consider splitting, red when it says split."""
-    from pulseboard.tui.cards import time_box_style
+    from pulseboard.tui.widgets.cards import time_box_style
 
     five = task("d1", "doing", estimate=300)
     assert [time_box_style(five, m * 60, CONF) for m in (4, 6, 11)] == [

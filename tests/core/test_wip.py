@@ -18,7 +18,7 @@ from pulseboard.core.actions import create_task, init_board, move_task
 from pulseboard.core.board import Board, Task
 from pulseboard.core.heartbeat import HeartbeatSettings, beat
 from pulseboard.core.wip import distinct, wip_level
-from pulseboard.tui.screens import ConfirmScreen
+from pulseboard.tui.screens.choice import ConfirmScreen
 
 NOW = dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.UTC)
 
@@ -163,11 +163,11 @@ def test_the_board_title_counts_a_copy_once(
     app = new_app(board)
 
     async def script(pilot: Pilot) -> None:
-        assert len(app.column("doing").tasks) == 3  # the copy is shown
-        title = app.query_one("#title-doing", Static)
+        assert len(app.board_screen.column("doing").tasks) == 3  # the copy is shown
+        title = app.board_screen.query_one("#title-doing", Static)
         assert text_of(title).startswith(f"Doing 2/{limit}")
         assert title.has_class("wip-at") is at and not title.has_class("wip-over")
-        assert not app.query_one("#topbar", Static).has_class("wip-over")
+        assert not app.board_screen.query_one("#topbar", Static).has_class("wip-over")
 
     drive(app, script)
 
@@ -188,9 +188,9 @@ def test_the_board_hard_limit_confirm_counts_a_copy_once(
         await pilot.press("s")  # Third: 2 tasks in doing, room for one more, no question
         assert not isinstance(app.screen, ConfirmScreen)
         assert where_is(board.root, third.name) == ["doing"]
-        title = app.query_one("#title-doing", Static)
+        title = app.board_screen.query_one("#title-doing", Static)
         assert text_of(title).startswith("Doing 3/3") and title.has_class("wip-at")
-        app.column("open").focus()
+        app.board_screen.column("open").focus()
         await pilot.press("s")  # Fourth: full, asks
         assert isinstance(app.screen, ConfirmScreen)
         assert "Doing is full (3/3)" in text_of(app.screen.query_one(".question", Static))

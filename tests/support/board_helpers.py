@@ -102,25 +102,27 @@ async def beaten(pilot: Pilot) -> None:
     """Wait until the heartbeat pane and the status line show a beat (the first comes just after
     the board loads)."""
     app: PulseApp = pilot.app  # type: ignore[assignment]
-    await wait_for(pilot, lambda: app.pane.beat_at is not None and app.stats is not None)
+    await wait_for(
+        pilot, lambda: app.board_screen.pane.beat_at is not None and app.board_screen.stats is not None
+    )
 
 
 async def loaded(pilot: Pilot) -> None:
     """Wait until the board has been read and shown."""
     app = pilot.app
-    await wait_for(pilot, lambda: getattr(app, "loaded", False))
+    await wait_for(pilot, lambda: app.board_screen.live.loaded)
     await pilot.pause()
 
 
 def column_text(app: PulseApp, state: str) -> list[str]:
     """Every rendered line of a column, as plain text (what the terminal would show)."""
-    column = app.column(state)
+    column = app.board_screen.column(state)
     return [column.render_line(y).text for y in range(column.size.height)]
 
 
 def titles(app: PulseApp, state: str) -> list[str]:
     """The titles of the tasks a column shows, in order."""
-    return [task.title for task in app.column(state).tasks]
+    return [task.title for task in app.board_screen.column(state).tasks]
 
 
 def focused_state(app: PulseApp) -> str | None:

@@ -36,7 +36,12 @@ from textual.widgets import Input, SelectionList, Static
 from pulseboard.core.board import STATES, Board
 from pulseboard.core.config import DEFAULT_CONFIG_TEXT
 from pulseboard.tui.app import PulseApp
-from pulseboard.tui.screens import BlockScreen, ConfirmScreen, DetailScreen, HelpScreen, NewTaskScreen
+from pulseboard.tui.screens.block import BlockScreen
+from pulseboard.tui.screens.board import BoardScreen
+from pulseboard.tui.screens.choice import ConfirmScreen
+from pulseboard.tui.screens.detail import DetailScreen
+from pulseboard.tui.screens.help import HelpScreen
+from pulseboard.tui.screens.new_task import NewTaskScreen
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -69,13 +74,13 @@ def test_s_starts_the_selected_task_and_the_cursor_follows_it(board: Board, make
     async def script(pilot: Pilot) -> None:
         assert titles(app, "open") == ["First", "Second", "Third"]
         await pilot.press("j")
-        assert app.column("open").selected == second
+        assert app.board_screen.column("open").selected == second
         await pilot.press("s")
         assert files_in(board.root, "doing") == [second.name]
         assert files_in(board.root, "open") == sorted([first.name, third.name])
         assert frontmatter(board.root / "doing" / second.name)["started"]
         assert focused_state(app) == "doing"
-        assert app.column("doing").selected.name == second.name
+        assert app.board_screen.column("doing").selected.name == second.name
         assert titles(app, "open") == ["First", "Third"]
 
     drive(app, script)
@@ -92,12 +97,12 @@ def test_d_finishes_and_o_reopens_with_the_stamps_on_disk(board: Board, maker: M
         assert where_is(board.root, task.name) == ["done"]
         front = frontmatter(board.root / "done" / task.name)
         assert front["done"] and front["started"]
-        assert focused_state(app) == "done" and app.column("done").selected.name == task.name
+        assert focused_state(app) == "done" and app.board_screen.column("done").selected.name == task.name
         await pilot.press("o")
         assert where_is(board.root, task.name) == ["open"]
         front = frontmatter(board.root / "open" / task.name)
         assert "done" not in front and "started" not in front
-        assert focused_state(app) == "open" and app.column("open").selected.name == task.name
+        assert focused_state(app) == "open" and app.board_screen.column("open").selected.name == task.name
 
     drive(app, script)
 
@@ -121,7 +126,9 @@ def test_b_asks_why_and_who_then_blocks_the_file(board: Board, maker: Maker) -> 
         assert blocked["waiting_on"] == "Dana"
         assert blocked["since"]
         assert set(blocked) == {"reason", "waiting_on", "since"}
-        assert focused_state(app) == "blocked" and app.column("blocked").selected.name == task.name
+        assert (
+            focused_state(app) == "blocked" and app.board_screen.column("blocked").selected.name == task.name
+        )
 
     drive(app, script)
 
@@ -154,7 +161,7 @@ def test_shift_arrows_move_one_column_and_focus_follows(board: Board, maker: Mak
             await pilot.press("shift+right")
             assert where_is(board.root, task.name) == [expected]
             assert focused_state(app) == expected
-            assert app.column(expected).selected.name == task.name
+            assert app.board_screen.column(expected).selected.name == task.name
         await pilot.press("shift+right")  # done -> blocked asks why first
         assert isinstance(app.screen, BlockScreen)
         await pilot.press(*"legal", "enter")
@@ -164,7 +171,7 @@ def test_shift_arrows_move_one_column_and_focus_follows(board: Board, maker: Mak
             await pilot.press("shift+left")
             assert where_is(board.root, task.name) == [expected]
             assert focused_state(app) == expected
-            assert app.column(expected).selected.name == task.name
+            assert app.board_screen.column(expected).selected.name == task.name
 
     drive(app, script)
 
@@ -176,7 +183,7 @@ def test_arrows_and_hjkl_move_the_cursor_and_the_focus(board: Board, maker: Make
     app = new_app(board)
 
     async def script(pilot: Pilot) -> None:
-        column = app.column("open")
+        column = app.board_screen.column("open")
         assert focused_state(app) == "open" and column.cursor == 0
         await pilot.press("down")
         assert column.cursor == 1
@@ -218,8 +225,8 @@ def test_doing_title_shows_at_and_over_the_soft_limit(tmp_path: Path) -> None:
     app = new_app(board)
 
     async def script(pilot: Pilot) -> None:
-        title = app.query_one("#title-doing", Static)
-        banner = app.query_one("#topbar", Static)  # the top bar turns into the WIP warning
+        title = app.board_screen.query_one("#title-doing", Static)
+        banner = app.board_screen.query_one("#topbar", Static)  # the top bar turns into the WIP warning
         assert text_of(title).startswith("Doing 1/2")
         assert not title.has_class("wip-at") and not title.has_class("wip-over")
         assert not banner.has_class("wip-over")
@@ -239,7 +246,7 @@ def test_doing_title_shows_at_and_over_the_soft_limit(tmp_path: Path) -> None:
         await pilot.press("escape")
         await pilot.press("slash", "x", "escape")
         assert banner.has_class("wip-over") and title.has_class("wip-over")
-        app.column("doing").focus()
+        app.board_screen.column("doing").focus()
         await pilot.press("d")  # back to 2/2: the banner goes, the title says "at"
         assert text_of(title).startswith("Doing 2/2")
         assert not banner.has_class("wip-over")
@@ -274,9 +281,9 @@ def test_hard_limit_asks_first_n_keeps_y_moves(tmp_path: Path) -> None:
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("y")
         assert where_is(board.root, fourth.name) == ["doing"]
-        assert focused_state(app) == "doing" and app.column("doing").selected.name == fourth.name
-        assert text_of(app.query_one("#title-doing", Static)).startswith("Doing 4/3")
-        assert app.query_one("#topbar", Static).has_class("wip-over")
+        assert focused_state(app) == "doing" and app.board_screen.column("doing").selected.name == fourth.name
+        assert text_of(app.board_screen.query_one("#title-doing", Static)).startswith("Doing 4/3")
+        assert app.board_screen.query_one("#topbar", Static).has_class("wip-over")
 
     drive(app, script)
 
@@ -295,7 +302,7 @@ def test_filter_narrows_every_column_and_escape_restores(board: Board, maker: Ma
     app = new_app(board)
 
     async def script(pilot: Pilot) -> None:
-        field = app.query_one("#filter", Input)
+        field = app.board_screen.query_one("#filter", Input)
         assert not field.display
         await pilot.press("slash")
         assert field.display and app.focused is field
@@ -303,19 +310,28 @@ def test_filter_narrows_every_column_and_escape_restores(board: Board, maker: Ma
         assert titles(app, "open") == ["Fix the navbar", "Refactor", "Polish"]  # title, touches, tag
         assert titles(app, "doing") == ["Navigate home"]
         assert titles(app, "done") == ["Old nav work"]
-        assert text_of(app.query_one("#title-open", Static)) == "Open 4  (3 shown)"
-        assert text_of(app.query_one("#title-doing", Static)).endswith("(1 shown)")
-        assert text_of(app.query_one("#title-blocked", Static)).endswith("(0 shown)")
-        assert [t.name for t in app.column("open").tasks] == [nav.name, touched.name, tagged.name]
-        assert [t.name for t in app.column("doing").tasks] == [busy.name]
+        assert text_of(app.board_screen.query_one("#title-open", Static)) == "Open 4  (3 shown)"
+        assert text_of(app.board_screen.query_one("#title-doing", Static)).endswith("(1 shown)")
+        assert text_of(app.board_screen.query_one("#title-blocked", Static)).endswith("(0 shown)")
+        assert [t.name for t in app.board_screen.column("open").tasks] == [
+            nav.name,
+            touched.name,
+            tagged.name,
+        ]
+        assert [t.name for t in app.board_screen.column("doing").tasks] == [busy.name]
         await pilot.press(*"sdbo")  # board keys typed into the field are text, not moves
         assert where_is(board.root, nav.name) == ["open"] and where_is(board.root, busy.name) == ["doing"]
-        assert app.filter_text == "navsdbo" and all(len(app.column(s).tasks) == 0 for s in STATES)
+        assert app.board_screen.filter_text == "navsdbo" and all(
+            len(app.board_screen.column(s).tasks) == 0 for s in STATES
+        )
         await pilot.press("escape")
-        assert not field.display and app.filter_text == ""
-        assert len(app.column("open").tasks) == 4 and len(app.column("doing").tasks) == 2
-        assert text_of(app.query_one("#title-open", Static)) == "Open 4"
-        assert "shown" not in text_of(app.query_one("#title-doing", Static))
+        assert not field.display and app.board_screen.filter_text == ""
+        assert (
+            len(app.board_screen.column("open").tasks) == 4
+            and len(app.board_screen.column("doing").tasks) == 2
+        )
+        assert text_of(app.board_screen.query_one("#title-open", Static)) == "Open 4"
+        assert "shown" not in text_of(app.board_screen.query_one("#title-doing", Static))
 
     drive(app, script)
 
@@ -332,14 +348,14 @@ def test_filter_by_id_prefix_and_enter_returns_to_the_board(board: Board, maker:
 
     async def script(pilot: Pilot) -> None:
         await pilot.press("slash", *prefix.upper())  # ids match case-insensitively
-        assert [t.name for t in app.column("open").tasks] == [target.name]
+        assert [t.name for t in app.board_screen.column("open").tasks] == [target.name]
         await pilot.press("enter")
         assert focused_state(app) == "open"
-        assert app.query_one("#filter", Input).display  # the filter stays on after enter
+        assert app.board_screen.query_one("#filter", Input).display  # the filter stays on after enter
         await pilot.press("s")  # moves the one shown task
         assert where_is(board.root, target.name) == ["doing"]
         await pilot.press("escape")
-        assert len(app.column("open").tasks) == 3
+        assert len(app.board_screen.column("open").tasks) == 3
 
     drive(app, script)
 
@@ -366,7 +382,7 @@ def test_detail_view_ticks_one_criterion_on_disk_and_nothing_else(board: Board, 
     app = new_app(board)
 
     async def script(pilot: Pilot) -> None:
-        assert app.column("open").selected.name == task.name  # high priority sorts first
+        assert app.board_screen.column("open").selected.name == task.name  # high priority sorts first
         await pilot.press("enter")
         screen = app.screen
         assert isinstance(screen, DetailScreen) and screen.task.name == task.name
@@ -430,7 +446,7 @@ def test_move_keys_in_the_detail_view_move_the_task_shown(board: Board, maker: M
         assert app.screen.task.state == "doing"
         assert "doing" in text_of(app.screen.query_one("#detail-title", Static))
         await pilot.press("escape")
-        assert focused_state(app) == "doing" and app.column("doing").selected.name == second.name
+        assert focused_state(app) == "doing" and app.board_screen.column("doing").selected.name == second.name
 
     drive(app, script)
 
@@ -444,11 +460,12 @@ def test_board_keys_do_nothing_while_a_dialog_is_open(board: Board, maker: Maker
         assert isinstance(app.screen, HelpScreen)
         await pilot.press("s", "d", "u")
         assert where_is(board.root, task.name) == ["open"]
-        await pilot.press("ctrl+p", *"done")  # a board command from the palette, over the dialog
+        await pilot.press("ctrl+p", *"done")  # over a dialog the palette offers no board command
         commands = app.screen.query_one(CommandList)
         await wait_for(pilot, lambda: commands.option_count > 0, timeout=3)
-        assert str(commands.get_option_at_index(0).prompt).startswith("Done")
-        await pilot.press("enter")
+        offered = [str(commands.get_option_at_index(i).prompt) for i in range(commands.option_count)]
+        assert not any(prompt.startswith("Done") for prompt in offered)
+        await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), timeout=2)
         await pilot.pause()
         assert where_is(board.root, task.name) == ["open"]
@@ -489,7 +506,7 @@ def test_new_task_form_writes_a_file_with_its_fields(board: Board, maker: Maker)
         assert front["estimate"] == "5m"
         assert front["touches"] == ["src/a.py", "navbar"]
         assert front["priority"] == "medium"
-        assert focused_state(app) == "open" and app.column("open").selected.name == new[0]
+        assert focused_state(app) == "open" and app.board_screen.column("open").selected.name == new[0]
 
     drive(app, script)
 
@@ -528,7 +545,7 @@ def test_undo_puts_the_file_back_and_drops_the_started_stamp(board: Board, maker
         assert where_is(board.root, task.name) == ["open"]
         assert "started" not in frontmatter(board.root / "open" / task.name)
         assert frontmatter(board.root / "open" / task.name) == before
-        assert focused_state(app) == "open" and app.column("open").selected.name == task.name
+        assert focused_state(app) == "open" and app.board_screen.column("open").selected.name == task.name
 
     drive(app, script)
 
@@ -541,11 +558,11 @@ def test_undo_walks_back_several_moves_and_restores_every_stamp(board: Board, ma
     app = new_app(board)
 
     async def script(pilot: Pilot) -> None:
-        app.column("blocked").focus()
+        app.board_screen.column("blocked").focus()
         await pilot.press("o")  # blocked -> open
         await pilot.press("s")  # open -> doing
         assert where_is(board.root, blocked_task.name) == ["doing"]
-        app.go_to(app.snapshot.get("doing", started_task.name))
+        app.board_screen.go_to(app.board_screen.snapshot.get("doing", started_task.name))
         await pilot.press("d")  # the other task: doing -> done
         assert where_is(board.root, started_task.name) == ["done"]
         await pilot.press("u")
@@ -670,7 +687,7 @@ def test_markup_and_escapes_in_titles_show_as_written(board: Board, maker: Maker
         assert any(BOLD in line for line in lines), lines
         assert any("clear \\x1b[2J screen" in line for line in lines), lines
         assert not any("\x1b" in segment for segment in screen_segments(app))
-        column = app.column("open")
+        column = app.board_screen.column("open")
         for index, task in enumerate(column.tasks):
             await pilot.click(column, offset=(3, index * 4 + 1))  # on the title line
             assert app.is_running
@@ -748,13 +765,13 @@ def test_a_vanished_file_is_not_moved_and_its_card_goes(board: Board, maker: Mak
     app = new_app(board)
 
     async def script(pilot: Pilot) -> None:
-        assert app.column("open").selected.name == gone.name
+        assert app.board_screen.column("open").selected.name == gone.name
         os.unlink(board.root / "open" / gone.name)
         await pilot.press("d")
         assert files_in(board.root, "done") == []
         assert where_is(board.root, gone.name) == []
-        assert [t.name for t in app.column("open").tasks] == [stays.name]
-        assert all(t.name != gone.name for t in app.snapshot)
+        assert [t.name for t in app.board_screen.column("open").tasks] == [stays.name]
+        assert all(t.name != gone.name for t in app.board_screen.snapshot)
         assert any("gone" in n for n in notices(app))
         await pilot.press("d")  # the cursor is on a real task again: this one moves
         assert where_is(board.root, stays.name) == ["done"]
@@ -771,9 +788,9 @@ def test_a_file_moved_behind_the_apps_back_shows_where_it_now_is(board: Board, m
         await pilot.press("s")
         assert where_is(board.root, task.name) == ["done"]
         assert files_in(board.root, "doing") == []
-        assert [t.name for t in app.column("done").tasks] == [task.name]
-        assert len(app.column("open").tasks) == 0
-        assert len(app.column("doing").tasks) == 0
+        assert [t.name for t in app.board_screen.column("done").tasks] == [task.name]
+        assert len(app.board_screen.column("open").tasks) == 0
+        assert len(app.board_screen.column("doing").tasks) == 0
 
     drive(app, script)
 
@@ -860,7 +877,7 @@ def test_palette_goes_to_a_task_by_part_of_its_title(board: Board, maker: Maker)
         await wait_for(pilot, lambda: not isinstance(app.screen, CommandPalette), timeout=2)
         await pilot.pause()
         assert focused_state(app) == "doing"
-        assert app.column("doing").selected.name == target.name
+        assert app.board_screen.column("doing").selected.name == target.name
 
     drive(app, script)
 
@@ -888,7 +905,7 @@ def test_help_lists_every_key_including_a_remapped_one(tmp_path: Path) -> None:
         for key, what in expected.items():
             assert key in rows, (key, rows)
             assert rows[key].startswith(what), (key, rows[key])
-        assert len(rows) == len(PulseApp.BINDINGS) + 1  # every binding, and the palette
+        assert len(rows) == len(BoardScreen.BINDINGS) + 1  # every binding, and the palette
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
         await pilot.press("s")  # no longer bound

@@ -71,9 +71,12 @@ def test_a_failed_push_shows_until_a_push_succeeds(tmp_path: Path) -> None:
         await beaten(pilot)
         text = "\n".join(screen_text(app))
         assert "push failed: remote gone" in text
-        assert app.pane.selected is not None and app.pane.selected.kind == "push-failed"
+        assert (
+            app.board_screen.pane.selected is not None
+            and app.board_screen.pane.selected.kind == "push-failed"
+        )
         status.write_text(json.dumps({"ok": True, "at": "2026-11-22T10:05:00Z", "error": None}))
-        app.request_beat()
+        app.board_screen.request_beat()
         await wait_for(pilot, lambda: "push failed" not in "\n".join(screen_text(app)))
 
     drive(app, script)

@@ -19,7 +19,10 @@ from textual.widgets import Input
 from pulseboard.core.board import Board
 from pulseboard.core.heartbeat_inputs import read_marks
 from pulseboard.tui.app import PulseApp
-from pulseboard.tui.screens import BlockScreen, ChoiceScreen, DetailScreen, NewTaskScreen
+from pulseboard.tui.screens.block import BlockScreen
+from pulseboard.tui.screens.choice import ChoiceScreen
+from pulseboard.tui.screens.detail import DetailScreen
+from pulseboard.tui.screens.new_task import NewTaskScreen
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -39,7 +42,7 @@ def pane_text(app: PulseApp) -> str:
 
 
 def top(app: PulseApp) -> tuple[str, tuple[str, ...]]:
-    selected = app.pane.selected
+    selected = app.board_screen.pane.selected
     assert selected is not None
     return selected.kind, selected.ids
 
@@ -73,11 +76,11 @@ def test_a_move_makes_the_pane_beat_again(tmp_path: Path) -> None:
     async def script(pilot: Pilot) -> None:
         await beaten(pilot)
         assert top(app) == ("start", (first.id,))
-        before = app.pane.beat_at
-        app.go_to(app.snapshot.with_id(first.id)[0])
+        before = app.board_screen.pane.beat_at
+        app.board_screen.go_to(app.board_screen.snapshot.with_id(first.id)[0])
         await pilot.press("s")
         assert where_is(board.root, first.name) == ["doing"]
-        await wait_for(pilot, lambda: app.pane.beat_at != before)
+        await wait_for(pilot, lambda: app.board_screen.pane.beat_at != before)
         assert top(app) == ("at-limit", (first.id,))
         assert 'Doing is full (1/1): finish "First thing"' in pane_text(app)
 
@@ -93,13 +96,13 @@ def test_the_pane_beats_on_its_interval_with_no_change_on_disk(tmp_path: Path) -
 
     async def script(pilot: Pilot) -> None:
         await beaten(pilot)
-        assert app.pane.selected is not None and app.pane.selected.kind == "idle"
+        assert app.board_screen.pane.selected is not None and app.board_screen.pane.selected.kind == "idle"
         clock.moment = at(13)  # past its 10-minute box: consider splitting
-        await wait_for(pilot, lambda: app.pane.beat_at == at(13))
+        await wait_for(pilot, lambda: app.board_screen.pane.beat_at == at(13))
         assert top(app) == ("consider-split", (task.id,))
         assert "past its 10m box: consider splitting it" in pane_text(app)
         clock.moment = at(25)  # past twice its box: split it
-        await wait_for(pilot, lambda: app.pane.beat_at == at(25))
+        await wait_for(pilot, lambda: app.board_screen.pane.beat_at == at(25))
         assert top(app) == ("split", (task.id,))
 
     drive(app, script)
@@ -112,10 +115,10 @@ def test_the_heart_lights_up_for_a_moment_after_each_beat(tmp_path: Path) -> Non
     app.animation_level = "full"  # new_app turns animations off; the pulse is one
 
     async def script(pilot: Pilot) -> None:
-        await wait_for(pilot, lambda: app.pane.lit)
-        assert app.pane.has_class("beat")
-        await wait_for(pilot, lambda: not app.pane.lit)
-        assert not app.pane.has_class("beat")
+        await wait_for(pilot, lambda: app.board_screen.pane.lit)
+        assert app.board_screen.pane.has_class("beat")
+        await wait_for(pilot, lambda: not app.board_screen.pane.lit)
+        assert not app.board_screen.pane.has_class("beat")
 
     drive(app, script)
 
@@ -131,16 +134,16 @@ def test_step_keys_move_the_selection_and_it_survives_a_beat(tmp_path: Path) -> 
         assert top(app)[1] == (made[0].id,)
         await pilot.press("right_square_bracket", "right_square_bracket")
         assert top(app)[1] == (made[2].id,)
-        assert app.pane.index == 2 and "3/4" in pane_text(app)
+        assert app.board_screen.pane.index == 2 and "3/4" in pane_text(app)
         assert any(line.lstrip().startswith("▶ 3.") for line in screen_text(app))
         await pilot.press("right_square_bracket", "right_square_bracket")  # wraps to the first
         assert top(app)[1] == (made[0].id,)
         await pilot.press("left_square_bracket")
         assert top(app)[1] == (made[3].id,)
         assert "▶ 4." in pane_text(app)  # the window follows the selection
-        shown = app.pane.suggestions
-        app.request_beat()
-        await wait_for(pilot, lambda: app.pane.suggestions is not shown)  # a new beat came
+        shown = app.board_screen.pane.suggestions
+        app.board_screen.request_beat()
+        await wait_for(pilot, lambda: app.board_screen.pane.suggestions is not shown)  # a new beat came
         assert top(app)[1] == (made[3].id,)
 
     drive(app, script)
@@ -158,7 +161,7 @@ def test_apply_starts_the_proposed_task(tmp_path: Path) -> None:
         await pilot.press("a")
         assert where_is(board.root, wanted.name) == ["doing"]
         assert frontmatter(board.root / "doing" / wanted.name)["started"]
-        assert app.column("doing").selected.name == wanted.name
+        assert app.board_screen.column("doing").selected.name == wanted.name
 
     drive(app, script)
 
@@ -255,10 +258,14 @@ def test_a_stale_spec_is_settled_by_reading_it(tmp_path: Path) -> None:
         assert isinstance(app.screen, DetailScreen) and app.screen.task.id == task.id
         assert task.id in read_marks(board.root)
         await wait_for(
-            pilot, lambda: app.pane.selected is not None and app.pane.selected.kind != "stale-spec"
+            pilot,
+            lambda: (
+                app.board_screen.pane.selected is not None
+                and app.board_screen.pane.selected.kind != "stale-spec"
+            ),
         )
         await pilot.press("escape")
-        assert all(s.kind != "stale-spec" for s in app.pane.suggestions)
+        assert all(s.kind != "stale-spec" for s in app.board_screen.pane.suggestions)
 
     drive(app, script)
 

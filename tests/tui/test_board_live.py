@@ -45,7 +45,7 @@ def fresh(board: Board) -> dict[str, list[str]]:
 
 
 def shown(app) -> dict[str, list[str]]:
-    return {s: [t.name for t in app.column(s).tasks] for s in STATES}
+    return {s: [t.name for t in app.board_screen.column(s).tasks] for s in STATES}
 
 
 def test_added_edited_deleted_moved_with_the_cursor_kept(tmp_path: Path) -> None:
@@ -57,26 +57,26 @@ def test_added_edited_deleted_moved_with_the_cursor_kept(tmp_path: Path) -> None
 
     async def script(pilot: Pilot) -> None:
         await pilot.press("j")  # cursor on Second
-        assert app.column("open").selected.name == second.name
+        assert app.board_screen.column("open").selected.name == second.name
         added = board.root / "open" / "urgent-hotfix.md"
         added.write_text("---\ntitle: Urgent hotfix\npriority: critical\n---\n")
         feed.send(added)
         await wait_for(pilot, lambda: "Urgent hotfix" in titles(app, "open"))
         assert titles(app, "open")[0] == "Urgent hotfix"  # critical sorts first...
-        assert app.column("open").selected.name == second.name  # ...and the cursor stays put
+        assert app.board_screen.column("open").selected.name == second.name  # ...and the cursor stays put
         path = board.root / "open" / second.name
         path.write_text(path.read_text().replace("title: Second", "title: Second, edited"))
         feed.send(path)
         await wait_for(pilot, lambda: "Second, edited" in titles(app, "open"))
-        assert app.column("open").selected.name == second.name
+        assert app.board_screen.column("open").selected.name == second.name
         os.rename(board.root / "open" / first.name, board.root / "doing" / first.name)  # a plain mv
         feed.send(board.root / "doing" / first.name, board.root / "open" / first.name)
         await wait_for(pilot, lambda: titles(app, "doing") == ["First"])
-        assert app.column("open").selected.name == second.name
+        assert app.board_screen.column("open").selected.name == second.name
         path.unlink()  # the selected task is deleted: the cursor goes to a neighbour
         feed.send(path)
         await wait_for(pilot, lambda: "Second, edited" not in titles(app, "open"))
-        assert app.column("open").selected.name in (third.name, "urgent-hotfix.md")
+        assert app.board_screen.column("open").selected.name in (third.name, "urgent-hotfix.md")
         assert shown(app) == fresh(board)
 
     drive(app, script)
@@ -92,17 +92,20 @@ def test_own_moves_echo_without_flicker_or_duplicates(tmp_path: Path) -> None:
         await pilot.press("s")
         before = shown(app)
         redraws: list[set[str]] = []
-        original = app._after_changes
+        original = app.board_screen._after_changes
 
         def spy(changes, selected):
             redraws.append(set(changes.states))
             original(changes, selected)
 
-        app._after_changes = spy  # type: ignore[method-assign]
+        app.board_screen._after_changes = spy  # type: ignore[method-assign]
         feed.send(board.root / "doing" / task.name, board.root / "open" / task.name)
         await wait_for(pilot, lambda: bool(redraws), timeout=5)
         assert shown(app) == before and redraws == [set()]
-        assert app.snapshot.count("doing") == 1 and len(app.snapshot.with_id(task.id)) == 1
+        assert (
+            app.board_screen.snapshot.count("doing") == 1
+            and len(app.board_screen.snapshot.with_id(task.id)) == 1
+        )
 
     drive(app, script)
 
@@ -119,7 +122,10 @@ def test_copy_instead_of_move_shows_in_both_with_a_mark(tmp_path: Path) -> None:
         feed.send(copy)
         await wait_for(pilot, lambda: titles(app, "done") == ["Copied"])
         assert titles(app, "open") == ["Copied"]
-        lines = [app.column("done").render_line(0).text, app.column("open").render_line(0).text]
+        lines = [
+            app.board_screen.column("done").render_line(0).text,
+            app.board_screen.column("open").render_line(0).text,
+        ]
         assert all("⧉" in line for line in lines)
 
     drive(app, script)
@@ -168,7 +174,9 @@ def test_real_watchfiles_storm_ends_equal_to_a_fresh_scan(tmp_path: Path) -> Non
         await pilot.pause(0.3)
         for i in range(5000):  # a git checkout writing 5,000 task files
             (board.root / ("done" if i % 3 else "open") / f"checkout-{i:04d}.md").write_text(f"# Task {i}\n")
-        await wait_for(pilot, lambda: sum(len(app.column(s).tasks) for s in STATES) == 5000, timeout=60)
+        await wait_for(
+            pilot, lambda: sum(len(app.board_screen.column(s).tasks) for s in STATES) == 5000, timeout=60
+        )
         assert shown(app) == fresh(board)
 
     drive(app, script)

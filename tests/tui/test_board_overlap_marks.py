@@ -33,9 +33,9 @@ def test_marks_match_the_rule_pair_by_pair(tmp_path: Path) -> None:
     app = new_app(Board(root))
 
     async def script(pilot: Pilot) -> None:
-        mark = app.card_context().overlaps_doing
-        doing = list(app.snapshot.column("doing"))
-        for task in app.snapshot:
+        mark = app.board_screen.card_context().overlaps_doing
+        doing = list(app.board_screen.snapshot.column("doing"))
+        for task in app.board_screen.snapshot:
             expected = any(o.id != task.id and overlaps(task.touches, o.touches) for o in doing)
             assert mark(task) is expected, task.name
 
@@ -51,11 +51,11 @@ def test_a_card_costs_the_same_with_thousands_in_doing(tmp_path: Path) -> None:
     app = new_app(Board(root))
 
     async def script(pilot: Pilot) -> None:
-        task = next(t for t in app.snapshot if t.name == "o.md")
-        app.card_context().overlaps_doing(task)  # the index is made once
+        task = next(t for t in app.board_screen.snapshot if t.name == "o.md")
+        app.board_screen.card_context().overlaps_doing(task)  # the index is made once
         started = time.perf_counter()
         for _ in range(1000):
-            app.card_context().overlaps_doing(task)
+            app.board_screen.card_context().overlaps_doing(task)
         assert time.perf_counter() - started < 0.5  # was 5,000 comparisons per card drawn
 
     drive(app, script)

@@ -21,7 +21,7 @@ from textual.pilot import Pilot
 from pulseboard.core import actions
 from pulseboard.core.board import Board
 from pulseboard.tui.app import PulseApp
-from pulseboard.tui.screens import DetailScreen
+from pulseboard.tui.screens.detail import DetailScreen
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -115,8 +115,8 @@ def test_snapshot_detail_view(snap_compare, tmp_path: Path) -> None:
 
     async def open_detail(pilot: Pilot) -> None:
         app: PulseApp = pilot.app  # type: ignore[assignment]
-        task = app.snapshot.get("doing", names["Keep drafts across session timeouts"])
-        app.go_to(task)
+        task = app.board_screen.snapshot.get("doing", names["Keep drafts across session timeouts"])
+        app.board_screen.go_to(task)
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen))
 

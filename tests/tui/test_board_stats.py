@@ -15,7 +15,7 @@ from textual_plotext import PlotextPlot
 
 from pulseboard.core.actions import move_task
 from pulseboard.tui.app import PulseApp
-from pulseboard.tui.stats import StatsScreen
+from pulseboard.tui.screens.stats import StatsScreen
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -25,7 +25,7 @@ def real_clock() -> dt.datetime:
 
 
 def status(app: PulseApp) -> str:
-    return "".join(str(w.render()) for w in app.query("#status Static").results(Static))
+    return "".join(str(w.render()) for w in app.board_screen.query("#status Static").results(Static))
 
 
 def test_the_status_line_counts_a_task_done_now(tmp_path: Path) -> None:
@@ -36,13 +36,13 @@ def test_the_status_line_counts_a_task_done_now(tmp_path: Path) -> None:
     async def script(pilot: Pilot) -> None:
         await beaten(pilot)
         assert "done today 0" in status(app)
-        app.go_to(app.snapshot.with_id(task.id)[0])
-        before = app.stats
+        app.board_screen.go_to(app.board_screen.snapshot.with_id(task.id)[0])
+        before = app.board_screen.stats
         await pilot.press("d")
-        await wait_for(pilot, lambda: app.stats is not before)
+        await wait_for(pilot, lambda: app.board_screen.stats is not before)
         assert "done today 1" in status(app)
         assert "1 in 14d" in status(app)
-        assert app.query_one("#status-velocity", Sparkline).data[-1] == 1
+        assert app.board_screen.query_one("#status-velocity", Sparkline).data[-1] == 1
 
     drive(app, script)
 
@@ -82,7 +82,10 @@ def test_u_reverts_the_last_move_from_the_journal_after_a_restart(tmp_path: Path
         await pilot.press("u")
         assert where_is(board.root, task.name) == ["open"]
         assert (board.root / "open" / task.name).read_bytes() == before
-        assert app.column("open").selected is not None and app.column("open").selected.id == task.id
+        assert (
+            app.board_screen.column("open").selected is not None
+            and app.board_screen.column("open").selected.id == task.id
+        )
 
     drive(app, script)
 

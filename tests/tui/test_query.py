@@ -17,9 +17,10 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from pulseboard.core.board import STATES, Board, Task
-from pulseboard.core.query import Query, matches
+from pulseboard.core.query import Query, find_tasks, matches
 from pulseboard.core.snapshot import Snapshot
-from pulseboard.tui.palette import MAX_HITS, find_tasks
+
+MAX_HITS = 40  # the palette shows at most this many tasks
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -144,7 +145,7 @@ def test_the_board_filter_shows_what_the_core_matches(board: Board) -> None:
     seen: dict[str, list[str]] = {}
 
     async def script(pilot: Pilot) -> None:
-        field = app.query_one("#filter", Input)
+        field = app.board_screen.query_one("#filter", Input)
         for n, text in enumerate(cases):
             if n < TYPED:
                 await pilot.press("slash", *text)  # key by key, as a user types
@@ -153,9 +154,9 @@ def test_the_board_filter_shows_what_the_core_matches(board: Board) -> None:
                 field.value = text  # the rest at once (Input.Changed all the same), to keep the test quick
             await wait_for(pilot, lambda text=text: field.value == text)
             await pilot.pause()
-            seen[text] = [task.title for state in STATES for task in app.column(state).tasks]
+            seen[text] = [task.title for state in STATES for task in app.board_screen.column(state).tasks]
             await pilot.press("escape")
-            assert field.value == "" and app.filter_text == ""
+            assert field.value == "" and app.board_screen.filter_text == ""
 
     drive(app, script)
     for text in cases:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from pulseboard.core.board import Task
 from pulseboard.core.fields import format_estimate
+from pulseboard.core.task_view import task_rows
 from pulseboard.core.text import inert as plain
 
 if TYPE_CHECKING:  # for annotations only: `pulse ls` needs neither the heartbeat nor the reconciler
@@ -130,33 +131,9 @@ def task_line(task: Task, short: str, width: int) -> str:
 
 
 def task_details(task: Task, short: str, body: str | None) -> str:
-    """The `pulse show` text: fields, then the body."""
-    rows = [
-        ("state", f"{task.state}  ({task.path})"),
-        ("priority", task.priority),
-        ("estimate", "-" if task.estimate is None else format_estimate(task.estimate)),
-        ("touches", ", ".join(task.touches)),
-        ("depends", ", ".join(task.depends)),
-        ("tags", ", ".join(task.tags)),
-        ("created", task.created),
-        ("started", task.started),
-        ("done", task.done),
-    ]
-    if task.blocked:
-        b = task.blocked
-        rows.append(
-            (
-                "blocked",
-                f"{b.get('reason')}; waiting on {b.get('waiting_on') or 'nobody named'}"
-                f" since {b.get('since') or '?'}",
-            )
-        )
-    if task.criteria[1]:
-        rows.append(("criteria", f"{task.criteria[0]}/{task.criteria[1]} checked"))
-    if task.error:
-        rows.append(("error", task.error))
+    """The `pulse show` text: the fields every face lists (core/task_view.py), then the body."""
     lines = [f"{short}  {plain(task.title)}  (id {task.id})"]
-    lines += [f"  {name:<9} {plain(str(value))}" for name, value in rows if value]
+    lines += [f"  {name:<9} {plain(value)}" for name, value in task_rows(task) if value]
     if body and body.strip():
         lines += ["", plain(body.rstrip("\n"))]
     return "\n".join(lines)

@@ -105,7 +105,7 @@ ACTIONS: tuple[Action, ...] = (
             where=_BOARD, hidden=True),
     _action("reload", "ctrl+r", "Reload the board", "Reload: read every task file again",
             where=_EVERYWHERE, hidden=True),
-    _action("back", "escape,q", "Back", "Detail view: back to the board", "pop_screen", where=_DETAIL,
+    _action("back", "escape,q", "Back", "Detail view: back to the board", "dismiss", where=_DETAIL,
             palette=False),
 )  # fmt: skip
 

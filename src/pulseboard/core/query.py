@@ -18,6 +18,7 @@ is False.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -187,3 +188,13 @@ def _word_score(task: Task, word: str) -> float:
     if any(word in item.lower() for item in task.touches):
         return _TOUCHES
     return 0.0
+
+
+def find_tasks(text: str, tasks: Iterable[Task], limit: int = 40) -> list[tuple[float, Task]]:
+    """The best `limit` tasks matching `text`, with their scores, best first (ties in the given
+    order); nothing for an empty query. What the palette's "go to task" offers."""
+    query = Query.parse(text)
+    if not query:
+        return []
+    scored = ((query.score(task), n, task) for n, task in enumerate(tasks) if query.matches(task))
+    return [(score, task) for score, _, task in heapq.nsmallest(limit, scored, key=lambda s: (-s[0], s[1]))]

@@ -25,15 +25,17 @@ def span(seconds: float | None) -> str:
     return "-" if seconds is None else format_duration(seconds)
 
 
-def stats_text(stats: Stats, short: Callable[[str], str]) -> str:
-    """`pulse stats`: the figures, a line each, then work in progress by day and ageing work."""
+def figure_lines(stats: Stats, short: Callable[[str], str]) -> list[str]:
+    """The figures, a line each: done today, velocity, cycle and lead time, time blocked."""
 
     def guess(n: int) -> str:
         return f", {n} estimated" if n else ""
 
     total = sum(day.count for day in stats.velocity)
     cycle, lead, blocked = stats.cycle, stats.lead, stats.blocked
-    lines = [
+    worst = blocked.longest
+    longest = f"; longest {short(worst.id)} {span(worst.seconds)}" if worst else ""
+    return [
         f"done today      {stats.done_today}   by hour |{bars(stats.done_per_hour_today)}|",
         f"velocity        |{bars([d.count for d in stats.velocity])}|  {total} in {stats.days} days, "
         f"{total / stats.days:.1f} a day{guess(stats.velocity_estimated)}",
@@ -42,24 +44,33 @@ def stats_text(stats: Stats, short: Callable[[str], str]) -> str:
         f"lead time       median {span(lead.median_s)}, 85% within {span(lead.p85_s)}  "
         f"({lead.count} tasks{guess(lead.estimated)})",
         f"time blocked    {span(blocked.total_s)} over {blocked.tasks} tasks"
-        + (
-            f"; longest {short(blocked.longest.id)} {span(blocked.longest.seconds)}"
-            if blocked.longest
-            else ""
-        )
-        + guess(blocked.estimated),
-        "",
+        f"{longest}{guess(blocked.estimated)}",
+    ]
+
+
+def flow_lines(stats: Stats) -> list[str]:
+    """Work by state at the end of each day, a line a day under a header."""
+    return [
         "day          open  doing  done  blocked",
         *(
             f"{d.date.isoformat()}  {d.open:>5}  {d.doing:>5}  {d.done:>4}  {d.blocked:>7}"
             for d in stats.flow
         ),
     ]
-    if stats.ageing:
-        lines += ["", "ageing          state    age     box  × box"]
-        lines += [
-            f"{short(a.id):<15} {a.state:<8} {span(a.age_s):>6} {span(a.box_s):>6}  {a.ratio:>5.1f}"
-            + (" (estimated)" if a.estimated else "")
-            for a in stats.ageing
-        ]
-    return "\n".join(lines)
+
+
+def ageing_lines(stats: Stats, short: Callable[[str], str]) -> list[str]:
+    """Work in doing and blocked by age against its box, oldest first ([] when there is none)."""
+    if not stats.ageing:
+        return []
+    return ["ageing          state    age     box  × box"] + [
+        f"{short(a.id):<15} {a.state:<8} {span(a.age_s):>6} {span(a.box_s):>6}  {a.ratio:>5.1f}"
+        + (" (estimated)" if a.estimated else "")
+        for a in stats.ageing
+    ]
+
+
+def stats_text(stats: Stats, short: Callable[[str], str]) -> str:
+    """`pulse stats`: the figures, work by state per day, then ageing work, a blank line between."""
+    parts = [figure_lines(stats, short), flow_lines(stats), ageing_lines(stats, short)]
+    return "\n\n".join("\n".join(part) for part in parts if part)

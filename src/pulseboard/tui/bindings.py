@@ -12,13 +12,19 @@ from textual.binding import Binding
 
 from pulseboard.core.keymap import ACTIONS, BY_ID, Action, key_label, keys_label
 
+APP_RUNS = frozenset({"quit", "help", "reload"})  # the app's own actions, whichever screen binds them
+
 
 def binding(action: Action, place: str, route: str = "") -> Binding:
-    """The action as a Binding in `place`; `route` ("app") is the namespace that runs it."""
-    return Binding(
-        action.keys, f"{route}.{action.run}" if route else action.run, action.label,
-        show=action.shown_in(place), id=action.id,
-    )  # fmt: skip
+    """The action as a Binding in `place`. The app's own actions run on the app; `route` names a
+    screen action that takes the action's text (`board('start')`: the detail view hands it on)."""
+    if action.name in APP_RUNS:
+        run = f"app.{action.run}"
+    elif route and action.places != {place}:
+        run = f"{route}({action.run!r})"
+    else:
+        run = action.run
+    return Binding(action.keys, run, action.label, show=action.shown_in(place), id=action.id)
 
 
 def bindings(place: str, route: str = "", first: Sequence[str] = ()) -> list[Binding]:

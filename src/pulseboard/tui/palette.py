@@ -1,29 +1,24 @@
 """The command palette's entries: the board's actions (from the table in core/keymap.py) and
-"go to task", which finds tasks by the board filter's rule (core/query.py) and jumps to one."""
+"go to task", which asks the board screen for tasks matching what is typed (core/query.py's rule)."""
 
 from __future__ import annotations
 
-import heapq
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from functools import partial
 from typing import TYPE_CHECKING
 
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.command import Hit, Hits, Provider
 from textual.content import Content
 from textual.fuzzy import Matcher
 from textual.markup import escape
+from textual.screen import Screen
 
-from pulseboard.core.keymap import ACTIONS, BOARD
-from pulseboard.core.query import Query
-from pulseboard.core.text import inert
-from pulseboard.tui.bindings import current_keys
+from pulseboard.core.keymap import ACTIONS
+from pulseboard.tui.bindings import binding, current_keys
 
 if TYPE_CHECKING:
-    from pulseboard.core.board import Task
     from pulseboard.tui.app import PulseApp
-
-MAX_HITS = 40
 
 
 def highlight_plain(matcher: Matcher, text: str) -> Content:
@@ -36,13 +31,17 @@ def highlight_plain(matcher: Matcher, text: str) -> Content:
     return content
 
 
-def action_commands(app: App[object], keymap: Mapping[str, str]) -> Iterator[SystemCommand]:
-    """A palette entry for every board action the table offers there, saying its key; the app
-    runs it (and its check_action decides, as for the key)."""
+def action_commands(
+    screen: Screen[object], place: str, keymap: Mapping[str, str], route: str = ""
+) -> Iterator[SystemCommand]:
+    """A palette entry for every action the table offers in `place`, saying its key; choosing it
+    runs what the key runs on `screen` (the same binding, tui/bindings.py)."""
     for action in ACTIONS:
-        if action.palette and action.applies_in(BOARD):
+        if action.palette and action.applies_in(place):
             help = escape(f"{action.help} · key {current_keys(action, keymap)}")  # the palette reads markup
-            yield SystemCommand(action.label, help, partial(app.run_action, action.run))
+            yield SystemCommand(
+                action.label, help, partial(screen.run_action, binding(action, place, route).action)
+            )
 
 
 class TaskFinder(Provider):
@@ -50,19 +49,8 @@ class TaskFinder(Provider):
 
     async def search(self, query: str) -> Hits:
         app: PulseApp = self.app  # type: ignore[assignment]
+        board = app.board_screen
         matcher = self.matcher(query)
-        for score, task in find_tasks(query, app.snapshot):
-            short = app.shorts.short(task.id)
-            text = inert(f"{short}  {task.title}  ({task.state})")
-            yield Hit(score, highlight_plain(matcher, text), partial(app.go_to, task), text=text,
+        for score, text, task in board.find(query):
+            yield Hit(score, highlight_plain(matcher, text), partial(board.go_to, task), text=text,
                       help=f"Go to this task in {task.state}/")  # fmt: skip
-
-
-def find_tasks(text: str, tasks: Iterable[Task], limit: int = MAX_HITS) -> list[tuple[float, Task]]:
-    """The palette's hits for `text`: the best `limit` matching tasks with their scores, best first
-    (ties in board order); nothing for an empty query."""
-    query = Query.parse(text)
-    if not query:
-        return []
-    scored = ((query.score(task), n, task) for n, task in enumerate(tasks) if query.matches(task))
-    return [(score, task) for score, _, task in heapq.nsmallest(limit, scored, key=lambda s: (-s[0], s[1]))]

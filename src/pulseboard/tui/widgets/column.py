@@ -15,13 +15,12 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.geometry import Region, Size
-from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from pulseboard.core.board import Task
-from pulseboard.tui.cards import CARD_HEIGHT, CardContext, card_lines
+from pulseboard.tui.widgets.cards import CARD_HEIGHT, CardContext, card_lines
 
 STYLE_NAMES = (
     "card--id", "card--title", "card--meta", "card--critical", "card--high", "card--medium",
@@ -30,8 +29,11 @@ STYLE_NAMES = (
 )  # fmt: skip
 
 
-class TaskColumn(ScrollView, can_focus=True):
-    """The cards of one state folder, with a cursor."""
+class TaskColumn(ScrollView, can_focus=True, inherit_bindings=False):
+    """The cards of one state folder, with a cursor.
+
+    It has no keys of its own (a ScrollView's home/end/page keys would scroll away from the cursor):
+    the board screen's keys move the cursor, and the column scrolls to keep it in view."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         *STYLE_NAMES,
@@ -41,14 +43,6 @@ class TaskColumn(ScrollView, can_focus=True):
     }
 
     cursor: reactive[int] = reactive(0, always_update=True, init=False)
-
-    class Highlighted(Message):
-        """The cursor is on another task (or on none)."""
-
-        def __init__(self, column: TaskColumn, task: Task | None) -> None:
-            super().__init__()
-            self.column = column
-            self.task = task
 
     def __init__(self, state: str, context: Callable[[], CardContext], *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -92,7 +86,6 @@ class TaskColumn(ScrollView, can_focus=True):
         self.scroll_to_region(
             Region(0, new * CARD_HEIGHT, 1, CARD_HEIGHT), animate=False, force=True, immediate=True
         )
-        self.post_message(self.Highlighted(self, self.selected))
 
     def refresh_card(self, index: int) -> None:
         y = index * CARD_HEIGHT - self.scroll_offset.y
@@ -107,7 +100,6 @@ class TaskColumn(ScrollView, can_focus=True):
 
     def on_focus(self) -> None:
         self.refresh_card(self.cursor)
-        self.post_message(self.Highlighted(self, self.selected))
 
     def on_blur(self) -> None:
         self.refresh_card(self.cursor)

@@ -1,5 +1,6 @@
-"""The board's progress views: the status line (done today, velocity sparkline, median cycle time)
-and the stats screen (key v) with its charts, drawn by textual-plotext from core/metrics figures.
+"""The stats screen (key v): the figures of `pulse stats` and charts drawn by textual-plotext.
+
+It renders the figures as data (core/metrics.Stats, core/report's lines), as the CLI does.
 """
 
 from __future__ import annotations
@@ -8,38 +9,13 @@ from collections.abc import Callable
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid, Horizontal, VerticalScroll
+from textual.containers import Grid, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Sparkline, Static
+from textual.widgets import Footer, Static
 
 from pulseboard.core.metrics import Stats
-from pulseboard.core.report import span, stats_text
-
-
-class StatusLine(Horizontal):
-    """Done today, the velocity of the last days as a sparkline, and the median cycle time."""
-
-    def compose(self) -> ComposeResult:
-        yield Static("", id="status-today")
-        yield Sparkline([], id="status-velocity")
-        yield Static("", id="status-cycle")
-        yield Static("", id="status-git")
-
-    def show(self, stats: Stats) -> None:
-        counts = [day.count for day in stats.velocity]
-        self.query_one("#status-today", Static).update(f" done today {stats.done_today} · velocity ")
-        self.query_one("#status-velocity", Sparkline).data = counts
-        median = span(stats.cycle.median_s)
-        self.query_one("#status-cycle", Static).update(
-            f" {sum(counts)} in {stats.days}d · cycle time {median}"
-        )
-
-    def show_push(self, failure: str | None) -> None:
-        """A failed git push stays in view until a later push succeeds."""
-        git = self.query_one("#status-git", Static)
-        git.update(Content(f" · push failed: {failure}" if failure else ""))
-        git.set_class(failure is not None, "failed")
+from pulseboard.core.report import ageing_lines, figure_lines
 
 
 class StatsScreen(Screen[None]):
@@ -56,14 +32,14 @@ class StatsScreen(Screen[None]):
         from textual_plotext import PlotextPlot  # plotext loads only when the screen first opens
 
         with VerticalScroll(id="stats"):
-            figures, _by_day, *ageing = stats_text(self.stats, self._short).split("\n\n")
-            yield Static(Content(figures), id="stats-figures")
+            yield Static(Content("\n".join(figure_lines(self.stats, self._short))), id="stats-figures")
             with Grid(id="stats-charts"):
                 yield PlotextPlot(id="chart-done")
                 yield PlotextPlot(id="chart-cycle")
                 yield PlotextPlot(id="chart-flow")
-                yield Static(Content(ageing[0] if ageing else "ageing: nothing in doing or blocked"),
-                             id="stats-ageing")  # fmt: skip
+                ageing = "\n".join(ageing_lines(self.stats, self._short))
+                ageing = ageing or "ageing: nothing in doing or blocked"
+                yield Static(Content(ageing), id="stats-ageing")
         yield Footer()
 
     def on_mount(self) -> None:

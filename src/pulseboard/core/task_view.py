@@ -1,0 +1,49 @@
+"""A task's fields as a person reads them: the one list `pulse show` and the detail view both show.
+
+Values are plain text; each face makes them inert and adds its own look. Fields with no value
+are given as "" so a face can leave them out (the CLI) or show a dash (the detail view).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pulseboard.core.board import Task
+from pulseboard.core.fields import format_estimate
+
+
+def display_path(path: Path) -> str:
+    """A path as the user knows it: relative to where pulse was started, when it is under there."""
+    try:
+        return str(path.absolute().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def blocked_text(task: Task) -> str:
+    """What a blocked task waits for, on whom, and since when ("" when it is not blocked)."""
+    if not task.blocked:
+        return ""
+    b = task.blocked
+    who = b.get("waiting_on") or "nobody named"
+    return f"{b.get('reason')}; waiting on {who} since {b.get('since') or '?'}"
+
+
+def task_rows(task: Task) -> list[tuple[str, str]]:
+    """(name, value) for each field of a task, in the order every face lists them."""
+    done, total = task.criteria
+    return [
+        ("state", task.state),
+        ("priority", task.priority),
+        ("estimate", "" if task.estimate is None else format_estimate(task.estimate)),
+        ("touches", ", ".join(task.touches)),
+        ("depends", ", ".join(task.depends)),
+        ("tags", ", ".join(task.tags)),
+        ("created", task.created or ""),
+        ("started", task.started or ""),
+        ("done", task.done or ""),
+        ("blocked", blocked_text(task)),
+        ("criteria", f"{done}/{total} checked" if total else ""),
+        ("file", display_path(task.path)),
+        ("error", task.error or ""),
+    ]

@@ -1,0 +1,84 @@
+"""What the board's workers hand back to the board screen: typed messages, posted from any thread.
+
+A worker never touches a widget; it ends by posting one of these, and the screen handles it on
+the UI thread. A burst collapses where only the newest matters (`can_replace`): a beat or the
+figures replace an older one still waiting; hints about the disk are merged into the newer one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from textual.message import Message
+
+from pulseboard.core.board import Task
+from pulseboard.core.heartbeat import Suggestion
+from pulseboard.core.live import Hints
+from pulseboard.core.metrics import Stats
+from pulseboard.core.reconcile import Plan
+
+
+class BoardLoaded(Message):
+    """Every task on disk, read off the UI thread."""
+
+    def __init__(self, tasks: list[Task]) -> None:
+        super().__init__()
+        self.tasks = tasks
+
+
+class DiskChanged(Message):
+    """These paths may have changed (None: anything may have); `notice` is the watcher's sentence."""
+
+    def __init__(self, paths: Hints, notice: str | None = None) -> None:
+        super().__init__()
+        self.paths = paths
+        self.notice = notice
+
+    def can_replace(self, message: Message) -> bool:
+        """A newer batch waiting behind this one takes this one's paths along."""
+        if not isinstance(message, DiskChanged) or self.notice:
+            return False
+        both = None if self.paths is None or message.paths is None else set(self.paths) | message.paths
+        message.paths = both
+        return True
+
+
+class DiskRead(Message):
+    """What a rescan off the UI thread found."""
+
+    def __init__(self, plan: Plan) -> None:
+        super().__init__()
+        self.plan = plan
+
+
+class BeatDone(Message):
+    """The heartbeat's ranked suggestions as of `at`, and the last push's failure, if any."""
+
+    def __init__(self, suggestions: Sequence[Suggestion], at: dt.datetime, push_failure: str | None) -> None:
+        super().__init__()
+        self.suggestions = suggestions
+        self.at = at
+        self.push_failure = push_failure
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, BeatDone)
+
+
+class FiguresDone(Message):
+    """The figures, worked out off the UI thread."""
+
+    def __init__(self, stats: Stats) -> None:
+        super().__init__()
+        self.stats = stats
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, FiguresDone)
+
+
+class GitProblem(Message):
+    """A commit (or push) the board asked for did not happen: one sentence why."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text

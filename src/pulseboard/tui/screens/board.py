@@ -1,0 +1,365 @@
+"""The board screen: the four columns, the heartbeat pane, the status line and the filter; the
+board's keys and what they do.
+
+A thin face over the core. The live board (core/live.py) keeps the snapshot level with the disk
+and the schedule (core/schedule.py) says when to beat; this screen runs their slow parts in
+workers, which end in messages (tui/messages.py), and shows what changed. Moves, creations and
+ticks go through pulseboard.core exactly as the CLI's do.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections import Counter
+from collections.abc import AsyncIterator, Callable
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import events
+from textual.app import ComposeResult
+from textual.message import Message
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input
+from textual.worker import Worker, WorkerState
+
+from pulseboard.core import journal
+from pulseboard.core.board import STATES, Board, Task
+from pulseboard.core.heartbeat_inputs import push_failure, suggest
+from pulseboard.core.keymap import BOARD
+from pulseboard.core.live import LiveBoard, Step
+from pulseboard.core.metrics import Stats
+from pulseboard.core.overlap import TouchIndex
+from pulseboard.core.progress import board_stats
+from pulseboard.core.query import Query, find_tasks
+from pulseboard.core.reconcile import Changes
+from pulseboard.core.schedule import BEAT, Schedule
+from pulseboard.core.task_view import display_path
+from pulseboard.core.text import inert
+from pulseboard.core.wip import wip_level
+from pulseboard.services.git import CommitQueue
+from pulseboard.tui import messages
+from pulseboard.tui.bindings import bindings
+from pulseboard.tui.screens.board_keys import BoardKeys
+from pulseboard.tui.screens.detail import DetailScreen
+from pulseboard.tui.screens.stats import StatsScreen
+from pulseboard.tui.tuning import collector_paused, settle_long_lived
+from pulseboard.tui.widgets.cards import CardContext
+from pulseboard.tui.widgets.column import TaskColumn
+from pulseboard.tui.widgets.columns import Columns, TopBar
+from pulseboard.tui.widgets.heartbeat import HeartbeatPane
+from pulseboard.tui.widgets.status import StatusLine
+
+if TYPE_CHECKING:
+    from pulseboard.services.watcher import Batch
+
+ChangeSource = Callable[[], AsyncIterator["Batch"]]
+STATS_DAYS = 14
+PANE_KEEPS = 100  # suggestions the pane keeps to step through (a 100,000-task board makes ~28,000)
+STATS_PACE = 9  # the figures wait nine times as long as they took before they are computed again
+IDLE_S = 0.4  # background work waits until the keys have paused this long
+BEAT_DELAY_S = 0.15  # a beat comes this soon after a change: one beat for a burst of changes
+FAILED = {"load": "Could not read the board", "reconcile": "Could not re-read the board",
+          "beat": "Could not work out the heartbeat", "figures": "Could not work out the figures",
+          "watch": "Stopped following changes on disk"}  # fmt: skip
+
+
+class BoardScreen(BoardKeys, Screen[None]):
+    """The pulse board."""
+
+    BINDINGS: ClassVar = bindings(BOARD)  # from the table of actions, core/keymap.py
+
+    def __init__(
+        self, board: Board, clock: Callable[[], dt.datetime], changes: ChangeSource | None, poll: bool
+    ) -> None:
+        """changes: where hints about changes on disk come from (default: watchfiles on the board
+        folder; tests inject their own). poll: watch by polling."""
+        super().__init__()
+        self.board = board
+        self.clock = clock
+        self.live = LiveBoard(board)
+        self.schedule = Schedule(
+            board.settings.heartbeat.interval_s, after_change=BEAT_DELAY_S, idle=IDLE_S, pace=STATS_PACE
+        )
+        self.stats: Stats | None = None
+        self.keys_hint = ""  # the heartbeat pane's hint, with the keys as mapped (set by the app)
+        self.filter_text = ""
+        self._changes = changes
+        self._poll = poll
+        self._stop_watching = asyncio.Event()
+        self._wake: Timer | None = None
+        self._return_to: TaskColumn | None = None
+        self._detail: DetailScreen | None = None
+        self._overlap_check: Callable[[Task], bool] | None = None
+        self._journal = journal.JournalTail(board.root)  # read incrementally for the figures
+        self._commits: CommitQueue | None = None
+
+    # -- layout and life ------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield TopBar(id="topbar")
+        yield Columns(self.card_context, id="columns")
+        yield HeartbeatPane(id="heartbeat")
+        yield StatusLine(id="status")
+        yield Input(placeholder="Filter by title, id, touches or tag; escape clears", id="filter")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#filter", Input).display = False
+        self.pane.keys_hint = self.keys_hint
+        self.focus_now(self.column("open"))
+        self._refresh_chrome()
+        self.set_interval(30, self._tick_clock)
+        self.follow_disk()
+        self._run(lambda: messages.BoardLoaded(self.live.load()), "load")
+
+    def on_unmount(self) -> None:
+        self._stop_watching.set()
+        if self._commits is not None:
+            self._commits.close()  # the last commits land before pulse exits
+
+    def say(self, message: str, **options: object) -> None:
+        """A notification whose text is shown as written: task titles are data, not markup."""
+        self.notify(inert(message), markup=False, **options)  # type: ignore[arg-type]
+
+    def column(self, state: str) -> TaskColumn:
+        return self.query_one(Columns).column(state)
+
+    @property
+    def pane(self) -> HeartbeatPane:
+        return self.query_one(HeartbeatPane)
+
+    @property
+    def snapshot(self):
+        return self.live.snapshot
+
+    def _run(self, job: Callable[[], Message], group: str) -> None:
+        """Run a job in a thread; it ends in the message it returns, posted to this screen."""
+        self.run_worker(lambda: self.post_message(job()), thread=True, group=group, description=group,
+                        exit_on_error=False)  # fmt: skip  # description: never a repr of the board
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state != WorkerState.ERROR or event.worker.group not in FAILED:
+            return
+        group = event.worker.group
+        self.say(f"{FAILED[group]}: {event.worker.error}", severity="error", timeout=10)
+        if group == "load":
+            self.query_one(Columns).empty_text("Could not read the board.")  # never "Loading…" forever
+        elif group == "reconcile":
+            self.live.read_failed()
+        elif group in ("beat", "figures"):
+            self.schedule.ended(group)
+            self._rearm()
+
+    # -- following the disk ---------------------------------------------------------------------
+
+    def on_board_loaded(self, message: messages.BoardLoaded) -> None:
+        selected = self._selections()
+        step = self.live.install(message.tasks)
+        settle_long_lived()
+        self.query_one(Columns).empty_text("Nothing here.")
+        self._show_all()
+        self.call_after_refresh(self._first_beat)  # the board on screen first, then the engine
+        self._take(step, selected)
+
+    def _first_beat(self) -> None:
+        self.schedule.start()
+        self._rearm()
+
+    def follow_disk(self) -> None:
+        """Turn each batch of changes on disk into a message, for as long as the board is up."""
+
+        async def follow() -> None:
+            from pulseboard.services.watcher import watch
+
+            if self._changes is not None:
+                source = self._changes()
+            else:
+                source = watch(self.board.root, poll=self._poll, stop=self._stop_watching)
+            async for batch in source:
+                self.post_message(messages.DiskChanged(batch.paths, batch.notice))
+
+        self.run_worker(follow, group="watch", description="watch", exit_on_error=False)
+
+    def on_disk_changed(self, message: messages.DiskChanged) -> None:
+        if message.notice:
+            self.say(message.notice, title="Watching", severity="warning", timeout=8)
+        try:
+            selected = self._selections()
+            self._take(self.live.hint(message.paths), selected)
+        except Exception as exc:  # one bad batch must not stop the board following the disk
+            self.say(f"Could not show a change on disk: {exc}", severity="error", timeout=10)
+
+    def on_disk_read(self, message: messages.DiskRead) -> None:
+        selected = self._selections()
+        self._take(self.live.finish(message.plan), selected)
+
+    def _take(self, step: Step, selected: dict[str, Task | None]) -> None:
+        """Show what a step of the live board did; start the read it asks for."""
+        self._after_changes(step.changes, selected)
+        for notice in step.notices:
+            self.say(notice, severity="warning")
+        if step.read:
+            paths = step.paths
+            self._run(lambda: messages.DiskRead(self.live.read(paths)), "reconcile")
+
+    def _selections(self) -> dict[str, Task | None]:
+        """Each column's selected task, taken before the snapshot changes under the columns' views."""
+        return {state: self.column(state).selected for state in STATES}
+
+    def _after_changes(self, changes: Changes, selected: dict[str, Task | None]) -> None:
+        """Redraw what a reconcile changed, keeping each cursor on its task."""
+        if not changes:
+            return
+        for state in changes.states:
+            self._show(state, keep=selected[state])
+        for state in STATES:
+            self.column(state).forget()  # marks (two places, overlaps) depend on other columns
+        self._refresh_chrome()
+        self.request_beat()
+        if self._detail is not None:
+            now = self.live.current(self._detail.task)
+            if now is not None and now != self._detail.task:
+                self._refresh_detail(self._detail.task, now)
+
+    # -- the heartbeat and the figures ----------------------------------------------------------
+
+    def request_beat(self) -> None:
+        """Something changed: beat soon (one beat for a burst), the figures as their pace allows."""
+        if self.live.loaded:
+            self.schedule.changed()
+            self._rearm()
+
+    def on_key(self, event: events.Key) -> None:
+        self.schedule.key_pressed()  # background work waits while keys come
+
+    def _rearm(self) -> None:
+        if self._wake is not None:
+            self._wake.stop()
+        wait = self.schedule.wait()
+        # A zero delay would fail inside textual's Timer: a millisecond is "now".
+        self._wake = None if wait is None else self.set_timer(max(wait, 0.001), self._wake_up)
+
+    def _wake_up(self) -> None:
+        self._wake = None
+        for job in self.schedule.due():
+            self.schedule.began(job)
+            tasks, now = list(self.live.snapshot), self.clock()
+            if job == BEAT:
+                self._run(lambda tasks=tasks, now=now: self._beat(tasks, now), "beat")
+            else:
+                self._run(lambda tasks=tasks, now=now: self._figures(tasks, now), "figures")
+        self._rearm()
+
+    def _beat(self, tasks: list[Task], now: dt.datetime) -> messages.BeatDone:
+        """The engine, off the UI thread (it stats the files in doing; 190 ms at 100,000 tasks)."""
+        with collector_paused():
+            ranked = suggest(tasks, self.board.settings.heartbeat, self.board.root, now)[:PANE_KEEPS]
+        return messages.BeatDone(ranked, now, push_failure(self.board.root))
+
+    def _figures(self, tasks: list[Task], now: dt.datetime) -> messages.FiguresDone:
+        """The figures, off the UI thread (~0.8 s at 100,000 tasks: the pace keeps them rare)."""
+        with collector_paused():
+            return messages.FiguresDone(
+                board_stats(self.board, now.astimezone(), STATS_DAYS, tasks, self._journal.events())
+            )
+
+    def on_beat_done(self, message: messages.BeatDone) -> None:
+        self.schedule.ended(BEAT)
+        self._rearm()
+        self.pane.show_beat(message.suggestions, message.at, self.live.shorts.short)
+        self.query_one(StatusLine).show_push(message.push_failure)
+
+    def on_figures_done(self, message: messages.FiguresDone) -> None:
+        self.schedule.ended("figures")
+        self._rearm()
+        self.stats = message.stats
+        self.query_one(StatusLine).show(message.stats)
+
+    def on_git_problem(self, message: messages.GitProblem) -> None:
+        self.say(message.text, title="git", severity="warning", timeout=8)
+
+    def find(self, text: str) -> list[tuple[float, str, Task]]:
+        """The palette's question: tasks matching `text` by the filter's rule, best first, each
+        with its score and the line that names it."""
+        shorts = self.live.shorts
+        found = find_tasks(text, self.live.snapshot)
+        return [(score, inert(f"{shorts.short(t.id)}  {t.title}  ({t.state})"), t) for score, t in found]
+
+    def action_stats(self) -> None:
+        """The stats screen, with the figures of the last beat."""
+        if self.stats is None:
+            self.say("The figures come with the first heartbeat, in a moment.", timeout=4)
+            return
+        self.app.push_screen(StatsScreen(self.stats, self.live.shorts.short))
+
+    def action_step_suggestion(self, delta: int) -> None:
+        self.pane.step(delta)
+
+    # -- what the cards need, and showing -------------------------------------------------------
+
+    def card_context(self) -> CardContext:
+        """What cards need from the board; called for every card drawn, so it costs O(1)."""
+        return CardContext(
+            now=self.clock(),
+            short=self.live.shorts.short,
+            overlaps_doing=self._overlaps_doing(),
+            in_two_places=lambda task_id: len(self.live.snapshot.with_id(task_id)) > 1,
+            heartbeat=self.board.settings.heartbeat,
+        )
+
+    def _overlaps_doing(self) -> Callable[[Task], bool]:
+        """Whether a task touches what another task in doing touches: one index of doing, made
+        again only when the doing column is shown anew (10,000 in doing: no scan per card)."""
+        if self._overlap_check is None:
+            doing = list(self.live.snapshot.column("doing"))
+            index = TouchIndex([t.touches for t in doing])
+            owners = [t.id for t in doing]
+            copies = Counter(owners)
+
+            def check(task: Task) -> bool:
+                found = index.first(task.touches, copies[task.id] + 1) if task.touches else []
+                return any(owners[n] != task.id for n in found)
+
+            self._overlap_check = check
+        return self._overlap_check
+
+    def _matches(self, task: Task) -> bool:
+        """The filter's rule is core/query.py's, shared with the palette and `pulse ls`."""
+        return Query.parse(self.filter_text).matches(task)
+
+    def _show(self, state: str, keep: Task | None = None) -> None:
+        if state == "doing":
+            self._overlap_check = None  # the cards' overlap marks follow doing as it is now
+        snapshot = self.live.snapshot
+        if keep is not None:
+            keep = snapshot.get(keep.state, keep.name)  # as it is now (it may have been edited)
+        if self.filter_text:
+            tasks = [t for t in snapshot.column(state) if self._matches(t)]
+            index = tasks.index(keep) if keep in tasks else None
+        else:
+            tasks, index = snapshot.column(state), self._index(keep)
+        self.column(state).show(tasks, index)
+
+    def _index(self, task: Task | None) -> int | None:
+        try:
+            return None if task is None else self.live.snapshot.index(task)
+        except ValueError:
+            return None
+
+    def _show_all(self) -> None:
+        for state in STATES:
+            self._show(state, keep=self.column(state).selected)
+        self._refresh_chrome()
+
+    def _refresh_chrome(self) -> None:
+        """Column titles and the top bar (which turns into the WIP warning)."""
+        snapshot = self.live.snapshot
+        wip = wip_level(snapshot.column("doing"), self.board.settings.wip_doing)
+        counts = {state: snapshot.count(state) for state in STATES}
+        self.query_one(Columns).show_titles(counts, wip, bool(self.filter_text))
+        self.query_one(TopBar).show(wip, display_path(self.board.root), self.filter_text)
+
+    def _tick_clock(self) -> None:
+        for state in ("doing", "blocked", "done"):
+            self.column(state).forget()

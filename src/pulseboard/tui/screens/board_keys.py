@@ -1,0 +1,358 @@
+"""What the board's keys do: the cursor, moves (asking first where the rules say to), a new task,
+the detail view, editing, ticking, undo, the filter and the heartbeat's suggestions.
+
+A part of the board screen (tui/screens/board.py), kept apart so each file reads in one sitting.
+Every write goes through pulseboard.core, as the CLI's do; a refusal is one sentence on screen.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from typing import TYPE_CHECKING
+
+from textual.app import SuspendNotSupported
+from textual.widgets import Input
+
+from pulseboard.core import actions, journal
+from pulseboard.core.board import STATES, Entry, Task
+from pulseboard.core.errors import PulseError
+from pulseboard.core.heartbeat_inputs import mark_read
+from pulseboard.core.taskfile import read_body
+from pulseboard.core.text import inert, one_line
+from pulseboard.core.undo import undo_last
+from pulseboard.core.wip import wip_level
+from pulseboard.services import git
+from pulseboard.services.editor import editor_command
+from pulseboard.services.git import CommitQueue
+from pulseboard.tui import messages
+from pulseboard.tui.screens.block import BlockReason, BlockScreen
+from pulseboard.tui.screens.choice import Choice, ChoiceScreen, ConfirmScreen
+from pulseboard.tui.screens.detail import DetailScreen
+from pulseboard.tui.screens.new_task import NewTask, NewTaskScreen
+from pulseboard.tui.widgets.column import TaskColumn
+
+if TYPE_CHECKING:
+    from pulseboard.tui.screens.board import BoardScreen as _Screen
+else:
+    _Screen = object
+
+
+class BoardKeys(_Screen):
+    """The board screen's actions (mixed into BoardScreen). Handlers here go by name (`on_...`):
+    textual's @on collects handlers only from classes made by its own metaclass."""
+
+    # -- cursor and focus -----------------------------------------------------------------------
+
+    def focus_now(self, column: TaskColumn) -> None:
+        """Focus a column at once: widget.focus() waits a turn, and a key arriving in the meantime
+        (fast typing, a paste, an agent driving the terminal) would act on the old column."""
+        self.set_focus(column)
+
+    def focused_column(self) -> TaskColumn:
+        focused = self.focused
+        return focused if isinstance(focused, TaskColumn) else self.column("open")
+
+    def selected_task(self) -> Task | None:
+        """The task keys act on: the one the detail view shows, else the board's cursor."""
+        if self._detail is not None:
+            return self.live.current(self._detail.task) or self._detail.task
+        return self.focused_column().selected
+
+    def action_focus_column(self, step: int) -> None:
+        index = STATES.index(self.focused_column().state)
+        self.focus_now(self.column(STATES[(index + step) % len(STATES)]))
+
+    def action_cursor(self, delta: int) -> None:
+        self.focused_column().move_cursor(delta)
+
+    def action_page(self, direction: int) -> None:
+        self.focused_column().page(direction)
+
+    def action_cursor_to(self, index: int) -> None:
+        column = self.focused_column()
+        if column.tasks:
+            column.cursor = index % len(column.tasks)
+
+    def go_to(self, task: Task) -> None:
+        """Focus a task's column with the cursor on it (clearing a filter that hides it)."""
+        if self.filter_text and not self._matches(task):
+            self.action_clear_filter()
+        column = self.column(task.state)
+        index = self._index(task) if not self.filter_text else list(column.tasks).index(task)
+        if index is not None:
+            column.cursor = index
+        self.focus_now(column)
+
+    # -- moves ----------------------------------------------------------------------------------
+
+    def action_start(self) -> None:
+        self.request_move("doing")
+
+    def action_done(self) -> None:
+        self.request_move("done")
+
+    def action_block(self) -> None:
+        self.request_move("blocked")
+
+    def action_reopen(self) -> None:
+        self.request_move("open")
+
+    def action_shift(self, step: int) -> None:
+        task = self.selected_task()
+        index = STATES.index(task.state) + step if task else -1
+        if 0 <= index < len(STATES):
+            self.request_move(STATES[index])
+
+    def request_move(self, to_state: str, task: Task | None = None) -> None:
+        """Move a task (the selected one by default), asking first where the rules say to."""
+        task = task or self.selected_task()
+        if task is None or task.state == to_state:
+            return
+        settings = self.board.settings
+        doing = self.live.snapshot.column("doing")
+        wip = wip_level(doing, settings.wip_doing, settings.wip_hard, starting=task.id)
+        if to_state == "doing" and wip.must_confirm:
+            question = f'Doing is full ({wip.count}/{wip.limit}). Start "{task.title}" anyway?'
+            self.app.push_screen(
+                ConfirmScreen(question, yes="Start anyway"),
+                lambda answer: self.move(task, to_state, force=True) if answer == "yes" else None,
+            )
+        elif to_state == "blocked":
+
+            def blocked(answer: BlockReason | None) -> None:
+                if answer is not None:
+                    self.move(task, "blocked", reason=answer.reason, waiting_on=answer.waiting_on)
+
+            self.app.push_screen(BlockScreen(task), blocked)
+        else:
+            self.move(task, to_state)
+
+    def move(self, task: Task, to_state: str, **options: object) -> Task | None:
+        """Move through the core (options: reason, waiting_on, force); on failure say why and
+        show the disk as it now is."""
+        entry = Entry(task.state, task.name, task.id, task.folder)
+        try:
+            result = actions.move_entry(
+                self.board, entry, to_state, short_of=self.live.shorts.short, now=self.clock(), **options
+            )  # type: ignore[arg-type]
+        except PulseError as exc:
+            self.say(str(exc), title="Not moved", severity="error", timeout=8)
+            self.resync(task)
+            return None
+        self._show_move(task, result)
+        self._commit(lambda: git.commit_move(self.board, result))
+        return result.task
+
+    def _commit(self, job: git.CommitJob) -> None:
+        """With git.commit on, commit off the UI thread, in the order the changes were made."""
+        if not self.board.settings.git_commit:
+            return
+        if self._commits is None:
+            self._commits = CommitQueue(lambda problem: self.post_message(messages.GitProblem(problem)))
+        self._commits.submit(job)
+
+    def _commit_file(self, task: Task, verb: str) -> None:
+        message = git.commit_message(verb, self.live.shorts.short(task.id), task)
+        self._commit(lambda: git.commit(self.board, [task.path], message))
+
+    def _show_move(self, task: Task, result: actions.MoveResult) -> None:
+        """Show a move the core made: the task leaves one column for another, the cursor follows."""
+        self.live.remove(task)
+        self.live.put(result.task)
+        for warning in result.warnings:
+            self.say(warning, title="Moved", severity="warning", timeout=8)
+        self._show(task.state)
+        self._show(result.task.state, keep=result.task)
+        for state in ("open", "doing", "blocked"):  # overlap marks depend on what is in doing
+            self.column(state).forget()
+        self._refresh_chrome()
+        self.request_beat()
+        self.go_to(result.task)
+        self._refresh_detail(task, result.task)
+
+    def resync(self, task: Task) -> None:
+        """Re-read one task's file from disk: wherever it now is, or gone."""
+        self.live.resync(task)
+        self._show_all()
+        self.request_beat()
+
+    def action_undo(self) -> None:
+        """Revert your last move, from the journal: the same undo as `pulse undo`."""
+        try:
+            result = undo_last(self.board, now=self.clock())
+        except PulseError as exc:
+            message = inert(str(exc))
+            self.say(message[:1].upper() + message[1:], title="Undo", severity="warning", timeout=8)
+            return
+        self._commit(lambda: git.commit_move(self.board, result, undo=True))
+        shown = self.live.snapshot.get(result.from_state, result.task.name)
+        if shown is None:  # the board had not seen the file where the undo found it
+            self.resync(result.task)
+            return
+        self._show_move(shown, result)
+
+    # -- creating, the detail view, editing, ticking --------------------------------------------
+
+    def action_new(self, heading: str = "New task", values: NewTask | None = None, problem: str = "") -> None:
+        form = NewTaskScreen(heading, values, problem)
+        self.app.push_screen(form, lambda new: self._create(new, heading))
+
+    def _create(self, new: NewTask | None, heading: str) -> None:
+        """Create the task the form describes; when the core refuses, the form again, saying why."""
+        if new is None:
+            return
+        warnings: list[str] = []
+        try:
+            task = actions.create_task(
+                self.board, new.title, priority=new.priority, estimate=new.estimate, touches=new.touches,
+                depends=new.depends, now=self.clock(), warnings=warnings,
+            )  # fmt: skip
+        except PulseError as exc:
+            self.action_new(heading, new, str(exc))
+            return
+        for warning in warnings:
+            self.say(warning, severity="warning", timeout=10)
+        self.live.put(task)
+        self._show("open", keep=task)
+        self._refresh_chrome()
+        self.request_beat()
+        self.go_to(task)
+        self.say(f"Created {self.live.shorts.short(task.id)}: {task.title}", timeout=4)
+        self._commit_file(task, "add")
+
+    def action_detail(self) -> None:
+        task = self.selected_task()
+        if task is None:
+            return
+        past = journal.history(self.board.root, task.id)
+        self._detail = DetailScreen(task, self.live.shorts.short(task.id), read_body(task.path), past, self)
+        self.app.push_screen(self._detail, lambda _: setattr(self, "_detail", None))
+        if task.state == "doing":
+            mark_read(self.board.root, task)  # its spec is on screen: settles a stale-spec note
+            self.request_beat()
+
+    async def on_detail_screen_run(self, message: DetailScreen.Run) -> None:
+        """A task key pressed in the detail view: the same action, on the task it shows."""
+        await self.run_action(message.action)
+
+    def on_detail_screen_ticked(self, message: DetailScreen.Ticked) -> None:
+        task = message.task
+        try:
+            updated = actions.tick_criterion(self.board, Entry(task.state, task.name, task.id, task.folder),
+                                             message.index)  # fmt: skip
+        except PulseError as exc:
+            self.say(str(exc), severity="error")
+            self.resync(task)
+            return
+        mark_read(self.board.root, updated)  # the person ticking it is reading it: not a stale spec
+        self._replace(task, updated)
+        self._commit_file(updated, "edit")
+
+    def action_edit(self) -> None:
+        """Open the task's file in $VISUAL / $EDITOR, then show what the editor left on disk."""
+        task = self.selected_task()
+        if task is None:
+            return
+        command = editor_command()
+        if command is None:
+            self.say("No editor found: set $VISUAL or $EDITOR.", severity="error")
+            return
+        try:
+            with self.app.suspend():
+                subprocess.call([*command, str(task.path)])
+        except (OSError, SuspendNotSupported) as exc:
+            why = exc or "this terminal cannot be suspended"
+            self.say(f"Could not run the editor: {why}", severity="error")
+        self.resync(task)
+        updated = self.live.snapshot.get(task.state, task.name)
+        if updated is not None:
+            mark_read(self.board.root, updated)  # edited by the person who will work on it
+            self._replace(task, updated)
+            self._commit_file(updated, "edit")
+
+    def _replace(self, old: Task, new: Task) -> None:
+        """Show a task's new content wherever it is shown (its column and an open detail view)."""
+        self.live.put(new)
+        self._show(new.state, keep=new)
+        self.column(new.state).forget({new.name})
+        self._refresh_detail(old, new)
+        self.request_beat()
+
+    def _refresh_detail(self, old: Task, new: Task) -> None:
+        """If the detail view shows this task, show it as it now is."""
+        if self._detail is not None and self._detail.task.name == old.name:
+            self._detail.refresh_task(new, read_body(new.path), journal.history(self.board.root, new.id))
+
+    def reload(self) -> None:
+        """Read every task file again."""
+        self.live.unload()
+        self._run(lambda: messages.BoardLoaded(self.live.load()), "load")
+
+    # -- the filter -----------------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        self._return_to = self.focused_column()
+        field = self.query_one("#filter", Input)
+        field.display = True
+        field.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:  # the filter is the board's one Input
+        self.filter_text = event.value.strip().lower()
+        self._show_all()
+
+    def on_input_submitted(self) -> None:
+        self.focus_now(self._column_after_filter())
+
+    def _column_after_filter(self) -> TaskColumn:
+        """Back to the column the filter was opened from, unless the filter emptied it."""
+        back = self._return_to or self.column("open")
+        if back.tasks:
+            return back
+        return next((self.column(s) for s in STATES if self.column(s).tasks), back)
+
+    def action_clear_filter(self) -> None:
+        field = self.query_one("#filter", Input)
+        if field.display or self.filter_text:
+            field.value = ""
+            field.display = False
+            self.filter_text = ""
+            self._show_all()
+            self.focus_now(self._column_after_filter())
+
+    # -- the heartbeat's suggestions ------------------------------------------------------------
+
+    def action_apply(self) -> None:
+        """Do what the selected suggestion proposes, for the task it names."""
+        suggestion = self.pane.selected
+        if suggestion is None:
+            self.say("No suggestion yet: the heartbeat has not beaten.", timeout=4)
+            return
+        copies = self.live.snapshot.with_id(suggestion.ids[0]) if suggestion.ids else []
+        if not copies:
+            self.say(suggestion.text, title="Heartbeat", timeout=6)
+            return
+        task = copies[0]
+        self.go_to(task)
+        action = suggestion.action
+        if action in ("start", "unblock"):
+            self.request_move("doing" if action == "start" else "open", task)
+        elif action == "finish":
+            self._ask_finish(task, suggestion.text)
+        elif action == "split":
+            self.action_new(f'Split "{one_line(task.title)}": a first part', NewTask.like(task))
+        elif action in ("re-read", "resolve"):
+            self.action_detail()
+        else:
+            self.say(suggestion.text, title="Heartbeat", timeout=6)
+
+    def _ask_finish(self, task: Task, why: str) -> None:
+        choices = [Choice("done", "Done", "d", "success"), Choice("block", "Block…", "b", "warning"),
+                   Choice("later", "Not yet", "n")]  # fmt: skip
+
+        def answer(choice: str | None) -> None:
+            if choice == "done":
+                self.move(task, "done")
+            elif choice == "block":
+                self.request_move("blocked", task)
+
+        self.app.push_screen(ChoiceScreen(why, choices), answer)

@@ -1,0 +1,120 @@
+"""One task's detail view: its fields, its body as Markdown, criteria to tick, its history.
+
+It shows and asks; it never writes. The task's keys (start, done, block, edit, ...) and a ticked
+criterion go to the board screen that opened it, as messages; the board acts on the task shown
+and hands the view the task as it then is (`refresh_task`).
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.message_pump import MessagePump
+from textual.screen import Screen
+from textual.widgets import Footer, Label, Markdown, SelectionList, Static
+from textual.widgets.selection_list import Selection
+
+from pulseboard.core.board import Task
+from pulseboard.core.journal import Event
+from pulseboard.core.keymap import DETAIL
+from pulseboard.core.task_view import task_rows
+from pulseboard.core.taskfile import criteria
+from pulseboard.core.text import inert
+from pulseboard.tui.bindings import bindings
+from pulseboard.tui.plain import plain
+
+
+class DetailScreen(Screen[None]):
+    """One task, shown for reading, ticking and acting on."""
+
+    # Its keys come from the table of actions (core/keymap.py): back, and the task's keys, which
+    # go to the board as `board('<action>')`. Back and edit lead the footer.
+    BINDINGS: list[Binding] = bindings(DETAIL, route="board", first=("back", "edit"))
+
+    class Run(Message):
+        """A task key pressed here: the board runs `action` on the task shown."""
+
+        def __init__(self, action: str) -> None:
+            super().__init__()
+            self.action = action
+
+    class Ticked(Message):
+        """The person ticked (or unticked) criterion `index` of `task`."""
+
+        def __init__(self, task: Task, index: int) -> None:
+            super().__init__()
+            self.task = task
+            self.index = index
+
+    def __init__(
+        self, task: Task, short: str, body: str | None, events: list[Event], owner: MessagePump
+    ) -> None:
+        """owner: the board screen, which gets this view's messages."""
+        super().__init__()
+        self._shown = task
+        self._short = short
+        self._body = body
+        self._events = events
+        self._owner = owner
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="detail"):
+            yield Static(id="detail-title")
+            yield Static(id="detail-fields")
+            yield Label("Acceptance criteria (space ticks)", classes="section", id="criteria-label")
+            yield SelectionList[int](id="criteria")
+            yield Markdown(id="body")
+            yield Label("History", classes="section")
+            yield Static(id="history")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._fill()
+        self.query_one("#criteria", SelectionList).focus()
+
+    def _fill(self) -> None:
+        task = self._shown
+        self.query_one("#detail-title", Static).update(
+            Content.assemble(
+                (self._short, "bold $accent"), "  ", (inert(task.title), "bold"), f"   {task.state}"
+            )
+        )
+        rows = task_rows(task)
+        lines = [Content.assemble((f"{name:<9}", "dim"), inert(value or "-")) for name, value in rows]
+        self.query_one("#detail-fields", Static).update(Content("\n").join(lines))
+        body = self._body or ""
+        items = criteria(body)
+        selection = self.query_one("#criteria", SelectionList)
+        selection.clear_options()
+        selection.add_options([Selection(plain(text), i, done) for i, (done, text) in enumerate(items)])
+        selection.display = bool(items)
+        if items:
+            selection.highlighted = 0  # so the first space ticks the first criterion
+        self.query_one("#criteria-label").display = bool(items)
+        self.query_one("#body", Markdown).update(inert(body) if body.strip() else "*No description.*")
+        history = [f"{e.at}  {e.op:<6} {e.from_state or '-'} → {e.to_state}  by {e.by}" for e in self._events]
+        self.query_one("#history", Static).update(plain("\n".join(history) or "No moves recorded by pulse."))
+
+    @property
+    def task(self) -> Task:
+        return self._shown
+
+    def action_board(self, action: str) -> None:
+        self._owner.post_message(self.Run(action))
+
+    @on(SelectionList.SelectionToggled)
+    def tick(self, event: SelectionList.SelectionToggled) -> None:
+        self._owner.post_message(self.Ticked(self._shown, int(event.selection.value)))
+
+    def refresh_task(self, task: Task, body: str | None, events: list[Event]) -> None:
+        """Show the task as it now is on disk, keeping the criteria cursor where it was."""
+        selection = self.query_one("#criteria", SelectionList)
+        highlighted = selection.highlighted
+        self._shown, self._body, self._events = task, body, events
+        self._fill()
+        if highlighted is not None and highlighted < selection.option_count:
+            selection.highlighted = highlighted

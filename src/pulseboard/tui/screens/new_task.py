@@ -1,0 +1,84 @@
+"""The new-task form: title, priority, estimate, touches and depends (key n, and a split's first part).
+
+The form only collects; the board screen creates the task through the core and, when the core
+refuses, opens the form again with what was typed and the one sentence saying why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Input, Label, Select
+
+from pulseboard.core.board import Task
+from pulseboard.core.fields import PRIORITIES
+from pulseboard.tui.plain import plain
+from pulseboard.tui.screens.form import FormScreen
+
+
+@dataclass(frozen=True, slots=True)
+class NewTask:
+    """What the new-task form collected."""
+
+    title: str = ""
+    priority: str = "medium"
+    estimate: str | None = None
+    touches: list[str] = field(default_factory=list)
+    depends: list[str] = field(default_factory=list)
+
+    @classmethod
+    def like(cls, task: Task | None) -> NewTask:
+        """A form that starts with a task's priority and touches (a part of it, when splitting)."""
+        if task is None:
+            return cls()
+        priority = task.priority if task.priority in PRIORITIES else "medium"
+        return cls(priority=priority, touches=list(task.touches))
+
+
+def _split_list(text: str) -> list[str]:
+    return [part.strip() for part in text.replace(",", " ").split() if part.strip()]
+
+
+class NewTaskScreen(FormScreen[NewTask]):
+    """Title, priority, estimate, touches and depends; enter submits, escape cancels."""
+
+    def __init__(self, heading: str = "New task", values: NewTask | None = None, problem: str = "") -> None:
+        """values: what the fields start with; problem: why the last try was refused."""
+        super().__init__()
+        self.heading = heading
+        self._values = values or NewTask()
+        self._problem = problem
+
+    def compose(self) -> ComposeResult:
+        values = self._values
+        with Vertical(id="dialog", classes="dialog"):
+            yield Label(plain(self.heading), classes="dialog-title")
+            yield Input(values.title, placeholder="Title: what is done when this is done", id="title")
+            with Horizontal(classes="row"):
+                choices = [(p, p) for p in PRIORITIES]
+                yield Select(choices, value=values.priority, allow_blank=False, id="priority")
+                yield Input(values.estimate or "", placeholder="Estimate: 5m, 1h30m", id="estimate")
+            yield Input(
+                ", ".join(values.touches),
+                placeholder="Touches: files, globs or components (comma or space separated)",
+                id="touches",
+            )
+            yield Input(" ".join(values.depends), placeholder="Depends on: task ids", id="depends")
+            yield from self.buttons("Create", "primary", "create", self._problem)
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#create")
+    def submit(self) -> None:
+        estimate = self.query_one("#estimate", Input).value.strip()
+        self.dismiss(
+            NewTask(
+                title=self.query_one("#title", Input).value,
+                priority=str(self.query_one("#priority", Select).value),
+                estimate=estimate or None,
+                touches=_split_list(self.query_one("#touches", Input).value),
+                depends=_split_list(self.query_one("#depends", Input).value),
+            )
+        )

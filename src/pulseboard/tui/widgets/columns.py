@@ -1,0 +1,73 @@
+"""The board's four columns side by side, each under its title; the Doing title shows the WIP level.
+
+Titles are fixed-size lines updated without a layout pass, so a move redraws and never reflows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.widgets import Static
+
+from pulseboard.core.board import STATES
+from pulseboard.core.text import inert
+from pulseboard.core.wip import Wip
+from pulseboard.tui.widgets.cards import CardContext
+from pulseboard.tui.widgets.column import TaskColumn
+
+TITLES = {"open": "Open", "doing": "Doing", "done": "Done", "blocked": "Blocked"}
+
+
+class Columns(Horizontal):
+    """Open, Doing, Done and Blocked."""
+
+    def __init__(self, context: Callable[[], CardContext], **options: str) -> None:
+        """context: what the cards need from the board, asked for each card drawn."""
+        super().__init__(**options)  # type: ignore[arg-type]
+        self._card_context = context
+
+    def compose(self) -> ComposeResult:
+        for state in STATES:
+            with Vertical(classes=f"column-box column-{state}", id=f"box-{state}"):
+                yield Static(TITLES[state], classes="column-title", id=f"title-{state}")
+                yield TaskColumn(state, self._card_context, id=f"col-{state}")
+
+    def column(self, state: str) -> TaskColumn:
+        return self.query_one(f"#col-{state}", TaskColumn)
+
+    def show_titles(self, counts: dict[str, int], wip: Wip, filtered: bool) -> None:
+        """Each title with its count (Doing: count/limit), and how many the filter shows."""
+        for state in STATES:
+            count = f"{wip.count}/{wip.limit}" if state == "doing" else counts[state]
+            text = f"{TITLES[state]} {count}"
+            if filtered:
+                text += f"  ({len(self.column(state).tasks)} shown)"
+            self.query_one(f"#title-{state}", Static).update(text, layout=False)
+        title = self.query_one("#title-doing", Static)
+        title.set_class(wip.level == "at", "wip-at")
+        title.set_class(wip.level == "over", "wip-over")
+
+    def empty_text(self, text: str) -> None:
+        """What an empty column says (while loading, after a failed read, once read)."""
+        for state in STATES:
+            self.column(state).empty_text = text
+            self.column(state).refresh()
+
+
+class TopBar(Static):
+    """The board's folder and filter; the WIP warning instead, while doing is over its limit."""
+
+    def show(self, wip: Wip, where: str, filter_text: str) -> None:
+        self.set_class(wip.level == "over", "wip-over")
+        if wip.level == "over":
+            text = (
+                f" Doing is over its limit: {wip.count}/{wip.limit} in progress. "
+                "Finish or block something before starting more."
+            )
+        else:
+            filtered = f"   filter: {filter_text}" if filter_text else ""
+            text = f" pulse  {where}{filtered}"
+        self.update(Content(inert(text)), layout=False)

@@ -1,0 +1,36 @@
+"""The status line under the board: done today, the velocity sparkline, the median cycle time and
+a failed push (which stays in view until a later push succeeds)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.widgets import Sparkline, Static
+
+from pulseboard.core.metrics import Stats
+from pulseboard.core.report import span
+
+
+class StatusLine(Horizontal):
+    """Done today, the velocity of the last days as a sparkline, and the median cycle time."""
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="status-today")
+        yield Sparkline([], id="status-velocity")
+        yield Static("", id="status-cycle")
+        yield Static("", id="status-git")
+
+    def show(self, stats: Stats) -> None:
+        counts = [day.count for day in stats.velocity]
+        self.query_one("#status-today", Static).update(f" done today {stats.done_today} · velocity ")
+        self.query_one("#status-velocity", Sparkline).data = counts
+        median = span(stats.cycle.median_s)
+        cycle = f" {sum(counts)} in {stats.days}d · cycle time {median}"
+        self.query_one("#status-cycle", Static).update(cycle)
+
+    def show_push(self, failure: str | None) -> None:
+        """A failed git push stays in view until a later push succeeds."""
+        git = self.query_one("#status-git", Static)
+        git.update(Content(f" · push failed: {failure}" if failure else ""))
+        git.set_class(failure is not None, "failed")
