@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 import string
 from pathlib import Path
 
@@ -152,3 +153,21 @@ def test_keys_read_as_people_read_them() -> None:
     assert keys_label("left_square_bracket,right_square_bracket") == "[,]"
     for key in ("enter", "escape", "space", "tab", "home,g", "end,G", "shift+left", "ctrl+slash", "f5"):
         assert keys_label(key) == key
+
+
+def readme_key_table() -> str:
+    """The README's table of the board's keys, as text."""
+    text = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    start = text.index("| key | |")
+    return text[start : text.index("\n\n", start)]
+
+
+def test_the_readme_key_table_names_only_keys_the_table_binds_and_every_shown_action() -> None:
+    table = readme_key_table()
+    bound = {key_label(key.strip()) for action in ACTIONS for key in action.keys.split(",")}
+    named = set(re.findall(r"`([^`\s]{1,2})`", table))  # the one-key names: `s`, `/`, `?`...
+    assert named and named <= bound, named - bound
+    for action in ACTIONS:
+        if action.shown_in(BOARD) and action.id != "quit":  # every footer action is in the README
+            first = key_label(action.keys.split(",")[0])
+            assert f"`{first}`" in table or first in table, action.id

@@ -70,6 +70,23 @@ def test_v_opens_the_stats_screen_with_its_charts_and_board_keys_sleep_there(tmp
     drive(app, script)
 
 
+def test_a_remapped_stats_key_opens_and_closes_the_stats_screen(tmp_path: Path) -> None:
+    board = make_board(tmp_path / "tasks", "keys:\n  stats: w\n")
+    Maker(board).task("Finished", "done")
+    app = new_app(board, clock=real_clock)
+
+    async def script(pilot: Pilot) -> None:
+        await beaten(pilot)
+        await pilot.press("w")
+        assert isinstance(app.screen, StatsScreen)
+        await pilot.press("v")  # the old key no longer closes it
+        assert isinstance(app.screen, StatsScreen)
+        await pilot.press("w")
+        assert not isinstance(app.screen, StatsScreen)
+
+    drive(app, script)
+
+
 def test_u_reverts_the_last_move_from_the_journal_after_a_restart(tmp_path: Path) -> None:
     board = make_board(tmp_path / "tasks")
     task = Maker(board).task("Started yesterday")

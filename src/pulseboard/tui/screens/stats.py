@@ -14,6 +14,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from pulseboard.core.keymap import BY_ID
 from pulseboard.core.metrics import Stats
 from pulseboard.core.report import ageing_lines, figure_lines
 
@@ -21,7 +22,11 @@ from pulseboard.core.report import ageing_lines, figure_lines
 class StatsScreen(Screen[None]):
     """The figures of `pulse stats`, with charts: done per day, cycle times, cumulative flow."""
 
-    BINDINGS = [Binding("escape,q,v", "app.pop_screen", "Back")]
+    # Back on escape or q, and on the stats key itself (its id: a `keys:` remap of stats moves it too).
+    BINDINGS = [
+        Binding("escape,q", "app.pop_screen", "Back"),
+        Binding(BY_ID["stats"].keys, "app.pop_screen", "Back", show=False, id="stats"),
+    ]
 
     def __init__(self, stats: Stats, short: Callable[[str], str]) -> None:
         super().__init__()
