@@ -1037,3 +1037,31 @@ def test_e_opens_the_editor_in_a_real_terminal_and_the_board_shows_its_work(
         code = terminal.close()
     assert code == 0
     assert where_is(board.root, task.name) == ["open"]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+@pytest.mark.parametrize(
+    ("editor", "said"),
+    [("false", b"'false' exited with code 1"), ("nonexistent-editor-xyz", b"'nonexistent-editor-xyz'")],
+)
+def test_an_editor_that_fails_is_one_sentence_and_the_board_comes_back(
+    board: Board, maker: Maker, tmp_path: Path, editor: str, said: bytes
+) -> None:
+    """A failing or missing $EDITOR: the board says so in one sentence and is whole again
+    (it used to stay blank with q, escape and ctrl+q dead)."""
+    task = maker.task("Edit me")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TEXTUAL", "PULSE", "VISUAL", "EDITOR"))}
+    env.update(EDITOR=editor, PULSE_ACTOR="test", TERM="xterm-256color",
+               XDG_CONFIG_HOME=str(tmp_path / "config"))  # fmt: skip
+    terminal = Terminal(tmp_path, env)
+    try:
+        terminal.wait_until(lambda: b"Edit me" in terminal.output, "the board showing the task")
+        terminal.press(b"e")
+        terminal.wait_until(lambda: said in terminal.output, "the sentence about the editor")
+        terminal.wait_until(lambda: b"Edit me" in terminal.output, "the board drawn again")
+        terminal.press(b"q")
+        terminal.wait_until(lambda: terminal.process.poll() is not None, "the app quitting")
+    finally:
+        code = terminal.close()
+    assert code == 0
+    assert where_is(board.root, task.name) == ["open"]

@@ -7,7 +7,6 @@ Every write goes through pulseboard.core, as the CLI's do; a refusal is one sent
 
 from __future__ import annotations
 
-import subprocess
 from typing import TYPE_CHECKING
 
 from textual.app import SuspendNotSupported
@@ -18,11 +17,11 @@ from pulseboard.core.board import STATES, Entry, Task
 from pulseboard.core.errors import PulseError
 from pulseboard.core.heartbeat_inputs import mark_read
 from pulseboard.core.taskfile import read_body
-from pulseboard.core.text import inert, one_line
+from pulseboard.core.text import one_line
 from pulseboard.core.undo import undo_last
 from pulseboard.core.wip import wip_level
 from pulseboard.services import git
-from pulseboard.services.editor import editor_command
+from pulseboard.services.editor import open_in_editor
 from pulseboard.services.git import CommitQueue
 from pulseboard.tui import messages
 from pulseboard.tui.screens.block import BlockReason, BlockScreen
@@ -35,6 +34,11 @@ if TYPE_CHECKING:
     from pulseboard.tui.screens.board import BoardScreen as _Screen
 else:
     _Screen = object
+
+
+def sentence(text: str) -> str:
+    """A core error (written to follow "pulse: ") as a sentence on its own."""
+    return text[:1].upper() + text[1:]
 
 
 class BoardKeys(_Screen):
@@ -181,8 +185,7 @@ class BoardKeys(_Screen):
         try:
             result = undo_last(self.board, now=self.clock())
         except PulseError as exc:
-            message = inert(str(exc))
-            self.say(message[:1].upper() + message[1:], title="Undo", severity="warning", timeout=8)
+            self.say(sentence(str(exc)), title="Undo", severity="warning", timeout=8)
             return
         self._commit(lambda: git.commit_move(self.board, result, undo=True))
         shown = self.live.snapshot.get(result.from_state, result.task.name)
@@ -249,23 +252,25 @@ class BoardKeys(_Screen):
         self._commit_file(updated, "edit")
 
     def action_edit(self) -> None:
-        """Open the task's file in $VISUAL / $EDITOR, then show what the editor left on disk."""
+        """Open the task's file in $VISUAL / $EDITOR (services/editor, as `pulse edit` does), then
+        show what the editor left on disk."""
         task = self.selected_task()
         if task is None:
             return
-        command = editor_command()
-        if command is None:
-            self.say("No editor found: set $VISUAL or $EDITOR.", severity="error")
-            return
+        problem = None
         try:
-            with self.app.suspend():
-                subprocess.call([*command, str(task.path)])
-        except (OSError, SuspendNotSupported) as exc:
-            why = exc or "this terminal cannot be suspended"
-            self.say(f"Could not run the editor: {why}", severity="error")
+            with self.app.suspend():  # an error must not leave this block: the board would stay blank
+                try:
+                    open_in_editor(task.path)
+                except PulseError as exc:
+                    problem = sentence(str(exc))
+        except SuspendNotSupported:
+            problem = "Could not run the editor: this terminal cannot be suspended."
+        if problem:
+            self.say(problem, title="Editor", severity="error", timeout=8)
         self.resync(task)
         updated = self.live.snapshot.get(task.state, task.name)
-        if updated is not None:
+        if updated is not None and updated != task:
             mark_read(self.board.root, updated)  # edited by the person who will work on it
             self._replace(task, updated)
             self._commit_file(updated, "edit")
