@@ -1,5 +1,11 @@
-"""Snapshots of the board app (pytest-textual-snapshot): the board, a board over its WIP limit, and
-a task's detail view.
+"""Snapshots of the board app (pytest-textual-snapshot): one picture of every screen.
+
+Pictured: the board; the board over its WIP limit; the board at 80x24; a task's detail view (its
+fields as `pulse show` lists them, core/task_view.task_rows); the new-task form with a title typed;
+the form reopened with the core's refusal in #problem (an estimate of "soon"); the block prompt
+(key b); the choice dialog (key a on the heartbeat's over-limit "finish" suggestion); the confirm
+dialog for starting past a hard WIP limit (key s); the key help (key ?); the stats screen with its
+plotext charts (key v).
 
 Everything on screen is fixed: task ids come from a seeded random source, every stamp from a fixed
 `now=`, the app's clock is frozen, the theme is pulse-dark, the journal's actor is `test`, and the
@@ -17,15 +23,23 @@ import pytest
 from support.board_helpers import Maker, beaten, frozen, loaded, make_board, quiet, screen_text, wait_for
 from support.clock import at
 from textual.pilot import Pilot
+from textual.widgets import Static
 
 from pulseboard.core import actions
 from pulseboard.core.board import Board
 from pulseboard.tui.app import PulseApp
+from pulseboard.tui.screens.block import BlockScreen
+from pulseboard.tui.screens.choice import ChoiceScreen, ConfirmScreen
 from pulseboard.tui.screens.detail import DetailScreen
+from pulseboard.tui.screens.help import HelpScreen
+from pulseboard.tui.screens.new_task import NewTaskScreen
+from pulseboard.tui.screens.stats import StatsScreen
 
 pytestmark = pytest.mark.timeout(60)
 
 SIZE = (120, 36)
+SMALL = (80, 24)
+HARD_WIP = "wip:\n  doing: 3\n  hard: true\ntheme: pulse-dark\n"  # as test_board_app.wip_config writes it
 
 BODY = """Users lose what they typed when the session times out.
 
@@ -121,6 +135,114 @@ def test_snapshot_detail_view(snap_compare, tmp_path: Path) -> None:
         await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen))
 
     assert snap_compare(board_app(board), terminal_size=SIZE, run_before=before(tmp_path, open_detail))
+
+
+def test_snapshot_board_at_80x24(snap_compare, tmp_path: Path) -> None:
+    board = make_board(tmp_path / "tasks")
+    fill(board)
+    assert snap_compare(board_app(board), terminal_size=SMALL, run_before=before(tmp_path))
+
+
+async def shown(pilot: Pilot, kind: type) -> None:
+    """Wait until the app shows a screen of this kind."""
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, kind))
+
+
+def test_snapshot_new_task_form(snap_compare, tmp_path: Path) -> None:
+    board = make_board(tmp_path / "tasks")
+    fill(board)
+
+    async def type_a_title(pilot: Pilot) -> None:
+        await pilot.press("n")
+        await shown(pilot, NewTaskScreen)
+        await pilot.press(*"Show the draft banner after login")
+
+    assert snap_compare(board_app(board), terminal_size=SIZE, run_before=before(tmp_path, type_a_title))
+
+
+def test_snapshot_new_task_form_reopened_with_the_refusal(snap_compare, tmp_path: Path) -> None:
+    board = make_board(tmp_path / "tasks")
+    fill(board)
+
+    async def refused(pilot: Pilot) -> None:
+        app = pilot.app
+        await pilot.press("n")
+        await shown(pilot, NewTaskScreen)
+        first = app.screen
+        # The title, tab past the priority to the estimate, an estimate the core refuses, enter.
+        await pilot.press(*"Show the draft banner", "tab", "tab", *"soon", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, NewTaskScreen) and app.screen is not first)
+        assert "soon" in str(app.screen.query_one("#problem", Static).render())
+
+    assert snap_compare(board_app(board), terminal_size=SIZE, run_before=before(tmp_path, refused))
+
+
+def test_snapshot_block_prompt(snap_compare, tmp_path: Path) -> None:
+    board = make_board(tmp_path / "tasks")
+    fill(board)
+
+    async def block(pilot: Pilot) -> None:
+        await pilot.press("b")
+        await shown(pilot, BlockScreen)
+
+    assert snap_compare(board_app(board), terminal_size=SIZE, run_before=before(tmp_path, block))
+
+
+def test_snapshot_choice_dialog_to_finish_a_task(snap_compare, tmp_path: Path) -> None:
+    board = make_board(tmp_path / "tasks")
+    fill(board, extra_doing=2)  # four in doing, limit three: the top suggestion is to finish the oldest
+
+    async def apply(pilot: Pilot) -> None:
+        app: PulseApp = pilot.app  # type: ignore[assignment]
+        selected = app.board_screen.pane.selected
+        assert selected is not None and (selected.kind, selected.action) == ("over-limit", "finish")
+        await pilot.press("a")
+        await wait_for(pilot, lambda: type(app.screen) is ChoiceScreen)
+
+    assert snap_compare(board_app(board), terminal_size=SIZE, run_before=before(tmp_path, apply))
+
+
+def test_snapshot_confirm_starting_past_a_hard_wip_limit(snap_compare, tmp_path: Path) -> None:
+    board = make_board(tmp_path / "tasks", HARD_WIP)
+    fill(board, extra_doing=1)  # three in doing, a hard limit of three
+
+    async def start(pilot: Pilot) -> None:
+        await pilot.press("s")
+        await shown(pilot, ConfirmScreen)
+
+    assert snap_compare(board_app(board), terminal_size=SIZE, run_before=before(tmp_path, start))
+
+
+def test_snapshot_help(snap_compare, tmp_path: Path) -> None:
+    board = make_board(tmp_path / "tasks")
+    fill(board)
+
+    async def help_screen(pilot: Pilot) -> None:
+        await pilot.press("question_mark")
+        await shown(pilot, HelpScreen)
+
+    assert snap_compare(board_app(board), terminal_size=SIZE, run_before=before(tmp_path, help_screen))
+
+
+def test_snapshot_stats(snap_compare, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # plotext drops duplicate ticks through a set (plotext._utility.brush -> no_duplicates), so the
+    # order it places the x labels in, and so which labels fit, follows the per-process string hash:
+    # the picture changed from run to run. The order-preserving dedup (plotext's own commented-out
+    # alternative) makes it one picture.
+    import plotext._utility
+
+    monkeypatch.setattr(plotext._utility, "no_duplicates", lambda data: list(dict.fromkeys(data)))
+    board = make_board(tmp_path / "tasks")
+    fill(board)
+
+    async def stats(pilot: Pilot) -> None:
+        app: PulseApp = pilot.app  # type: ignore[assignment]
+        assert app.board_screen.stats is not None  # before() waited for the figures
+        await pilot.press("v")
+        await shown(pilot, StatsScreen)
+        await pilot.pause()
+
+    assert snap_compare(board_app(board), terminal_size=SIZE, run_before=before(tmp_path, stats))
 
 
 def test_detail_view_path_is_relative_to_cwd_like_the_top_bar(tmp_path: Path) -> None:

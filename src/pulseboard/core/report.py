@@ -34,6 +34,7 @@ def figure_lines(stats: Stats, short: Callable[[str], str]) -> list[str]:
     total = sum(day.count for day in stats.velocity)
     cycle, lead, blocked = stats.cycle, stats.lead, stats.blocked
     worst = blocked.longest
+    tasks = "task" if blocked.tasks == 1 else "tasks"
     longest = f"; longest {short(worst.id)} {span(worst.seconds)}" if worst else ""
     return [
         f"done today      {stats.done_today}   by hour |{bars(stats.done_per_hour_today)}|",
@@ -43,7 +44,7 @@ def figure_lines(stats: Stats, short: Callable[[str], str]) -> list[str]:
         f"({cycle.count} tasks{guess(cycle.estimated)})",
         f"lead time       median {span(lead.median_s)}, 85% within {span(lead.p85_s)}  "
         f"({lead.count} tasks{guess(lead.estimated)})",
-        f"time blocked    {span(blocked.total_s)} over {blocked.tasks} tasks"
+        f"time blocked    {span(blocked.total_s)} over {blocked.tasks} {tasks}"
         f"{longest}{guess(blocked.estimated)}",
     ]
 

@@ -1,7 +1,7 @@
 """A task's fields as a person reads them: the one list `pulse show` and the detail view both show.
 
-Values are plain text; each face makes them inert and adds its own look. Fields with no value
-are given as "" so a face can leave them out (the CLI) or show a dash (the detail view).
+Values are plain text; each face makes them inert and adds its own look, and leaves out the
+fields with no value (given as "").
 """
 
 from __future__ import annotations

@@ -211,7 +211,7 @@ class BoardKeys(_Screen):
                 depends=new.depends, now=self.clock(), warnings=warnings,
             )  # fmt: skip
         except PulseError as exc:
-            self.action_new(heading, new, str(exc))
+            self.action_new(heading, new, sentence(str(exc)))
             return
         for warning in warnings:
             self.say(warning, severity="warning", timeout=10)

@@ -83,8 +83,8 @@ class DetailScreen(Screen[None]):
                 (self._short, "bold $accent"), "  ", (inert(task.title), "bold"), f"   {task.state}"
             )
         )
-        rows = task_rows(task)
-        lines = [Content.assemble((f"{name:<9}", "dim"), inert(value or "-")) for name, value in rows]
+        rows = [(name, value) for name, value in task_rows(task) if value]  # as `pulse show` lists them
+        lines = [Content.assemble((f"{name:<9}", "dim"), inert(value)) for name, value in rows]
         self.query_one("#detail-fields", Static).update(Content("\n").join(lines))
         body = self._body or ""
         items = criteria(body)
