@@ -44,6 +44,14 @@ def test_start_makes_a_beat_due_at_once(clock: Clock) -> None:
     assert schedule.due() == [BEAT] and schedule.wait() == 0
 
 
+def test_with_a_delay_after_change_the_first_beat_leaves_the_screen_time_to_paint(clock: Clock) -> None:
+    schedule = Schedule(10, after_change=0.15, clock=clock)
+    schedule.start()
+    assert schedule.due() == [] and schedule.wait() == pytest.approx(0.15)
+    clock.now += 0.15
+    assert schedule.due() == [BEAT]
+
+
 def test_next_beat_is_an_interval_after_the_last_ended(clock: Clock) -> None:
     schedule = Schedule(10, clock=clock)
     schedule.start()

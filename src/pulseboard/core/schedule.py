@@ -43,8 +43,8 @@ class Schedule:
         self._last_key = -math.inf
 
     def start(self) -> None:
-        """The board is read: beat now."""
-        self._want(BEAT, self.clock())
+        """The board is read: beat as soon after as after a change (a screen paints first)."""
+        self._want(BEAT, self.clock() + self.after_change)
 
     def changed(self) -> None:
         """Something on the board changed: beat soon (one beat for a burst)."""

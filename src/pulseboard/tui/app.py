@@ -20,9 +20,9 @@ from pulseboard.core.board import Board
 from pulseboard.core.config import save_theme
 from pulseboard.core.errors import PulseError
 from pulseboard.core.keymap import BOARD, DETAIL, EVERYWHERE
-from pulseboard.core.text import inert
 from pulseboard.tui.bindings import bindings, help_rows, key_hint
 from pulseboard.tui.palette import TaskFinder, action_commands
+from pulseboard.tui.plain import say
 from pulseboard.tui.screens.board import BoardScreen, ChangeSource
 from pulseboard.tui.screens.detail import DetailScreen
 from pulseboard.tui.screens.help import HelpScreen
@@ -67,14 +67,10 @@ class PulseApp(App[None]):
         )
         self.push_screen(self.board_screen)
         if self._notice:
-            self.say(self._notice, title="pulse", timeout=8)
+            say(self, self._notice, title="pulse", timeout=8)
 
     def on_unmount(self) -> None:
         self._tuning.stop()
-
-    def say(self, message: str, **options: object) -> None:
-        """A notification whose text is shown as written: task titles are data, not markup."""
-        self.notify(inert(message), markup=False, **options)  # type: ignore[arg-type]
 
     # -- what every screen shares ---------------------------------------------------------------
 
@@ -101,11 +97,11 @@ class PulseApp(App[None]):
         for theme in themes:
             self.register_theme(theme)
         for notice in notices:
-            self.say(notice, title="Theme not loaded", severity="warning", timeout=10)
+            say(self, notice, title="Theme not loaded", severity="warning", timeout=10)
         wanted = self.board.settings.theme or DEFAULT_THEME
         if wanted not in self.available_themes:
             if self.board.settings.theme:
-                self.say(f"No theme named {wanted!r}; using {DEFAULT_THEME}.", severity="warning")
+                say(self, f"No theme named {wanted!r}; using {DEFAULT_THEME}.", severity="warning")
             wanted = DEFAULT_THEME if DEFAULT_THEME in self.available_themes else FALLBACK_THEME
         self.theme = wanted
         self._theme_ready = True
@@ -116,7 +112,7 @@ class PulseApp(App[None]):
         try:
             save_theme(self.board.root, name)
         except (PulseError, OSError) as exc:
-            self.say(f"Theme not remembered: {exc}", severity="warning")
+            say(self, f"Theme not remembered: {exc}", severity="warning")
             return
         self.board.__dict__.pop("settings", None)  # re-read pulse.yaml next time
 

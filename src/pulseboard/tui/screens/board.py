@@ -34,12 +34,14 @@ from pulseboard.core.progress import board_stats
 from pulseboard.core.query import Query, find_tasks
 from pulseboard.core.reconcile import Changes
 from pulseboard.core.schedule import BEAT, Schedule
+from pulseboard.core.snapshot import Snapshot
 from pulseboard.core.task_view import display_path
 from pulseboard.core.text import inert
 from pulseboard.core.wip import wip_level
 from pulseboard.services.git import CommitQueue
 from pulseboard.tui import messages
 from pulseboard.tui.bindings import bindings
+from pulseboard.tui.plain import say
 from pulseboard.tui.screens.board_keys import BoardKeys
 from pulseboard.tui.screens.detail import DetailScreen
 from pulseboard.tui.screens.stats import StatsScreen
@@ -119,8 +121,7 @@ class BoardScreen(BoardKeys, Screen[None]):
             self._commits.close()  # the last commits land before pulse exits
 
     def say(self, message: str, **options: object) -> None:
-        """A notification whose text is shown as written: task titles are data, not markup."""
-        self.notify(inert(message), markup=False, **options)  # type: ignore[arg-type]
+        say(self, message, **options)
 
     def column(self, state: str) -> TaskColumn:
         return self.query_one(Columns).column(state)
@@ -130,7 +131,7 @@ class BoardScreen(BoardKeys, Screen[None]):
         return self.query_one(HeartbeatPane)
 
     @property
-    def snapshot(self):
+    def snapshot(self) -> Snapshot:
         return self.live.snapshot
 
     def _run(self, job: Callable[[], Message], group: str) -> None:
