@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import os
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -937,6 +938,11 @@ def test_e_where_the_terminal_cannot_be_suspended_does_not_crash(
     drive(app, script)
 
 
+# Settings of the test's own process that must not reach the app: COLUMNS and LINES (set under
+# pytest-xdist) would override the pseudo-terminal's size.
+TERMINAL_ENV_DROPPED = ("TEXTUAL", "PULSE", "VISUAL", "EDITOR", "COLUMNS", "LINES")
+
+
 class Terminal:
     """`python -m pulseboard` on a real pseudo-terminal: keys in, screen bytes out.
 
@@ -1015,7 +1021,7 @@ def test_e_opens_the_editor_in_a_real_terminal_and_the_board_shows_its_work(
         "path.write_text(text + 'Appended-by-the-editor\\n')\n",
         encoding="utf-8",
     )
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TEXTUAL", "PULSE", "VISUAL", "EDITOR"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(TERMINAL_ENV_DROPPED)}
     env.update(EDITOR=f"{sys.executable} {editor}", PULSE_ACTOR="test", TERM="xterm-256color",
                XDG_CONFIG_HOME=str(tmp_path / "config"))  # fmt: skip
     terminal = Terminal(tmp_path, env)
@@ -1039,6 +1045,11 @@ def test_e_opens_the_editor_in_a_real_terminal_and_the_board_shows_its_work(
     assert where_is(board.root, task.name) == ["open"]
 
 
+def without_escapes(output: bytes) -> bytes:
+    """What a terminal shows of some output, roughly: its escape sequences taken out."""
+    return re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]", b"", output)
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
 @pytest.mark.parametrize(
     ("editor", "said"),
@@ -1050,14 +1061,15 @@ def test_an_editor_that_fails_is_one_sentence_and_the_board_comes_back(
     """A failing or missing $EDITOR: the board says so in one sentence and is whole again
     (it used to stay blank with q, escape and ctrl+q dead)."""
     task = maker.task("Edit me")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TEXTUAL", "PULSE", "VISUAL", "EDITOR"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(TERMINAL_ENV_DROPPED)}
     env.update(EDITOR=editor, PULSE_ACTOR="test", TERM="xterm-256color",
                XDG_CONFIG_HOME=str(tmp_path / "config"))  # fmt: skip
     terminal = Terminal(tmp_path, env)
     try:
-        terminal.wait_until(lambda: b"Edit me" in terminal.output, "the board showing the task")
+        terminal.wait_until(lambda: b"startable" in terminal.output, "the board and its first beat")
+        terminal.pump(0.3)
         terminal.press(b"e")
-        terminal.wait_until(lambda: said in terminal.output, "the sentence about the editor")
+        terminal.wait_until(lambda: said in without_escapes(terminal.output), "the sentence about the editor")
         terminal.wait_until(lambda: b"Edit me" in terminal.output, "the board drawn again")
         terminal.press(b"q")
         terminal.wait_until(lambda: terminal.process.poll() is not None, "the app quitting")
