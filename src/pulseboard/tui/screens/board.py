@@ -124,7 +124,7 @@ class BoardScreen(BoardKeys, Screen[None]):
         say(self, message, **options)
 
     def column(self, state: str) -> TaskColumn:
-        return self.query_one(Columns).column(state)
+        return self.query_one(f"#col-{state}", TaskColumn)  # asked on every change: one query
 
     @property
     def pane(self) -> HeartbeatPane:
@@ -243,13 +243,15 @@ class BoardScreen(BoardKeys, Screen[None]):
 
     def _wake_up(self) -> None:
         self._wake = None
-        for job in self.schedule.due():
+        due = self.schedule.due()
+        if due:
+            tasks, now = list(self.live.snapshot), self.clock()  # one copy for the beat and the figures
+        for job in due:
             self.schedule.began(job)
-            tasks, now = list(self.live.snapshot), self.clock()
             if job == BEAT:
-                self._run(lambda tasks=tasks, now=now: self._beat(tasks, now), "beat")
+                self._run(lambda: self._beat(tasks, now), "beat")
             else:
-                self._run(lambda tasks=tasks, now=now: self._figures(tasks, now), "figures")
+                self._run(lambda: self._figures(tasks, now), "figures")
         self._rearm()
 
     def _beat(self, tasks: list[Task], now: dt.datetime) -> messages.BeatDone:
