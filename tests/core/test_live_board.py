@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from support.clock import at
 
 from pulseboard.core.actions import create_task, move_task
-from pulseboard.core.board import STATES, Board
+from pulseboard.core.board import STATES, Board, Task
 from pulseboard.core.ids import ALPHABET
-from pulseboard.core.live import INLINE_HINTS, LiveBoard, Step
+from pulseboard.core.live import INLINE_HINTS, LiveBoard, ReadAhead, Step
 from pulseboard.core.snapshot import Snapshot
 
 
@@ -46,6 +46,95 @@ def hand_files(board: Board, count: int, state: str = "open") -> list[str]:
         path.write_text(f"# Checked out {i}\n")
         paths.append(str(path))
     return paths
+
+
+def settled(board: Board) -> None:
+    """State folders last changed a minute ago: a read's stamps of them are sure."""
+    past = at(0).timestamp() - 60
+    for state in STATES:
+        os.utime(board.root / state, (past, past))
+
+
+# -- the first read, started ahead ---------------------------------------------------------------
+
+
+def test_read_ahead_hands_its_read_to_the_first_load_only(board: Board) -> None:
+    first = create_task(board, "Read ahead", now=at(0))
+    ahead = ReadAhead(board)
+    ahead.result()  # the read has ended ...
+    live = LiveBoard(board, ahead)
+    assert live.read_ahead
+    later = create_task(board, "Made after the read", now=at(1))
+    live.install(live.load())  # ... so the first load is what it read
+    assert [t.id for t in live.snapshot] == [first.id] and later.id not in live.shorts
+    assert not live.read_ahead
+    live.unload()
+    live.install(live.load())  # a reload reads the disk again
+    assert shown(live.snapshot) == fresh(board)
+
+
+class FailingBoard(Board):
+    def tasks(self, states: Iterable[str] = STATES) -> list[Task]:
+        raise OSError("the disk is on fire")
+
+
+def test_read_ahead_failure_is_raised_by_load(board: Board) -> None:
+    live = LiveBoard(board, ReadAhead(FailingBoard(board.root)))
+    try:
+        live.load()
+    except OSError as exc:
+        assert str(exc) == "the disk is on fire"
+    else:
+        raise AssertionError("load hid the read's failure")
+
+
+# -- the watcher set up after the read -----------------------------------------------------------
+
+
+def test_watching_rereads_folders_changed_after_the_read(board: Board) -> None:
+    create_task(board, "Before", now=at(0))
+    settled(board)
+    live = installed(board)
+    unseen = hand_files(board, 1)  # before the watcher was set up: no hint will ever name it
+    step = live.watching(frozenset())
+    assert step.read and step.paths == {str(board.root / "open")}
+    done = live.finish(live.read(step.paths))
+    assert done.changes.states == {"open"}
+    assert shown(live.snapshot) == fresh(board) and len(unseen) == 1
+
+
+def test_watching_leaves_folders_unchanged_since_the_read(board: Board) -> None:
+    create_task(board, "Before", now=at(0))
+    settled(board)
+    live = installed(board)
+    assert live.watching(frozenset()) == Step()
+
+
+def test_watching_before_install_is_looked_at_by_install(board: Board) -> None:
+    settled(board)
+    live = LiveBoard(board)
+    loaded = live.load()
+    assert live.watching(frozenset()) == Step()  # nothing shown yet: the install looks
+    hand_files(board, 1, state="doing")
+    step = live.install(loaded)
+    assert step.read and step.paths == {str(board.root / "doing")}
+    live.finish(live.read(step.paths))
+    assert shown(live.snapshot) == fresh(board)
+
+
+def test_a_folder_just_changed_is_read_again_when_watching(board: Board) -> None:
+    """A folder's time is kept in ticks: one changed just before the read may change again
+    with the same time, so it is read again, changed or not."""
+    create_task(board, "Just now", now=at(0))
+    live = installed(board)
+    step = live.watching(frozenset())
+    assert step.read and str(board.root / "open") in step.paths
+
+
+def test_a_folder_hint_is_read_off_the_ui_thread(board: Board) -> None:
+    live = installed(board)
+    step = live.hint({str(board.root / "done")})
+    assert step.read and step.paths == {str(board.root / "done")}
 
 
 # -- hints before the board is read --------------------------------------------------------------
@@ -308,14 +397,14 @@ def test_state_folder_gone_is_told_once_and_back_is_told(board: Board) -> None:
     live = installed(board)
     saved = board.root.parent / "saved-blocked"
     shutil.move(board.root / "blocked", saved)
-    step = live.hint({str(board.root / "blocked")})
+    step = live.follow_now({str(board.root / "blocked")})
     assert step.notices == ["blocked/ is gone; its column shows empty until it is back."]
     task = create_task(board, "Later", now=at(1))
     assert live.hint({str(task.path)}).notices == []  # told once
-    assert live.hint({str(board.root / "blocked")}).notices == []
+    assert live.follow_now({str(board.root / "blocked")}).notices == []
     shutil.move(saved, board.root / "blocked")
-    assert live.hint({str(board.root / "blocked")}).notices == ["blocked/ is back."]
-    assert live.hint({str(board.root / "blocked")}).notices == []
+    assert live.follow_now({str(board.root / "blocked")}).notices == ["blocked/ is back."]
+    assert live.follow_now({str(board.root / "blocked")}).notices == []
 
 
 def test_state_folder_gone_with_tasks_empties_its_column(board: Board) -> None:

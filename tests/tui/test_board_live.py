@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from support.board_helpers import Maker, drive, make_board, new_app, notices, ti
 from textual.pilot import Pilot
 
 from pulseboard.core.board import STATES, Board
+from pulseboard.core.live import ReadAhead
 from pulseboard.core.snapshot import Snapshot
 from pulseboard.services.watcher import Batch
 
@@ -37,6 +39,10 @@ class Feed:
 
     def everything(self) -> None:
         self.queue.put_nowait(Batch(None))
+
+    def ready(self) -> None:
+        """The first batch of a watcher just set up: nothing changed since it began watching."""
+        self.queue.put_nowait(Batch(frozenset(), ready=True))
 
 
 def fresh(board: Board) -> dict[str, list[str]]:
@@ -148,6 +154,30 @@ def test_folder_deleted_then_back_and_a_full_rescan(tmp_path: Path) -> None:
         (board.root / "blocked" / "new-one.md").touch()
         feed.everything()
         await wait_for(pilot, lambda: len(titles(app, "open")) == 2 and titles(app, "blocked") == ["New one"])
+        assert shown(app) == fresh(board)
+
+    drive(app, script)
+
+
+def test_the_board_read_ahead_is_shown_and_what_changed_before_watching_is_read(tmp_path: Path) -> None:
+    """`pulse` reads the board while textual starts: the board shows that read, and once the
+    watcher is set up, the folders that changed in between are read again."""
+    board = make_board(tmp_path / "tasks")
+    maker = Maker(board)
+    kept, gone = maker.task("Kept"), maker.task("Deleted before the watcher was set up")
+    past = time.time() - 60
+    for state in STATES:
+        os.utime(board.root / state, (past, past))
+    ahead = ReadAhead(board)
+    ahead.result()
+    gone.path.unlink()  # no hint will ever name it
+    feed = Feed()
+    app = new_app(board, changes=feed, ahead=ahead)
+
+    async def script(pilot: Pilot) -> None:
+        assert sorted(titles(app, "open")) == sorted([kept.title, gone.title])  # as read ahead
+        feed.ready()
+        await wait_for(pilot, lambda: titles(app, "open") == [kept.title])
         assert shown(app) == fresh(board)
 
     drive(app, script)

@@ -6,11 +6,11 @@ textual is imported here, inside the command, so no other command ever loads it.
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 from pathlib import Path
 
 from pulseboard.core.board import Board, BoardMissing, locate
+from pulseboard.core.live import ReadAhead
 
 
 def cmd_board(args: argparse.Namespace) -> int:
@@ -18,10 +18,10 @@ def cmd_board(args: argparse.Namespace) -> int:
     root, notice = _locate(args.board)
     board = Board(root)
     _ = board.settings  # a broken pulse.yaml is reported before the screen takes over
-    gc.enable()  # a long-lived app, unlike the one-shot commands
+    ahead = ReadAhead(board)  # the board is read while textual is imported and the app set up
     from pulseboard.tui.app import PulseApp
 
-    PulseApp(board, notice=notice, poll=args.poll).run()
+    PulseApp(board, notice=notice, poll=args.poll, ahead=ahead).run()
     return 0
 
 

@@ -8,8 +8,11 @@ short ids kept in step, state folders that vanish and come back. The board, `pul
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import os
+import threading
+import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from pulseboard.core.board import STATES, Board, Entry, Task
 from pulseboard.core.ids import ShortIds
@@ -17,6 +20,7 @@ from pulseboard.core.reconcile import Changes, Plan, Reconciler
 from pulseboard.core.snapshot import Snapshot
 
 INLINE_HINTS = 64  # up to this many hinted paths are re-read at once (~30 ms); more are read apart
+UNSURE_NS = 100_000_000  # a folder changed this soon before its stamp may change again unseen (mtime ticks)
 Hints = frozenset[str] | set[str] | None  # paths that may have changed; None: anything may have
 
 
@@ -56,11 +60,72 @@ def _union(waiting: Hints, paths: Hints) -> Hints:
     return None if waiting is None or paths is None else waiting | paths
 
 
+@dataclass
+class Loaded:
+    """A whole board read off the UI thread, ready to show: its snapshot, its short ids, and each
+    state folder's modification time taken before the read (None: missing, or changed just then)."""
+
+    snapshot: Snapshot
+    shorts: ShortIds
+    stamps: dict[str, int | None]
+
+
+def read_board(board: Board) -> Loaded:
+    """Every task on disk (parsing only what the cache has not seen), as a snapshot: safe off
+    the UI thread."""
+    stamps = {state: _stamp(board.root / state) for state in STATES}
+    snapshot = Snapshot(board.tasks())
+    return Loaded(snapshot, ShortIds(snapshot.ids()), stamps)
+
+
+def _stamp(folder: Path) -> int | None:
+    """The folder's modification time, or None when it is missing or changed so recently that a
+    change now might leave the same time (file systems keep it in ticks of a few milliseconds)."""
+    try:
+        mtime = os.stat(folder).st_mtime_ns
+    except OSError:
+        return None
+    return None if time.time_ns() - mtime < UNSURE_NS else mtime
+
+
+class ReadAhead:
+    """The board read in a thread from the moment this is made, so a face can import and set
+    itself up meanwhile (the board app starts it before it imports textual)."""
+
+    def __init__(self, board: Board) -> None:
+        self._done = threading.Event()
+        self._loaded: Loaded | None = None
+        self._error: Exception | None = None
+        threading.Thread(target=self._read, args=(board,), name="pulse-read-ahead", daemon=True).start()
+
+    def _read(self, board: Board) -> None:
+        try:
+            self._loaded = read_board(board)
+        except Exception as exc:  # handed to whoever waits for the result
+            self._error = exc
+        finally:
+            self._done.set()
+
+    @property
+    def done(self) -> bool:
+        return self._done.is_set()
+
+    def result(self) -> Loaded:
+        """The board as read; waits for the read to end, raises what it raised."""
+        self._done.wait()
+        if self._error is not None:
+            raise self._error
+        assert self._loaded is not None
+        return self._loaded
+
+
 class LiveBoard:
     """A board's tasks as they are on disk now, with their short ids."""
 
-    def __init__(self, board: Board) -> None:
+    def __init__(self, board: Board, ahead: ReadAhead | None = None) -> None:
+        """ahead: the board's first read, already started (`load` takes its result)."""
         self.board = board
+        self._ahead = ahead
         self.snapshot = Snapshot()
         self.shorts = ShortIds()
         self.reconciler = Reconciler(board, self.snapshot)
@@ -68,22 +133,42 @@ class LiveBoard:
         self._waiting: Hints = set()  # hints that came before the board was read, or during a read
         self._reading = False
         self._missing: set[str] = set()  # state folders known to be gone
+        self._watching = False  # the watcher is set up: every later change comes as a hint
+        self._stamps: dict[str, int | None] = {}  # per state folder, taken before the last read
 
     # -- reading the whole board --------------------------------------------------------------
 
-    def load(self) -> list[Task]:
-        """Every task on disk (parsing only what the cache has not seen): safe off the UI thread."""
-        return self.board.tasks()
+    @property
+    def read_ahead(self) -> bool:
+        """Whether the first read, started ahead, has ended: `load` returns at once."""
+        return self._ahead is not None and self._ahead.done
 
-    def install(self, tasks: Iterable[Task]) -> Step:
+    def load(self) -> Loaded:
+        """The board as on disk (the read started ahead, the first time): safe off the UI thread."""
+        ahead, self._ahead = self._ahead, None
+        return ahead.result() if ahead is not None else read_board(self.board)
+
+    def install(self, loaded: Loaded) -> Step:
         """Show what `load` read; then follow whatever changed while it read."""
-        self.snapshot = Snapshot(tasks)
-        self.shorts = ShortIds(self.snapshot.ids())
+        self.snapshot = loaded.snapshot
+        self.shorts = loaded.shorts
         self.reconciler = Reconciler(self.board, self.snapshot)
         self.loaded = True
         self._reading = False
+        self._stamps = loaded.stamps
         waiting, self._waiting = self._waiting, set()
+        if self._watching:
+            waiting = _union(waiting, self._changed_folders())
         return self.hint(waiting) if waiting is None or waiting else Step()
+
+    def watching(self, paths: Hints) -> Step:
+        """`hint`, from a watcher set up just now: every later change will come as a hint. State
+        folders that changed between the read and now (a task made, moved or removed before any
+        hint could come) are read again too."""
+        self._watching = True
+        if self.loaded:
+            paths = _union(paths, self._changed_folders())
+        return self.hint(paths)  # not loaded: `install` looks at the folders when the read is shown
 
     def unload(self) -> None:
         """Forget the board until the next `install` (a reload); hints wait until then."""
@@ -99,7 +184,7 @@ class LiveBoard:
             return Step()
         if self._waiting is None or self._waiting:  # left by a failed read: follow them now too
             paths, self._waiting = _union(self._waiting, paths), set()
-        if paths is not None and len(paths) <= INLINE_HINTS:
+        if paths is not None and len(paths) <= INLINE_HINTS and self.reconciler.files_only(paths):
             return Step(self._took(self.reconciler.apply(paths)), self._check_folders())
         self._reading = True
         return Step(read=True, paths=paths)
@@ -168,6 +253,14 @@ class LiveBoard:
         for task_id in changes.ids_removed:
             self.shorts.discard(task_id)
         return changes
+
+    def _changed_folders(self) -> set[str]:
+        """The state folders whose modification time is not the one taken before the last read."""
+        return {
+            str(self.board.root / state)
+            for state, stamp in self._stamps.items()
+            if stamp is None or _stamp(self.board.root / state) != stamp
+        }
 
     def _check_folders(self) -> list[str]:
         """Sentences for state folders that went (their column shows empty) or came back."""

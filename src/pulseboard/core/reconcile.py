@@ -110,6 +110,11 @@ class Reconciler:
                 plan.files[(state, name)] = self._read_file(state, name)
         return plan
 
+    def files_only(self, paths: Iterable[str | Path]) -> bool:
+        """Whether these hints name no folder to list again: a few files, cheap to read at once."""
+        kinds = (self._classify(os.path.abspath(path)) for path in paths)
+        return all(kind is None or kind[1] is not None for kind in kinds)
+
     def update(self, plan: Plan) -> Changes:
         """Make the snapshot say what the plan read."""
         changes = Changes(full_rescan=plan.full)

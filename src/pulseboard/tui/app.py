@@ -20,6 +20,7 @@ from pulseboard.core.board import Board
 from pulseboard.core.config import save_theme
 from pulseboard.core.errors import PulseError
 from pulseboard.core.keymap import BOARD, DETAIL, EVERYWHERE
+from pulseboard.core.live import ReadAhead
 from pulseboard.tui.bindings import bindings, help_rows, key_hint
 from pulseboard.tui.palette import TaskFinder, action_commands
 from pulseboard.tui.plain import say
@@ -46,12 +47,14 @@ class PulseApp(App[None]):
         clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
         changes: ChangeSource | None = None,
         poll: bool = False,
+        ahead: ReadAhead | None = None,
     ) -> None:
         """notice: a sentence to show at start; clock: now (tests fix it); changes: where hints
-        about changes on disk come from (default: watchfiles; tests inject their own)."""
+        about changes on disk come from (default: watchfiles; tests inject their own); ahead:
+        the board's first read, started before the app (`pulse` starts it before importing textual)."""
         super().__init__()
         self.board = board
-        self.board_screen = BoardScreen(board, clock, changes, poll)
+        self.board_screen = BoardScreen(board, clock, changes, poll, ahead)
         self._notice = notice
         self._tuning = ProcessTuning()
         self._theme_ready = False

@@ -12,28 +12,29 @@ from collections.abc import Sequence
 
 from textual.message import Message
 
-from pulseboard.core.board import Task
 from pulseboard.core.heartbeat import Suggestion
-from pulseboard.core.live import Hints
+from pulseboard.core.live import Hints, Loaded
 from pulseboard.core.metrics import Stats
 from pulseboard.core.reconcile import Plan
 
 
 class BoardLoaded(Message):
-    """Every task on disk, read off the UI thread."""
+    """The whole board, read off the UI thread."""
 
-    def __init__(self, tasks: list[Task]) -> None:
+    def __init__(self, loaded: Loaded) -> None:
         super().__init__()
-        self.tasks = tasks
+        self.loaded = loaded
 
 
 class DiskChanged(Message):
     """These paths may have changed (None: anything may have); `notice` is the watcher's sentence."""
 
-    def __init__(self, paths: Hints, notice: str | None = None) -> None:
+    def __init__(self, paths: Hints, notice: str | None = None, ready: bool = False) -> None:
+        """ready: the watcher has just been set up (every later change comes as a batch)."""
         super().__init__()
         self.paths = paths
         self.notice = notice
+        self.ready = ready
 
     def can_replace(self, message: Message) -> bool:
         """A newer batch waiting behind this one takes this one's paths along."""
@@ -41,6 +42,7 @@ class DiskChanged(Message):
             return False
         both = None if self.paths is None or message.paths is None else set(self.paths) | message.paths
         message.paths = both
+        message.ready = message.ready or self.ready
         return True
 
 

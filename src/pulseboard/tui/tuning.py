@@ -23,6 +23,10 @@ class ProcessTuning:
     def start(self) -> None:
         self._switch_before = sys.getswitchinterval()
         sys.setswitchinterval(SWITCH_INTERVAL_S)
+        # `pulse` starts with the collector off (a one-shot command never needs it); a long-lived
+        # app does. What start-up made (modules, the board read ahead) lives on: never scan it.
+        gc.freeze()
+        gc.enable()
 
     def stop(self) -> None:
         if self._switch_before is not None:

@@ -27,7 +27,7 @@ from pulseboard.core import journal
 from pulseboard.core.board import STATES, Board, Task
 from pulseboard.core.heartbeat_inputs import push_failure, suggest
 from pulseboard.core.keymap import BOARD
-from pulseboard.core.live import LiveBoard, Step
+from pulseboard.core.live import LiveBoard, Loaded, ReadAhead, Step
 from pulseboard.core.metrics import Stats
 from pulseboard.core.overlap import TouchIndex
 from pulseboard.core.progress import board_stats
@@ -72,14 +72,20 @@ class BoardScreen(BoardKeys, Screen[None]):
     BINDINGS: ClassVar = bindings(BOARD)  # from the table of actions, core/keymap.py
 
     def __init__(
-        self, board: Board, clock: Callable[[], dt.datetime], changes: ChangeSource | None, poll: bool
+        self,
+        board: Board,
+        clock: Callable[[], dt.datetime],
+        changes: ChangeSource | None,
+        poll: bool,
+        ahead: ReadAhead | None = None,
     ) -> None:
         """changes: where hints about changes on disk come from (default: watchfiles on the board
-        folder; tests inject their own). poll: watch by polling."""
+        folder; tests inject their own). poll: watch by polling. ahead: the board's first read,
+        started before the app."""
         super().__init__()
         self.board = board
         self.clock = clock
-        self.live = LiveBoard(board)
+        self.live = LiveBoard(board, ahead)
         self.schedule = Schedule(
             board.settings.heartbeat.interval_s, after_change=BEAT_DELAY_S, idle=IDLE_S, pace=STATS_PACE
         )
@@ -113,7 +119,10 @@ class BoardScreen(BoardKeys, Screen[None]):
         self._refresh_chrome()
         self.set_interval(30, self._tick_clock)
         self.follow_disk()
-        self._run(lambda: messages.BoardLoaded(self.live.load()), "load")
+        if self.live.read_ahead:  # read while pulse started: the first frame shows the board
+            self._show_loaded(self.live.load())
+        else:
+            self._run(lambda: messages.BoardLoaded(self.live.load()), "load")
 
     def on_unmount(self) -> None:
         self._stop_watching.set()
@@ -155,15 +164,18 @@ class BoardScreen(BoardKeys, Screen[None]):
     # -- following the disk ---------------------------------------------------------------------
 
     def on_board_loaded(self, message: messages.BoardLoaded) -> None:
+        self._show_loaded(message.loaded)
+
+    def _show_loaded(self, loaded: Loaded) -> None:
         selected = self._selections()
-        step = self.live.install(message.tasks)
-        settle_long_lived()
+        step = self.live.install(loaded)
         self.query_one(Columns).empty_text("Nothing here.")
         self._show_all()
         self.call_after_refresh(self._first_beat)  # the board on screen first, then the engine
         self._take(step, selected)
 
     def _first_beat(self) -> None:
+        settle_long_lived()
         self.schedule.start()
         self._rearm()
 
@@ -178,7 +190,7 @@ class BoardScreen(BoardKeys, Screen[None]):
             else:
                 source = watch(self.board.root, poll=self._poll, stop=self._stop_watching)
             async for batch in source:
-                self.post_message(messages.DiskChanged(batch.paths, batch.notice))
+                self.post_message(messages.DiskChanged(batch.paths, batch.notice, batch.ready))
 
         self.run_worker(follow, group="watch", description="watch", exit_on_error=False)
 
@@ -187,7 +199,8 @@ class BoardScreen(BoardKeys, Screen[None]):
             self.say(message.notice, title="Watching", severity="warning", timeout=8)
         try:
             selected = self._selections()
-            self._take(self.live.hint(message.paths), selected)
+            follow = self.live.watching if message.ready else self.live.hint
+            self._take(follow(message.paths), selected)
         except Exception as exc:  # one bad batch must not stop the board following the disk
             self.say(f"Could not show a change on disk: {exc}", severity="error", timeout=10)
 
