@@ -23,10 +23,6 @@ class ProcessTuning:
     def start(self) -> None:
         self._switch_before = sys.getswitchinterval()
         sys.setswitchinterval(SWITCH_INTERVAL_S)
-        # `pulse` starts with the collector off (a one-shot command never needs it); a long-lived
-        # app does. What start-up made (modules, the board read ahead) lives on: never scan it.
-        gc.freeze()
-        gc.enable()
 
     def stop(self) -> None:
         if self._switch_before is not None:
@@ -35,10 +31,13 @@ class ProcessTuning:
 
 
 def settle_long_lived() -> None:
-    """The board's many long-lived objects are made: never scan them again (a full collection
-    over them is a 200 ms pause at 100,000 tasks). Undone by ProcessTuning.stop."""
+    """The board is read and shown: its many long-lived objects are made, never scan them again
+    (a full collection over them is a 200 ms pause at 100,000 tasks); undone by ProcessTuning.stop.
+    The collector runs from now on: `pulse` starts with it off (a one-shot command never needs
+    it), and start-up and the first read of the board make little cyclic garbage, fast."""
     gc.collect()
     gc.freeze()
+    gc.enable()
 
 
 @contextlib.contextmanager

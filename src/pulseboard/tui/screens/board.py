@@ -155,6 +155,7 @@ class BoardScreen(BoardKeys, Screen[None]):
         self.say(f"{FAILED[group]}: {event.worker.error}", severity="error", timeout=10)
         if group == "load":
             self.query_one(Columns).empty_text("Could not read the board.")  # never "Loading…" forever
+            settle_long_lived()  # the collector runs even if the board never shows
         elif group == "reconcile":
             self.live.read_failed()
         elif group in ("beat", "figures"):
