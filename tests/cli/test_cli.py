@@ -500,6 +500,25 @@ def test_wip_soft_limit_moves_and_warns_naming_tasks_in_progress(proj: Path) -> 
         assert shorts[task_id] in result.stderr and f'"Busy {n}"' in result.stderr
 
 
+def test_start_warns_when_it_touches_what_doing_touches(proj: Path) -> None:
+    """Tasks that touch the same files run one after the other: `pulse start` says so (it said
+    nothing), names both tasks by id and title, and still moves (the heartbeat keeps saying it)."""
+    board = board_of(proj)
+    first = create_task(board, "Fix navbar typo", touches=["src/nav.py"])
+    move_task(board, first.id, "doing")
+    create_task(board, "Tidy the docs", touches=["docs/"])
+    second = create_task(board, "Make the navbar sticky", touches=["src/app.css", "src/nav.py"])
+    result = ok(pulse("start", second.id, cwd=proj))
+    shorts = ids.short_ids([first.id, second.id, *(t.id for t in board.tasks())])
+    assert result.stderr == (
+        f'pulse: warning: {shorts[second.id]} "Make the navbar sticky" touches the same files as '
+        f'{shorts[first.id]} "Fix navbar typo" (src/nav.py) in doing: tasks that touch the same files '
+        "run one after the other.\n"
+    )
+    assert next((proj / "tasks" / "doing").glob(f"{second.id}*")).is_file()
+    assert ok(pulse("start", "tidy", cwd=proj)).stderr == ""  # docs/ touches nothing in doing
+
+
 def test_wip_hard_limit_refuses_and_force_moves(proj: Path) -> None:
     (proj / "tasks" / "pulse.yaml").write_text("wip: {doing: 3, hard: true}\n", encoding="utf-8")
     _, fourth = _three_in_doing_and_one_open(proj)
@@ -890,6 +909,20 @@ def test_help_lists_every_command_and_writes_nothing(tmp_path: Path) -> None:
     for command in ("init", "add", "ls", "show", "start", "done", "block", "reopen", "mv", "edit", "doctor"):
         assert command in result.stdout
     assert list(tmp_path.iterdir()) == [], "help writes nothing"
+
+
+def test_doctor_names_every_problem_of_a_file_and_the_task_by_id_and_title(proj: Path) -> None:
+    """A file with two bad keys: both are said (only the first was), with the task's id and title."""
+    root = proj / "tasks"
+    (root / "open" / "two-problems.md").write_text(
+        "---\npriority: urgent\nestimate: soon\n---\n# Two problems\n", encoding="utf-8"
+    )
+    result = pulse("doctor", cwd=proj)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    (line,) = result.stdout.splitlines()
+    short = ids.short_ids([ids.id_from_stem("two-problems")])[ids.id_from_stem("two-problems")]
+    assert line.startswith(f'broken: {short} "Two problems" (open/two-problems.md) '), line
+    assert "priority" in line and "urgent" in line and "estimate" in line and "soon" in line, line
 
 
 def test_doctor_fix_keeps_the_chosen_copy_and_sets_the_others_aside(proj: Path) -> None:

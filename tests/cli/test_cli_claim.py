@@ -27,6 +27,7 @@ from support.helpers import (
     task_files,
 )
 
+from pulseboard.core import ids
 from pulseboard.core.actions import create_task, init_board, move_task
 from pulseboard.core.board import Board
 
@@ -106,7 +107,8 @@ def test_eight_claims_at_once_respect_the_default_limit_of_three(project: Path, 
     assert len(losers) == 5
     for rc, out, err in losers:
         assert rc == 1, (rc, out, err)
-        assert out == ""
+        answer = json.loads(out)
+        assert answer["claimed"] is False and answer["reason"] == err.removeprefix("pulse: ").rstrip("\n")
         assert err.count("\n") == 1 and err.startswith("pulse: nothing to claim"), err
         assert "Traceback" not in err and "internal error" not in err
         assert "3/3" in err, err  # says why: doing is full
@@ -121,8 +123,23 @@ def test_eight_claims_at_once_respect_the_default_limit_of_three(project: Path, 
 
 def test_empty_board_has_nothing_to_claim(project: Path) -> None:
     assert_user_error(pulse("claim", cwd=project), "nothing to claim", "no open task is ready to start")
-    assert_user_error(pulse("claim", "--json", cwd=project), "nothing to claim")
     assert journal_events(project / "tasks") == []
+
+
+def test_nothing_to_claim_with_json_answers_in_json_and_exits_1(project: Path) -> None:
+    """A script reading stdout gets an answer (it used to get nothing); the sentence stays on stderr."""
+    root = project / "tasks"
+    (root / "open" / "waits.md").write_text("---\ndepends: [zzzz]\n---\n# Waits on a missing task\n")
+    waiting_id = ids.id_from_stem("waits")
+    result = pulse("claim", "--json", cwd=project)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    answer = json.loads(result.stdout)
+    assert set(answer) == {"claimed", "reason", "suggestions"} and answer["claimed"] is False
+    assert answer["reason"].startswith("nothing to claim")
+    assert result.stderr == f"pulse: {answer['reason']}\n"
+    assert answer["suggestions"] and all(set(s) == SUGGESTION_KEYS for s in answer["suggestions"])
+    assert [waiting_id] in [s["ids"] for s in answer["suggestions"]]  # its dependency names no task
+    assert journal_events(root) == []
 
 
 def test_tasks_waiting_on_unfinished_work_are_not_claimed(project: Path) -> None:
@@ -213,7 +230,8 @@ def test_claim_json_shape_and_journal(project: Path) -> None:
 
     assert result.returncode == 0 and result.stderr == "", result.stderr
     claimed = json.loads(result.stdout)
-    assert set(claimed) == STABLE_KEYS | {"from", "warnings", "suggestion"}
+    assert set(claimed) == STABLE_KEYS | {"claimed", "from", "warnings", "suggestion"}
+    assert claimed["claimed"] is True
     assert claimed["id"] == task.id and claimed["title"] == "Fix the login loop"
     assert (claimed["state"], claimed["from"], claimed["warnings"]) == ("doing", "open", [])
     assert claimed["estimate"] == "5m" and claimed["touches"] == ["src/a.py"]

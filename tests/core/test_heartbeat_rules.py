@@ -6,7 +6,9 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 import os
+import re
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -204,3 +206,18 @@ def test_beat_reads_no_file(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("open", "stat", "lstat", "scandir", "listdir"):
         monkeypatch.setattr(builtins if name == "open" else os, name, refuse)
     assert beat(tasks, NOW, CONF) == expected
+
+
+def test_the_docs_say_what_a_bundle_is_as_the_code_decides() -> None:
+    """docs/heartbeat.md's bundle examples, asked of the rule itself (it used to call "Parse and
+    render" and "Support drag and drop" bundles; the rule says neither is)."""
+    text = (Path(__file__).parents[2] / "docs" / "heartbeat.md").read_text(encoding="utf-8")
+    bullet = text[text.index("- A task is a bundle when") :].split("\n- ")[0]
+    example, *single = re.findall(r'"([^"]+)"', bullet)
+    row = re.search(r'`"([^"]+)" bundles independent parts', text)
+    assert row is not None and single
+    settings = HeartbeatSettings()
+    for title in (example, row.group(1)):
+        assert rules.is_bundle(task("t1", title=title), settings), title
+    for title in single:
+        assert not rules.is_bundle(task("t1", title=title), settings), title

@@ -49,17 +49,32 @@ def print_beat(board: Board, tasks: list[Task], why: str, *, n: int, as_json: bo
 
 def cmd_claim(args: argparse.Namespace) -> int:
     """Move the best startable task to doing/ (the rename is the lock) and print it."""
-    from pulseboard.core.claim import claim
+    from pulseboard.core.claim import NothingToClaim, claim
 
     board = open_board(args)
-    claimed = claim(board)
+    try:
+        claimed = claim(board)
+    except NothingToClaim as nothing:  # with --json, a JSON answer too; the sentence goes to stderr
+        if args.json:
+            short = ids.ShortIds(t.id for t in board.tasks()).short
+            ranked = [output.suggestion_json(s, short) for s in nothing.suggestions[:5]]
+            print(output.dumps({"claimed": False, "reason": str(nothing), "suggestions": ranked}))
+        raise
     result = claimed.move
     commit_move(board, result)
     if args.json:
         why = output.suggestion_json(claimed.suggestion, lambda _: result.short)
         task = output.task_json(result.task, result.short)
         print(
-            output.dumps({**task, "from": result.from_state, "warnings": result.warnings, "suggestion": why})
+            output.dumps(
+                {
+                    "claimed": True,
+                    **task,
+                    "from": result.from_state,
+                    "warnings": result.warnings,
+                    "suggestion": why,
+                }
+            )
         )
     else:
         print(f'{result.short} "{output.plain(result.task.title)}": claimed, open -> doing')

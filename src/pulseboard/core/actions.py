@@ -29,6 +29,7 @@ from pulseboard.core.fsops import (
     safe_folder,
     write_new,
 )
+from pulseboard.core.overlap import first_overlap
 from pulseboard.core.taskfile import (
     MAX_BYTES,
     link_problem,
@@ -37,7 +38,7 @@ from pulseboard.core.taskfile import (
     toggle_criterion,
     update_owned_keys,
 )
-from pulseboard.core.text import clip
+from pulseboard.core.text import named
 from pulseboard.core.wip import wip_level
 
 
@@ -150,8 +151,8 @@ def _stamp_changes(to_state: str, moment: str, reason: str | None, waiting_on: s
 
 
 def describe(task: Task, shorts: dict[str, str]) -> str:
-    """`a1b2 "Title"`: how messages name a task (a long title cut to 80 characters)."""
-    return f'{shorts.get(task.id, task.id)} "{clip(task.title, 80)}"'
+    """`a1b2 "Title"`: how messages name a task."""
+    return named(shorts.get(task.id, task.id), task.title)
 
 
 WIP_NAMED = 5  # a WIP message names this many tasks in doing and counts the rest
@@ -169,16 +170,51 @@ def wip_check(
     if not wip.full:
         return []
     in_doing = {e.id: e for e in doing if e.id != moving.id}
-    named = heapq.nsmallest(WIP_NAMED, in_doing.values(), key=lambda e: e.name)
-    shorts = {e.id: short_of(e.id) for e in named}
-    names = ", ".join(describe(board.load(e), shorts) for e in named)
-    if wip.count > len(named):
-        names += f" and {wip.count - len(named):,} more"
+    shown = heapq.nsmallest(WIP_NAMED, in_doing.values(), key=lambda e: e.name)
+    shorts = {e.id: short_of(e.id) for e in shown}
+    names = ", ".join(describe(board.load(e), shorts) for e in shown)
+    if wip.count > len(shown):
+        names += f" and {wip.count - len(shown):,} more"
     if wip.must_confirm and not force:
         raise PulseError(
             f"doing/ is full ({wip.count}/{wip.limit}: {names}); finish or block one first, or pass --force."
         )
     return [f"doing/ is now over its limit ({wip.count + 1}/{wip.limit}); already in progress: {names}."]
+
+
+READ_DIRECTLY = 64  # up to this many tasks in doing are read from their files, not the parse cache
+
+
+def overlap_check(
+    board: Board, moving: Entry, record: dict[str, Any], doing: list[Entry], short_of: Callable[[str], str]
+) -> list[str]:
+    """A warning when a task going into doing touches what a task already there touches: tasks
+    that touch the same files run one after the other. Names WIP_NAMED of them, counts the rest.
+    A few tasks in doing are read from their files (loading the whole parse cache for them would
+    cost more on a big board); many, through the cache."""
+    touches = record["touches"]
+    others = [e for e in doing if e.id != moving.id]
+    if not touches or not others:
+        return []
+    tasks = [board.load(e) for e in others] if len(others) <= READ_DIRECTLY else board.tasks(["doing"])
+    clashes = [
+        (task, item)
+        for task in tasks
+        if task.id != moving.id and (item := first_overlap(touches, task.touches)) is not None
+    ]
+    if not clashes:
+        return []
+    clashes.sort(key=lambda clash: clash[0].name)
+    shown = clashes[:WIP_NAMED]
+    shorts = {task.id: short_of(task.id) for task, _ in shown}
+    names = ", ".join(f"{describe(task, shorts)} ({item})" for task, item in shown)
+    if len(clashes) > len(shown):
+        names += f" and {len(clashes) - len(shown):,} more"
+    who = named(short_of(moving.id), record["title"])
+    return [
+        f"{who} touches the same files as {names} in doing: "
+        "tasks that touch the same files run one after the other."
+    ]
 
 
 def _check_movable(board: Board, entry: Entry) -> None:
@@ -230,11 +266,12 @@ def move_entry(
             require_text(value, what)
     if entry.state == to_state:
         raise PulseError(f"{entry.key} is already in {to_state}/.")
-    warnings = (
-        wip_check(board, board.entries(["doing"]), entry, force, short_of) if to_state == "doing" else []
-    )
+    doing = board.entries(["doing"]) if to_state == "doing" else []
+    warnings = wip_check(board, doing, entry, force, short_of) if to_state == "doing" else []
     _check_movable(board, entry)
     record = read_task_file(entry.path, board.root, entry.fallback_title)
+    if to_state == "doing":
+        warnings += overlap_check(board, entry, record, doing, short_of)
     before = {key: record.get(key) for key in fields.OWNED_KEYS}  # for the journal: what undo restores
     target_dir = safe_folder(board.root, to_state)
     try:

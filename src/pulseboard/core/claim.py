@@ -28,6 +28,14 @@ from pulseboard.core.layout import CLAIM_LOCK, cache_file, ensure_pulse_dir
 LOCK_NAME = CLAIM_LOCK  # in .pulse/cache/: git-ignored, like everything local to one machine
 
 
+class NothingToClaim(PulseError):
+    """No task could be claimed: the sentence says why; `suggestions` are the heartbeat's, ranked."""
+
+    def __init__(self, message: str, suggestions: list[Suggestion]) -> None:
+        super().__init__(message)
+        self.suggestions = suggestions
+
+
 @dataclass(frozen=True, slots=True)
 class Claim:
     move: MoveResult
@@ -99,5 +107,7 @@ def claim(board: Board, now: dt.datetime | None = None) -> Claim:
         if refused is not None:
             raise refused
         if any(s.kind == "start" for s in suggestions):
-            raise PulseError("every task ready to start was taken by another mover first; try again.")
-        raise PulseError(nothing_to_claim(suggestions))
+            raise NothingToClaim(
+                "every task ready to start was taken by another mover first; try again.", suggestions
+            )
+        raise NothingToClaim(nothing_to_claim(suggestions), suggestions)

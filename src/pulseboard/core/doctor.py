@@ -18,6 +18,7 @@ from pathlib import Path
 from pulseboard.core import catchup, ids, layout
 from pulseboard.core.board import STATES, Board, Task, resolve_prefix
 from pulseboard.core.fsops import TEMP_SUFFIX, rename_noreplace
+from pulseboard.core.text import named
 
 LEFTOVER_AGE_S = 60
 MAX_NAMED = 5  # a message names this many tasks at most, then says how many more
@@ -49,13 +50,13 @@ def dependency_graph(tasks: list[Task]) -> tuple[dict[str, list[str]], list[Prob
                 resolved.append(matches[0])
                 continue
             shorts = shorts or ids.ShortIds(all_ids)  # only a board with a problem pays for these
+            who = named(shorts.short(task.id), task.title)
             if not matches:
-                message = f"{shorts.short(task.id)} depends on '{dep}', which names no task."
+                message = f"{who} depends on '{dep}', which names no task."
                 problems.append(Problem("missing-dependency", message, (task.id,)))
             else:
                 message = (
-                    f"{shorts.short(task.id)} depends on '{dep}', which matches "
-                    f"{len(matches)} tasks; write more of the ID."
+                    f"{who} depends on '{dep}', which matches {len(matches)} tasks; write more of the ID."
                 )
                 problems.append(Problem("ambiguous-dependency", message, (task.id,)))
     return graph, problems
@@ -114,12 +115,12 @@ def check(board: Board) -> list[Problem]:
     for task_id, group in sorted(places.items()):
         if len(group) > 1:
             where = ", ".join(f"{t.state}/{t.name}" for t in group)
-            problems.append(
-                Problem("duplicate", f"{shorts[task_id]} is in {len(group)} places: {where}.", (task_id,))
-            )
+            message = f"{named(shorts[task_id], group[0].title)} is in {len(group)} places: {where}."
+            problems.append(Problem("duplicate", message, (task_id,)))
     for task in tasks:
         if task.error:
-            problems.append(Problem("broken", f"{task.state}/{task.name} {task.error}.", (task.id,)))
+            message = f"{named(shorts[task.id], task.title)} ({task.state}/{task.name}) {task.error}."
+            problems.append(Problem("broken", message, (task.id,)))
     graph, dep_problems = dependency_graph(tasks)
     problems.extend(dep_problems)
     for cycle in find_cycles(graph):

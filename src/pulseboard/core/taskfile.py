@@ -172,7 +172,7 @@ def parse_text(text: str, fallback_title: str) -> dict[str, Any]:
     take("blocked", fields.clean_blocked)
     marks = _CRITERION.findall(parts.body)
     record["criteria"] = [sum(1 for m in marks if m != " "), len(marks)]
-    record["error"] = problems[0] if problems else None
+    record["error"] = "; ".join(problems) if problems else None  # every problem, not only the first
     return record
 
 

@@ -32,6 +32,11 @@ def clip(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def named(short: str, title: str) -> str:
+    """`a1b2 "Title"`: how messages name a task (a long title cut to 80 characters)."""
+    return f'{short} "{clip(title, 80)}"'
+
+
 def quoted(value: object, limit: int = 60) -> str:
     """A user's value as an error message quotes it: its repr, at most `limit` characters."""
     if isinstance(value, str):
