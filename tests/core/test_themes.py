@@ -8,12 +8,14 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from support.contrast import ratio
 from textual.app import App, ComposeResult
 from textual.color import Color
 from textual.theme import BUILTIN_THEMES, Theme
 from textual.widgets import Button, Footer, Static
 
 from pulseboard.services.themes import (
+    CARD_VARIABLES,
     DEFAULT_THEME,
     THEME_VARIABLES,
     ThemeError,
@@ -69,18 +71,8 @@ def test_each_shipped_theme_validates_and_defines_every_variable(file) -> None:
         Color.parse(theme.variables[name])  # plain colours, not "red 50%"
 
 
-def luminance(color: Color) -> float:
-    def channel(value: int) -> float:
-        c = value / 255
-        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
-
-    r, g, b = color.rgb
-    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
-
-
 def contrast(a: str, b: str) -> float:
-    high, low = sorted((luminance(Color.parse(a)), luminance(Color.parse(b))), reverse=True)
-    return (high + 0.05) / (low + 0.05)
+    return ratio(Color.parse(a).rgb, Color.parse(b).rgb)
 
 
 @pytest.mark.parametrize("file", shipped_files(), ids=lambda f: f.name)
@@ -218,12 +210,34 @@ def test_an_ansi_theme_gets_the_variables_textual_needs_in_ansi_mode(tmp_path: P
 
 def test_pulse_variables_for_any_theme() -> None:
     shipped = load_theme_file(builtin_theme_dir() / "pulse-dark.yaml")
-    assert pulse_variables(shipped) == {name: shipped.variables[name] for name in THEME_VARIABLES}
+    values = pulse_variables(shipped)
+    assert {name: values[name] for name in THEME_VARIABLES} == {
+        n: shipped.variables[n] for n in THEME_VARIABLES
+    }
     for theme in BUILTIN_THEMES.values():  # textual's own themes have no pulse-* variables
         values = pulse_variables(theme)
-        assert list(values) == list(THEME_VARIABLES)
+        assert list(values) == [*THEME_VARIABLES, *CARD_VARIABLES]
         for value in values.values():
             Color.parse(value)
+
+
+def test_card_colours_read_on_the_surface_and_under_both_cursors() -> None:
+    """Derived for any theme: text colours moved until they read (WCAG 4.5) on every ground."""
+    for theme in [*BUILTIN_THEMES.values(), load_theme_file(builtin_theme_dir() / "pulse-light.yaml")]:
+        if theme.ansi:
+            continue
+        values = pulse_variables(theme)
+        surface = theme.to_color_system().generate()["surface"]
+        for ground in (surface, values["pulse-cursor"], values["pulse-cursor-blurred"]):
+            for name in CARD_VARIABLES[:6]:
+                assert contrast(values[name], ground) >= 4.5, (theme.name, name, ground)
+        assert values["pulse-cursor"] != values["pulse-cursor-blurred"]
+
+
+def test_a_theme_file_may_set_a_card_colour(tmp_path: Path) -> None:
+    path = tmp_path / "mine.yaml"
+    path.write_text("name: mine\nprimary: '#3366CC'\nvariables:\n  pulse-card-muted: '#999999'\n")
+    assert pulse_variables(load_theme_file(path))["pulse-card-muted"] == "#999999"
 
 
 class ThemedApp(App[None]):

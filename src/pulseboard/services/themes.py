@@ -135,10 +135,77 @@ def load_themes(user_dir: Path | None = None) -> tuple[list[Theme], list[str]]:
     return list(themes.values()), notices
 
 
+# What a card draws with, derived for every theme so that its text is readable (WCAG 4.5:1) on the
+# column, under the focused cursor and under a blurred one. A theme file may set any of them.
+CARD_VARIABLES: tuple[str, ...] = (
+    "pulse-card-text",  # titles, the name a blocked task waits on
+    "pulse-card-muted",  # estimates, tags and touches, times, medium and low priority
+    "pulse-card-accent",  # short ids
+    "pulse-card-warning",  # high priority, past a time box, touches what doing touches
+    "pulse-card-error",  # critical, past twice a box, broken files, a task in two places
+    "pulse-card-blocked",  # how long a blocked task has waited
+    "pulse-cursor",  # the card under the cursor of the focused column
+    "pulse-cursor-blurred",  # the card under the cursor of the other columns
+)
+READABLE = 4.6  # WCAG asks 4.5:1 for text; a little more, so rounding in terminals keeps it
+CURSOR_MIX, BLURRED_MIX = 0.30, 0.12  # how much of the primary colour a cursor mixes into the surface
+MUTED_MIX = 0.68  # a muted text: this much of the foreground over the surface, before the check
+
+
 def pulse_variables(theme: Theme) -> dict[str, str]:
     """The pulse-* variables for any theme: its own values, else ones derived from its colours."""
     colors = theme.to_color_system().generate()
-    return {name: theme.variables.get(name) or colors[_DERIVED_FROM[name]] for name in THEME_VARIABLES}
+    variables = {name: theme.variables.get(name) or colors[_DERIVED_FROM[name]] for name in THEME_VARIABLES}
+    derived = _card_colors(theme, colors, variables["pulse-column-blocked"])
+    variables.update({name: theme.variables.get(name) or derived[name] for name in CARD_VARIABLES})
+    return variables
+
+
+def _card_colors(theme: Theme, colors: dict[str, str], blocked: str) -> dict[str, str]:
+    """Card colours from the theme's: opaque (alpha and "auto" colours are resolved against the
+    wrong background in a column's line styles), each text colour moved towards white or black
+    until it reads on the surface and under both cursors."""
+    roles = {
+        "pulse-card-text": colors["foreground"],
+        "pulse-card-accent": colors["accent"],
+        "pulse-card-warning": colors["warning"],
+        "pulse-card-error": colors["error"],
+        "pulse-card-blocked": blocked,
+    }
+    if theme.ansi:  # the terminal decides these colours: keep them, and two cursors it can tell apart
+        return {**roles, "pulse-card-muted": colors["foreground"],
+                "pulse-cursor": "ansi_blue", "pulse-cursor-blurred": "ansi_bright_black"}  # fmt: skip
+    surface, primary = Color.parse(colors["surface"]), Color.parse(colors["primary"])
+    grounds = (surface, surface.blend(primary, CURSOR_MIX), surface.blend(primary, BLURRED_MIX))
+    roles["pulse-card-muted"] = surface.blend(Color.parse(colors["foreground"]), MUTED_MIX).hex
+    out = {name: readable(Color.parse(value), grounds).hex for name, value in roles.items()}
+    return {**out, "pulse-cursor": grounds[1].hex, "pulse-cursor-blurred": grounds[2].hex}
+
+
+def readable(color: Color, grounds: tuple[Color, ...]) -> Color:
+    """The colour, moved in steps towards white (on dark grounds) or black (on light ones) until
+    its contrast with every ground is READABLE."""
+    towards = Color(255, 255, 255) if _luminance(grounds[0]) < 0.18 else Color(0, 0, 0)
+    for step in range(21):
+        moved = color.blend(towards, step / 20)
+        if all(contrast_ratio(moved, ground) >= READABLE for ground in grounds):
+            return moved
+    return towards
+
+
+def contrast_ratio(a: Color, b: Color) -> float:
+    """WCAG 2 contrast ratio of two opaque colours (1 to 21)."""
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def _luminance(color: Color) -> float:
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = color.rgb
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
 
 
 def _theme_files(folder: Path | Traversable, notices: list[str]) -> list[Path | Traversable]:

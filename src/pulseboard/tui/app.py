@@ -120,9 +120,9 @@ class PulseApp(App[None]):
         self.board.__dict__.pop("settings", None)  # re-read pulse.yaml next time
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
-        from pulseboard.services.themes import THEME_VARIABLES
+        from pulseboard.services.themes import CARD_VARIABLES, THEME_VARIABLES
 
-        return {name: "#888888" for name in THEME_VARIABLES}
+        return {name: "#888888" for name in (*THEME_VARIABLES, *CARD_VARIABLES)}
 
     def get_css_variables(self) -> dict[str, str]:
         """Textual's own themes lack pulse's variables: the theme service derives them."""
