@@ -6,6 +6,7 @@ screen. The one stub is PulseApp.run in the `pulse` (no command) test, which sta
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import os
 import re
@@ -43,6 +44,8 @@ from pulseboard.tui.screens.choice import ConfirmScreen
 from pulseboard.tui.screens.detail import DetailScreen
 from pulseboard.tui.screens.help import HelpScreen
 from pulseboard.tui.screens.new_task import NewTaskScreen
+from pulseboard.tui.widgets.cards import CARD_HEIGHT
+from pulseboard.tui.widgets.column import TaskColumn
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -66,6 +69,10 @@ def text_of(widget: Static) -> str:
 
 
 # -- 1. moves with keys ------------------------------------------------------------------------------
+
+
+def status_note(app: PulseApp) -> str:
+    return str(app.board_screen.query_one("#status-note", Static).render())
 
 
 def test_s_starts_the_selected_task_and_the_cursor_follows_it(board: Board, maker: Maker) -> None:
@@ -206,15 +213,95 @@ def test_arrows_and_hjkl_move_the_cursor_and_the_focus(board: Board, maker: Make
         assert focused_state(app) == "done"
         await pilot.press("h")
         assert focused_state(app) == "doing"
-        await pilot.press("left", "left")  # wraps from open round to blocked
-        assert focused_state(app) == "blocked"
-        await pilot.press("right")
+        await pilot.press("left", "left")  # stops at Open, and says so
         assert focused_state(app) == "open" and column.cursor == 0
+        assert "Open is the first column." in status_note(app)
+        await pilot.press("l", "l", "l", "l")
+        assert focused_state(app) == "blocked"
+        assert "Blocked is the last column." in status_note(app)
 
     drive(app, script)
 
 
 # -- 2. WIP states --------------------------------------------------------------------------------
+
+
+def test_page_and_end_keys_move_the_cursor_and_keep_it_in_sight(board: Board, maker: Maker) -> None:
+    """No key may act on a card the user cannot see: the page keys and End move the cursor, and
+    the column scrolls to it (they used to scroll and leave the cursor out of sight)."""
+    for n in range(40):
+        maker.task(f"Task {n:02d}")
+    app = new_app(board)
+
+    def cursor_in_sight(column: TaskColumn) -> bool:
+        top = column.cursor * CARD_HEIGHT - column.scroll_offset.y
+        return top >= 0 and top + CARD_HEIGHT - 1 <= column.scrollable_content_region.height
+
+    async def script(pilot: Pilot) -> None:
+        column = app.board_screen.column("open")
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert column.cursor > 1 and cursor_in_sight(column)
+        await pilot.press("end")
+        await pilot.pause()
+        assert column.cursor == 39 and cursor_in_sight(column)
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert column.cursor < 39 and cursor_in_sight(column)
+        chosen = column.selected
+        await pilot.press("s")
+        await wait_for(pilot, lambda: where_is(board.root, chosen.name) == ["doing"])
+
+    drive(app, script)
+
+
+def test_a_cards_time_follows_the_clock_each_second(board: Board, maker: Maker) -> None:
+    """A card shows seconds in a task's first minute, so it must change each second (it was
+    redrawn every 30 s: a timer that jumped from 5s to 35s)."""
+    task = maker.task("Just started", "doing")
+    started = task.started
+    now = [dt.datetime.fromisoformat(started.replace("Z", "+00:00")) + dt.timedelta(seconds=5)]
+    app = new_app(board, clock=lambda: now[0])
+
+    async def script(pilot: Pilot) -> None:
+        await wait_for(pilot, lambda: any("▶ 5s" in line for line in column_text(app, "doing")))
+        now[0] += dt.timedelta(seconds=2)
+        await wait_for(pilot, lambda: any("▶ 7s" in line for line in column_text(app, "doing")), timeout=3)
+        now[0] += dt.timedelta(minutes=3)
+        await wait_for(pilot, lambda: any("▶ 3m" in line for line in column_text(app, "doing")), timeout=3)
+
+    drive(app, script)
+
+
+def test_at_80_columns_a_card_keeps_its_estimate_and_marks(board: Board, maker: Maker) -> None:
+    """A narrow card shows the priority by its mark alone, so the estimate and the overlap mark
+    after it stay in view (they were cut off behind "▲▲critical")."""
+    maker.task("In progress", "doing", touches=["src/auth.py"])
+    maker.task("Fix the login loop", priority="critical", estimate="10m", touches=["src/auth.py"])
+    app = new_app(board)
+
+    async def script(pilot: Pilot) -> None:
+        first = column_text(app, "open")[0]
+        assert "▲▲" in first and "10m" in first and "⇄" in first and "critical" not in first, first
+
+    drive(app, script, size=(80, 24))
+
+
+def test_the_focused_columns_title_stands_out(board: Board, maker: Maker) -> None:
+    maker.task("Something")
+    app = new_app(board)
+
+    def reversed_titles() -> list[str]:
+        return [s for s in STATES if app.board_screen.query_one(f"#title-{s}", Static).rich_style.underline]
+
+    async def script(pilot: Pilot) -> None:
+        await pilot.pause()
+        assert reversed_titles() == ["open"]
+        await pilot.press("l")
+        await pilot.pause()
+        assert reversed_titles() == ["doing"]
+
+    drive(app, script)
 
 
 def test_doing_title_shows_at_and_over_the_soft_limit(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from pulseboard.core.board import Board
 from pulseboard.core.keymap import ACTIONS, BOARD, DETAIL, EVERYWHERE, keys_label
 from pulseboard.tui.app import PulseApp
 from pulseboard.tui.bindings import APP_RUNS, bindings
-from pulseboard.tui.screens.board import BoardScreen
+from pulseboard.tui.screens.board import FOOTER_FIRST, BoardScreen
 from pulseboard.tui.screens.detail import DetailScreen
 from pulseboard.tui.screens.help import HelpScreen
 
@@ -38,7 +38,8 @@ def table(place: str) -> list[str]:
 
 
 def test_the_board_and_the_detail_view_bind_exactly_the_table() -> None:
-    assert [binding.id for binding in BoardScreen.BINDINGS] == table(BOARD)
+    rest = [i for i in table(BOARD) if i not in FOOTER_FIRST]  # ? and q lead: a narrow footer keeps them
+    assert [binding.id for binding in BoardScreen.BINDINGS] == [*FOOTER_FIRST, *rest]
     assert sorted(binding.id for binding in DetailScreen.BINDINGS) == sorted(table(DETAIL))
     assert [binding.id for binding in PulseApp.BINDINGS] == [a.id for a in ACTIONS if EVERYWHERE in a.places]
     by_id = {action.id: action for action in ACTIONS}
@@ -58,7 +59,7 @@ def test_the_board_and_the_detail_view_bind_exactly_the_table() -> None:
         assert (binding.key, binding.action) == (action.keys, run), binding.id
         assert binding.show == action.shown_in(DETAIL), binding.id
     assert [b.id for b in DetailScreen.BINDINGS][:2] == ["back", "edit"]  # first in the detail view's footer
-    assert bindings(BOARD) == BoardScreen.BINDINGS
+    assert bindings(BOARD, first=FOOTER_FIRST) == BoardScreen.BINDINGS
 
 
 def live_bindings(app: PulseApp) -> dict[str, tuple[str | None, str]]:

@@ -61,6 +61,7 @@ PANE_KEEPS = 100  # suggestions the pane keeps to step through (a 100,000-task b
 STATS_PACE = 9  # the figures wait nine times as long as they took before they are computed again
 IDLE_S = 0.4  # background work waits until the keys have paused this long
 BEAT_DELAY_S = 0.15  # a beat comes this soon after a change: one beat for a burst of changes
+FOOTER_FIRST = ("help", "quit")  # a narrow terminal cuts the footer's end: these two stay in view
 FAILED = {"load": "Could not read the board", "reconcile": "Could not re-read the board",
           "beat": "Could not work out the heartbeat", "figures": "Could not work out the figures",
           "watch": "Stopped following changes on disk"}  # fmt: skip
@@ -69,7 +70,7 @@ FAILED = {"load": "Could not read the board", "reconcile": "Could not re-read th
 class BoardScreen(BoardKeys, Screen[None]):
     """The pulse board."""
 
-    BINDINGS: ClassVar = bindings(BOARD)  # from the table of actions, core/keymap.py
+    BINDINGS: ClassVar = bindings(BOARD, first=FOOTER_FIRST)  # the table of actions, core/keymap.py
 
     def __init__(
         self,
@@ -117,7 +118,7 @@ class BoardScreen(BoardKeys, Screen[None]):
         self.pane.keys_hint = self.keys_hint
         self.focus_now(self.column("open"))
         self._refresh_chrome()
-        self.set_interval(30, self._tick_clock)
+        self.set_interval(1, self._tick_clock)  # a card's time shows seconds in its first minute
         self.follow_disk()
         if self.live.read_ahead:  # read while pulse started: the first frame shows the board
             self._show_loaded(self.live.load())
@@ -379,4 +380,4 @@ class BoardScreen(BoardKeys, Screen[None]):
 
     def _tick_clock(self) -> None:
         for state in ("doing", "blocked", "done"):
-            self.column(state).forget()
+            self.column(state).tick()

@@ -29,6 +29,8 @@ from pulseboard.tui.screens.choice import Choice, ChoiceScreen, ConfirmScreen
 from pulseboard.tui.screens.detail import DetailScreen
 from pulseboard.tui.screens.new_task import NewTask, NewTaskScreen
 from pulseboard.tui.widgets.column import TaskColumn
+from pulseboard.tui.widgets.columns import TITLES
+from pulseboard.tui.widgets.status import StatusLine
 
 if TYPE_CHECKING:
     from pulseboard.tui.screens.board import BoardScreen as _Screen
@@ -63,8 +65,15 @@ class BoardKeys(_Screen):
         return self.focused_column().selected
 
     def action_focus_column(self, step: int) -> None:
-        index = STATES.index(self.focused_column().state)
-        self.focus_now(self.column(STATES[(index + step) % len(STATES)]))
+        """The column beside; at either end the focus stays and the status line says why (a
+        wrap round from Open to Blocked made `h h h` land somewhere unexpected)."""
+        here = self.focused_column().state
+        index = STATES.index(here) + step
+        if not 0 <= index < len(STATES):
+            edge = "first" if step < 0 else "last"
+            self.query_one(StatusLine).note(f"{TITLES[here]} is the {edge} column.")
+            return
+        self.focus_now(self.column(STATES[index]))
 
     def action_cursor(self, delta: int) -> None:
         self.focused_column().move_cursor(delta)

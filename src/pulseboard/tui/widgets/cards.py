@@ -19,6 +19,7 @@ from pulseboard.core.heartbeat import HeartbeatSettings, time_box
 from pulseboard.core.text import one_line
 
 CARD_HEIGHT = 4
+NARROW = 30  # a card narrower than this shows its priority by its mark alone
 PRIORITY_MARK = {"critical": "▲▲", "high": "▲", "medium": "", "low": "▽"}
 
 Piece = tuple[str, str]  # (text, style name: a component class of the column, or "")
@@ -57,22 +58,40 @@ def _markers(task: Task, context: CardContext) -> Line:
     return pieces
 
 
+_CLOCKED = {"doing": "started", "done": "done"}  # blocked: blocked.since
+
+
+def clock_seconds(task: Task, now: dt.datetime) -> float | None:
+    """How long the card's clock has run: in doing since it started, blocked since it was blocked,
+    done since it was done (None: no time on this card)."""
+    if task.state == "blocked":
+        return seconds_since((task.blocked or {}).get("since"), now)
+    key = _CLOCKED.get(task.state)
+    return seconds_since(getattr(task, key), now) if key else None
+
+
+def clock_text(task: Task, now: dt.datetime) -> str | None:
+    """The time a card shows, as drawn: it changes each second under a minute, then each minute."""
+    seconds = clock_seconds(task, now)
+    return None if seconds is None else format_duration(seconds)
+
+
 def _meta(task: Task, context: CardContext) -> Line:
     if task.state == "doing":
-        seconds = seconds_since(task.started, context.now)
+        seconds = clock_seconds(task, context.now)
         if seconds is None:
             return [("▶ started ?", "card--meta")]
         return [(f"▶ {format_duration(seconds)}", time_box_style(task, seconds, context.heartbeat))]
     if task.state == "blocked":
         blocked = task.blocked or {}
-        waited = seconds_since(blocked.get("since"), context.now)
+        waited = clock_seconds(task, context.now)
         pieces: Line = [(f"‖ {format_duration(waited)}" if waited is not None else "‖", "card--blocked")]
         if blocked.get("waiting_on"):
             pieces.append((f" · {blocked['waiting_on']}", "card--who"))
         pieces.append((f" · {blocked.get('reason') or 'no reason given'}", "card--meta"))
         return pieces
     if task.state == "done":
-        seconds = seconds_since(task.done, context.now)
+        seconds = clock_seconds(task, context.now)
         return [(f"✓ {format_duration(seconds)} ago" if seconds is not None else "✓", "card--meta")]
     if task.error:
         return [(task.error, "card--broken")]
@@ -84,7 +103,10 @@ def card_lines(task: Task, context: CardContext, width: int) -> list[Line]:
     """The card's CARD_HEIGHT - 1 content lines, each fitted to exactly width cells."""
     head: Line = [(context.short(task.id), "card--id")]
     mark = PRIORITY_MARK.get(task.priority, "")
-    head.append((f" {mark}{task.priority}" if mark else f" {task.priority}", f"card--{task.priority}"))
+    if width >= NARROW:
+        head.append((f" {mark}{task.priority}" if mark else f" {task.priority}", f"card--{task.priority}"))
+    elif mark:  # the mark alone, so the estimate and the marks after it stay in view
+        head.append((f" {mark}", f"card--{task.priority}"))
     if task.estimate is not None:
         head.append((f" {format_estimate(task.estimate)}", "card--meta"))
     head.extend(_markers(task, context))

@@ -20,7 +20,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from pulseboard.core.board import Task
-from pulseboard.tui.widgets.cards import CARD_HEIGHT, CardContext, card_lines
+from pulseboard.tui.widgets.cards import CARD_HEIGHT, CardContext, card_lines, clock_text
 
 STYLE_NAMES = (
     "card--id", "card--title", "card--meta", "card--critical", "card--high", "card--medium",
@@ -51,6 +51,7 @@ class TaskColumn(ScrollView, can_focus=True, inherit_bindings=False):
         self.tasks: Sequence[Task] = ()
         self.empty_text = "Loading…"
         self._strips: dict[tuple[str, int, bool, bool], list[Strip]] = {}
+        self._clocks: dict[str, str | None] = {}  # each drawn card's time, as drawn
 
     # -- data -----------------------------------------------------------------------------------
 
@@ -58,6 +59,7 @@ class TaskColumn(ScrollView, can_focus=True, inherit_bindings=False):
         """Show these tasks, with the cursor at `cursor` (default: where it was, clamped)."""
         self.tasks = tasks
         self._strips.clear()
+        self._clocks.clear()
         self.virtual_size = Size(0, len(tasks) * CARD_HEIGHT)
         self.cursor = self._clamp(self.cursor if cursor is None else cursor)
         self.refresh()
@@ -70,6 +72,19 @@ class TaskColumn(ScrollView, can_focus=True, inherit_bindings=False):
             for key in [k for k in self._strips if k[0] in names]:
                 del self._strips[key]
         self.refresh()
+
+    def tick(self) -> None:
+        """Redraw the cards in sight whose time would read differently now (cheap: a few cards)."""
+        if not self.tasks or not self._clocks:
+            return
+        now = self._card_context().now
+        first = self.scroll_offset.y // CARD_HEIGHT
+        for index in range(first, min(len(self.tasks), first + self.size.height // CARD_HEIGHT + 1)):
+            name = self.tasks[index].name
+            if name in self._clocks and clock_text(self.tasks[index], now) != self._clocks[name]:
+                for key in [k for k in self._strips if k[0] == name]:
+                    del self._strips[key]
+                self.refresh_card(index)
 
     @property
     def selected(self) -> Task | None:
@@ -100,9 +115,13 @@ class TaskColumn(ScrollView, can_focus=True, inherit_bindings=False):
 
     def on_focus(self) -> None:
         self.refresh_card(self.cursor)
+        if self.parent is not None:
+            self.parent.add_class("focused")  # the column's box: its title stands out
 
     def on_blur(self) -> None:
         self.refresh_card(self.cursor)
+        if self.parent is not None:
+            self.parent.remove_class("focused")
 
     def on_click(self, event: events.Click) -> None:
         index = (event.y + self.scroll_offset.y) // CARD_HEIGHT
@@ -147,6 +166,8 @@ class TaskColumn(ScrollView, can_focus=True, inherit_bindings=False):
             name = "card--cursor" if self.has_focus else "card--cursor-blurred"
             base = base + self.get_component_rich_style(name)
         styles: dict[str, Style] = {}
+        context = self._card_context()
+        self._clocks[task.name] = clock_text(task, context.now)
 
         def style_of(name: str) -> Style:
             if name not in styles:
@@ -155,7 +176,7 @@ class TaskColumn(ScrollView, can_focus=True, inherit_bindings=False):
 
         inner = max(width - 2, 1)
         strips = []
-        for line in card_lines(task, self._card_context(), inner):
+        for line in card_lines(task, context, inner):
             segments = [Segment(" ", base), *(Segment(text, style_of(name)) for text, name in line)]
             segments.append(Segment(" " * (width - inner - 1), base))
             strips.append(Strip(segments, width))

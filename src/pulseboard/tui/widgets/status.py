@@ -1,11 +1,13 @@
-"""The status line under the board: done today, the velocity sparkline, the median cycle time and
-a failed push (which stays in view until a later push succeeds)."""
+"""The status line under the board: done today, the velocity sparkline, the median cycle time, a
+failed push (which stays in view until a later push succeeds) and a short note about the last key
+(why it did nothing), gone after a few seconds."""
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
+from textual.timer import Timer
 from textual.widgets import Sparkline, Static
 
 from pulseboard.core.metrics import Stats
@@ -20,6 +22,16 @@ class StatusLine(Horizontal):
         yield Sparkline([], id="status-velocity")
         yield Static("", id="status-cycle")
         yield Static("", id="status-git")
+        yield Static("", id="status-note")
+
+    def note(self, text: str, seconds: float = 4.0) -> None:
+        """A sentence about the last key, shown for a few seconds (task text in it is never markup)."""
+        note = self.query_one("#status-note", Static)
+        note.update(Content(f" · {text}"))
+        clear: Timer | None = getattr(self, "_clear", None)
+        if clear is not None:
+            clear.stop()
+        self._clear = self.set_timer(seconds, lambda: note.update(""))
 
     def show(self, stats: Stats) -> None:
         counts = [day.count for day in stats.velocity]
