@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import random
 
 from support.clock import at
 
 from pulseboard.core.actions import create_task, move_task
 from pulseboard.core.board import STATES, Board
+from pulseboard.core.fields import parse_time
+from pulseboard.core.progress import board_stats
 from pulseboard.core.snapshot import Snapshot, column_key
 
 
@@ -54,3 +58,24 @@ def test_same_task_in_two_folders_is_two_entries(board: Board) -> None:
     (board.root / "done" / task.name).write_bytes(task.path.read_bytes())
     snap = Snapshot(board.tasks())
     assert {t.state for t in snap.with_id(task.id)} == {"open", "done"}
+
+
+def test_a_task_moved_into_done_by_hand_is_dated_as_the_figures_date_it(board: Board) -> None:
+    """Moved by hand, a task has no `done` stamp: it is taken as done when its file changed place
+    (its ctime), like the figures take it. It sorted last in Done with a bare ✓ while the figures
+    counted it as done today; now the column, the card and the figures agree. Its file is untouched."""
+    earlier = create_task(board, "Done with pulse", now=at(0))
+    move_task(board, earlier.id, "done", now=at(1))
+    by_hand = create_task(board, "Moved by hand", now=at(2))
+    before = by_hand.path.read_bytes()
+    os.rename(by_hand.path, board.root / "done" / by_hand.path.name)
+    changed = os.lstat(board.root / "done" / by_hand.path.name).st_ctime
+
+    for task in (next(t for t in board.tasks() if t.id == by_hand.id), board.load(board.find(by_hand.id))):
+        assert task.done is not None
+        assert abs(parse_time(task.done).timestamp() - changed) < 1
+    done = Snapshot(board.tasks()).column("done")
+    assert [t.id for t in done] == [by_hand.id, earlier.id]  # newest first, as the figures see it
+    stats = board_stats(board, dt.datetime.now().astimezone())
+    assert stats.done_today >= 1
+    assert (board.root / "done" / by_hand.path.name).read_bytes() == before

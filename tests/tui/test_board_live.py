@@ -14,6 +14,7 @@ from pathlib import Path
 
 from support.board_helpers import Maker, drive, make_board, new_app, notices, titles, wait_for
 from textual.pilot import Pilot
+from textual.widgets import Static
 
 from pulseboard.core.board import STATES, Board
 from pulseboard.core.live import ReadAhead
@@ -181,6 +182,35 @@ def test_the_board_read_ahead_is_shown_and_what_changed_before_watching_is_read(
         assert shown(app) == fresh(board)
 
     drive(app, script)
+
+
+def test_pulse_yaml_edited_while_the_board_runs_applies_at_once(tmp_path: Path) -> None:
+    """The WIP limit (and the rest of pulse.yaml) follows an edit at once; a broken edit is one
+    sentence and the settings in use stay; ctrl+r reads it again too. (It changed nothing.)"""
+    board = make_board(tmp_path / "tasks")
+    Maker(board).task("Busy", "doing")
+    feed = Feed()
+    app = new_app(board, changes=feed)
+    config = board.root / "pulse.yaml"
+
+    def doing_title() -> str:
+        return str(app.board_screen.query_one("#title-doing", Static).render())
+
+    async def script(pilot: Pilot) -> None:
+        assert doing_title() == "Doing 1/3"
+        config.write_text("wip:\n  doing: 1\n", encoding="utf-8")
+        feed.send(config)
+        await wait_for(pilot, lambda: doing_title() == "Doing 1/1")
+        assert any("Settings read again from pulse.yaml" in n for n in notices(app))
+        config.write_text("wip:\n  doing: lots\n", encoding="utf-8")
+        feed.send(config)
+        await wait_for(pilot, lambda: any("pulse.yaml not applied" in n for n in notices(app)))
+        assert doing_title() == "Doing 1/1"
+        config.write_text("wip:\n  doing: 2\n", encoding="utf-8")  # no hint: ctrl+r reads it
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: doing_title() == "Doing 1/2")
+
+    drive(app, script, notifications=True)
 
 
 def test_real_watchfiles_follows_an_outside_change(tmp_path: Path) -> None:

@@ -8,10 +8,11 @@ never parsed twice.
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import os
 import stat
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from pulseboard.core import ids
 from pulseboard.core.cache import ParseCache, signature
 from pulseboard.core.config import CONFIG_NAME, Settings, load_settings
 from pulseboard.core.errors import PulseError
+from pulseboard.core.fields import format_time
 from pulseboard.core.journal import ensure_pulse_dir
 from pulseboard.core.taskfile import RECORD_KEYS, read_task_file, title_from_name
 
@@ -191,6 +193,14 @@ class Task:
     def from_record(cls, entry: Entry, record: dict[str, Any]) -> Task:
         return cls.from_values(entry, [record[k] for k in RECORD_KEYS])
 
+    def dated(self, changed: float) -> Task:
+        """A task in done/ without a `done` stamp (moved there by hand) is taken as done when its
+        file last changed place (`changed`: its ctime), as the figures take it: the column's order,
+        the card and the figures tell one story. The file is not written."""
+        if self.state != "done" or self.done is not None or self.error is not None:
+            return self
+        return replace(self, done=format_time(dt.datetime.fromtimestamp(changed, dt.UTC)))
+
 
 class Board:
     """One tasks folder: its settings, its files and the tasks in them."""
@@ -219,7 +229,13 @@ class Board:
 
     def load(self, entry: Entry) -> Task:
         """Read one task from disk, bypassing the cache."""
-        return Task.from_record(entry, read_task_file(entry.path, self.root, entry.fallback_title))
+        task = Task.from_record(entry, read_task_file(entry.path, self.root, entry.fallback_title))
+        if task.state == "done" and task.done is None:
+            try:
+                return task.dated(os.lstat(entry.path).st_ctime)
+            except OSError:
+                return task
+        return task
 
     def tasks(self, states: Iterable[str] = STATES) -> list[Task]:
         """Every task, parsing only files that changed since the cache last saw them."""
@@ -243,7 +259,8 @@ class Board:
                 record = read_task_file(entry.path, self.root, entry.fallback_title)
                 values = [record[k] for k in RECORD_KEYS]
                 cache.put(entry.key, sig, values)
-            result.append(Task.from_values(entry, values))
+            task = Task.from_values(entry, values)
+            result.append(task.dated(st.st_ctime) if task.done is None and entry.state == "done" else task)
         if cache.needs_save and states == STATES:
             try:
                 ensure_pulse_dir(self.root)

@@ -17,7 +17,7 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from pulseboard.core.board import Board
-from pulseboard.core.config import save_theme
+from pulseboard.core.config import Settings, save_theme
 from pulseboard.core.errors import PulseError
 from pulseboard.core.keymap import BOARD, DETAIL, EVERYWHERE
 from pulseboard.core.live import ReadAhead
@@ -62,18 +62,25 @@ class PulseApp(App[None]):
     def on_mount(self) -> None:
         self._tuning.start()
         self._setup_theme()
-        keys = dict(self.board.settings.keys)
-        if keys:
-            self.set_keymap(keys)
-        self.board_screen.keys_hint = (
-            f"{key_hint(self._keymap, 'apply')} apply · {key_hint(self._keymap, 'next_suggestion')} next"
-        )
+        self._apply_keys(self.board.settings)
         self.push_screen(self.board_screen)
         if self._notice:
             say(self, self._notice, title="pulse", timeout=8)
 
     def on_unmount(self) -> None:
         self._tuning.stop()
+
+    def follow_settings(self, settings: Settings) -> None:
+        """pulse.yaml changed while the board runs: its keys and its theme apply now."""
+        self._apply_keys(settings)
+        if settings.theme in self.available_themes and settings.theme != self.theme:
+            self.theme = settings.theme  # type: ignore[assignment]  # in available_themes: a str
+
+    def _apply_keys(self, settings: Settings) -> None:
+        self.set_keymap(dict(settings.keys))
+        self.board_screen.keys_hint = (
+            f"{key_hint(self._keymap, 'apply')} apply · {key_hint(self._keymap, 'next_suggestion')} next"
+        )
 
     # -- what every screen shares ---------------------------------------------------------------
 

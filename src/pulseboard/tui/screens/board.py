@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import os
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING, ClassVar
@@ -25,6 +26,8 @@ from textual.worker import Worker, WorkerState
 
 from pulseboard.core import journal
 from pulseboard.core.board import STATES, Board, Task
+from pulseboard.core.config import CONFIG_NAME, load_settings
+from pulseboard.core.errors import PulseError
 from pulseboard.core.heartbeat_inputs import push_failure, suggest
 from pulseboard.core.keymap import BOARD
 from pulseboard.core.live import LiveBoard, Loaded, ReadAhead, Step
@@ -100,6 +103,8 @@ class BoardScreen(BoardKeys, Screen[None]):
         self._return_to: TaskColumn | None = None
         self._detail: DetailScreen | None = None
         self._overlap_check: Callable[[Task], bool] | None = None
+        path = board.root / CONFIG_NAME
+        self._settings_paths = frozenset({str(path), os.path.abspath(path)})  # as a watcher names it
         self._journal = journal.JournalTail(board.root)  # read incrementally for the figures
         self._commits: CommitQueue | None = None
 
@@ -129,6 +134,25 @@ class BoardScreen(BoardKeys, Screen[None]):
         self._stop_watching.set()
         if self._commits is not None:
             self._commits.close()  # the last commits land before pulse exits
+
+    def reread_settings(self) -> None:
+        """pulse.yaml as it is now: the WIP limit, the heartbeat, keys and theme follow it at once.
+        A file that can't be used is one sentence, and the settings in use stay."""
+        try:
+            fresh = load_settings(self.board.root)
+        except PulseError as exc:
+            self.say(f"pulse.yaml not applied: {exc}", severity="error", timeout=10)
+            return
+        if fresh == self.board.settings:
+            return
+        self.board.__dict__["settings"] = fresh  # Board.settings is a cached property
+        self.schedule.interval = fresh.heartbeat.interval_s
+        self.app.follow_settings(fresh)  # type: ignore[attr-defined]
+        for state in STATES:
+            self.column(state).forget()  # time boxes and the WIP level show on the cards
+        self._refresh_chrome()
+        self.request_beat()
+        self.say("Settings read again from pulse.yaml.", timeout=4)
 
     def say(self, message: str, **options: object) -> None:
         say(self, message, **options)
@@ -199,6 +223,8 @@ class BoardScreen(BoardKeys, Screen[None]):
     def on_disk_changed(self, message: messages.DiskChanged) -> None:
         if message.notice:
             self.say(message.notice, title="Watching", severity="warning", timeout=8)
+        if message.paths is None or not self._settings_paths.isdisjoint(message.paths):
+            self.reread_settings()
         try:
             selected = self._selections()
             follow = self.live.watching if message.ready else self.live.hint

@@ -298,7 +298,8 @@ class BoardKeys(_Screen):
             self._detail.refresh_task(new, read_body(new.path), journal.history(self.board.root, new.id))
 
     def reload(self) -> None:
-        """Read every task file again."""
+        """Read pulse.yaml and every task file again."""
+        self.reread_settings()
         self.live.unload()
         self._run(lambda: messages.BoardLoaded(self.live.load()), "load")
 

@@ -18,16 +18,16 @@ class StatusLine(Horizontal):
     """Done today, the velocity of the last days as a sparkline, and the median cycle time."""
 
     def compose(self) -> ComposeResult:
+        yield Static("", id="status-note")  # first: a narrow terminal cuts the line's end
         yield Static("", id="status-today")
         yield Sparkline([], id="status-velocity")
         yield Static("", id="status-cycle")
         yield Static("", id="status-git")
-        yield Static("", id="status-note")
 
     def note(self, text: str, seconds: float = 4.0) -> None:
         """A sentence about the last key, shown for a few seconds (task text in it is never markup)."""
         note = self.query_one("#status-note", Static)
-        note.update(Content(f" · {text}"))
+        note.update(Content(f" {text} ·"))
         clear: Timer | None = getattr(self, "_clear", None)
         if clear is not None:
             clear.stop()
