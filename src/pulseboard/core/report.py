@@ -25,6 +25,50 @@ def span(seconds: float | None) -> str:
     return "-" if seconds is None else format_duration(seconds)
 
 
+# -- what a chart of the figures needs: a unit for durations, whole-number ticks, dated days ----
+
+SCALES = (("seconds", 1), ("minutes", 60), ("hours", 3600), ("days", 86400))
+
+
+def duration_scale(values: Sequence[float]) -> tuple[str, int]:
+    """The unit a chart of these durations reads best in: the largest unit under which the
+    longest of them is at least 2 (a cycle time of 9,466 minutes is plotted as 6.6 days)."""
+    top = max(values, default=0)
+    chosen = SCALES[0]
+    for name, size in SCALES:
+        if top >= 2 * size:
+            chosen = (name, size)
+    return chosen
+
+
+def count_ticks(top: int, most: int = 6) -> list[int]:
+    """Whole-number ticks from 0 past `top` (tasks are counted whole): at most `most`, evenly spaced."""
+    step = max(1, -(-max(top, 1) // (most - 1)))
+    return list(range(0, max(top, 1) + step, step))
+
+
+def day_ticks(count: int, most: int = 8) -> list[int]:
+    """Which of `count` days to label: evenly spaced, always the last (today)."""
+    if count <= 0:
+        return []
+    step = max(1, -(-count // most))
+    return sorted({*range(count - 1, -1, -step)})
+
+
+def histogram(values: Sequence[float], most: int = 10) -> tuple[list[float], list[int]]:
+    """Values counted into at most `most` equal bins from 0 past the largest: (bin starts, counts)."""
+    if not values:
+        return [], []
+    top = max(values)
+    count = min(most, len(values))
+    width = top / count if top > 0 else 1.0
+    starts = [i * width for i in range(count)]
+    counts = [0] * count
+    for value in values:
+        counts[min(int(value / width), count - 1)] += 1
+    return starts, counts
+
+
 def figure_lines(stats: Stats, short: Callable[[str], str]) -> list[str]:
     """The figures, a line each: done today, velocity, cycle and lead time, time blocked."""
 

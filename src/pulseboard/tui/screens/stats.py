@@ -5,10 +5,13 @@ It renders the figures as data (core/metrics.Stats, core/report's lines), as the
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.color import Color
 from textual.containers import Grid, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
@@ -16,7 +19,14 @@ from textual.widgets import Footer, Static
 
 from pulseboard.core.keymap import BY_ID
 from pulseboard.core.metrics import Stats
-from pulseboard.core.report import ageing_lines, figure_lines
+from pulseboard.core.report import (
+    ageing_lines,
+    count_ticks,
+    day_ticks,
+    duration_scale,
+    figure_lines,
+    histogram,
+)
 
 
 class StatsScreen(Screen[None]):
@@ -42,30 +52,62 @@ class StatsScreen(Screen[None]):
                 yield PlotextPlot(id="chart-done")
                 yield PlotextPlot(id="chart-cycle")
                 yield PlotextPlot(id="chart-flow")
-                ageing = "\n".join(ageing_lines(self.stats, self._short))
-                ageing = ageing or "ageing: nothing in doing or blocked"
-                yield Static(Content(ageing), id="stats-ageing")
+                yield Static(self._legend(), id="stats-legend")
+            ageing = "\n".join(ageing_lines(self.stats, self._short))  # every row: the screen scrolls
+            yield Static(Content(ageing or "ageing: nothing in doing or blocked"), id="stats-ageing")
         yield Footer()
+
+    def _colour(self, state: str) -> tuple[int, int, int]:
+        """A state's colour in the current theme, for plotext."""
+        return Color.parse(self.app.get_css_variables()[f"pulse-column-{state}"]).rgb
+
+    def _legend(self) -> Content:
+        """What the flow chart's colours mean (plotext draws its legend over the bars)."""
+        variables = self.app.get_css_variables()
+        pieces: list[tuple[str, str] | str] = ["Work by state, bottom to top: "]
+        for state in FLOW_ORDER:
+            pieces += [("■ ", variables[f"pulse-column-{state}"]), f"{state}  "]
+        return Content.assemble(*pieces)
 
     def on_mount(self) -> None:
         from textual_plotext import PlotextPlot
 
         stats = self.stats
-        days = [day.date.strftime("%m-%d") for day in stats.velocity]
+        days = [day.date for day in stats.velocity]
+        positions = list(range(1, len(days) + 1))
         plot = self.query_one("#chart-done", PlotextPlot).plt
         plot.title("Done per day")
-        plot.bar(days, [day.count for day in stats.velocity])
+        counts = [day.count for day in stats.velocity]
+        plot.bar(positions, counts, color=self._colour("done"))
+        _days_axis(plot, days)
+        plot.yticks(count_ticks(max(counts, default=0)))
+
         plot = self.query_one("#chart-cycle", PlotextPlot).plt
-        plot.title("Cycle time (minutes), tasks finished in the window")
-        minutes = [value / 60 for value in stats.cycle.values]
-        if minutes:
-            plot.hist(minutes, bins=min(20, max(5, len(minutes))))
+        unit, size = duration_scale(stats.cycle.values)
+        plot.title(f"Cycle time ({unit}), tasks finished in the window")
+        starts, counts = histogram([value / size for value in stats.cycle.values])
+        if starts:
+            plot.bar(list(range(1, len(starts) + 1)), counts, color=self._colour("doing"))
+            plot.xticks(list(range(1, len(starts) + 1)), [f"{start:.2g}+" for start in starts])
+            plot.yticks(count_ticks(max(counts)))
+
         plot = self.query_one("#chart-flow", PlotextPlot).plt
         plot.title("Work by state at the end of each day")
-        flow_days = [day.date.strftime("%m-%d") for day in stats.flow]
+        flow = stats.flow
         plot.stacked_bar(
-            flow_days,
-            [[d.done for d in stats.flow], [d.blocked for d in stats.flow], [d.doing for d in stats.flow],
-             [d.open for d in stats.flow]],
-            labels=["done", "blocked", "doing", "open"],
-        )  # fmt: skip
+            list(range(1, len(flow) + 1)),
+            [[getattr(day, state) for day in flow] for state in FLOW_ORDER],
+            color=[self._colour(state) for state in FLOW_ORDER],
+        )
+        _days_axis(plot, [day.date for day in flow])
+        plot.yticks(count_ticks(max((d.done + d.blocked + d.doing + d.open for d in flow), default=0)))
+
+
+FLOW_ORDER = ("done", "blocked", "doing", "open")
+
+
+def _days_axis(plot: Any, days: list[dt.date]) -> None:
+    """Evenly spaced day labels on bars drawn at 1..n, the last one `today`."""
+    picked = day_ticks(len(days))
+    labels = ["today" if i == len(days) - 1 else days[i].strftime("%m-%d") for i in picked]
+    plot.xticks([i + 1 for i in picked], labels)
