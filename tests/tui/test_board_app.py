@@ -287,6 +287,24 @@ def test_at_80_columns_a_card_keeps_its_estimate_and_marks(board: Board, maker: 
     drive(app, script, size=(80, 24))
 
 
+def test_an_empty_board_says_how_to_start(board: Board) -> None:
+    app = new_app(board)
+
+    async def script(pilot: Pilot) -> None:
+        await pilot.pause()
+        text = " ".join(" ".join(column_text(app, "open")).split())
+        assert "No tasks yet. n adds one here; `pulse add TITLE` or any .md file in open/ does too." in text
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press(*"First", "enter")
+        await wait_for(pilot, lambda: titles(app, "open") == ["First"])
+        app.board_screen.focus_now(app.board_screen.column("doing"))
+        await pilot.press("k")  # nothing: Doing is empty
+        assert "Nothing here." in " ".join(column_text(app, "doing"))
+
+    drive(app, script)
+
+
 def test_the_focused_columns_title_stands_out(board: Board, maker: Maker) -> None:
     maker.task("Something")
     app = new_app(board)

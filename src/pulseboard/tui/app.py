@@ -78,6 +78,7 @@ class PulseApp(App[None]):
 
     def _apply_keys(self, settings: Settings) -> None:
         self.set_keymap(dict(settings.keys))
+        self.board_screen.new_key = key_hint(self._keymap, "new")
         self.board_screen.keys_hint = (
             f"{key_hint(self._keymap, 'apply')} apply · {key_hint(self._keymap, 'next_suggestion')} next"
         )

@@ -64,6 +64,7 @@ PANE_KEEPS = 100  # suggestions the pane keeps to step through (a 100,000-task b
 STATS_PACE = 9  # the figures wait nine times as long as they took before they are computed again
 IDLE_S = 0.4  # background work waits until the keys have paused this long
 BEAT_DELAY_S = 0.15  # a beat comes this soon after a change: one beat for a burst of changes
+FIRST_RUN = "No tasks yet. {key} adds one here; `pulse add TITLE` or any .md file in open/ does too."
 FOOTER_FIRST = ("help", "quit")  # a narrow terminal cuts the footer's end: these two stay in view
 FAILED = {"load": "Could not read the board", "reconcile": "Could not re-read the board",
           "beat": "Could not work out the heartbeat", "figures": "Could not work out the figures",
@@ -95,6 +96,7 @@ class BoardScreen(BoardKeys, Screen[None]):
         )
         self.stats: Stats | None = None
         self.keys_hint = ""  # the heartbeat pane's hint, with the keys as mapped (set by the app)
+        self.new_key = "n"  # the new-task key as mapped (set by the app)
         self.filter_text = ""
         self._changes = changes
         self._poll = poll
@@ -399,6 +401,9 @@ class BoardScreen(BoardKeys, Screen[None]):
     def _refresh_chrome(self) -> None:
         """Column titles and the top bar (which turns into the WIP warning)."""
         snapshot = self.live.snapshot
+        if self.live.loaded:  # an empty Open says how to add; an empty board, how to start
+            text = FIRST_RUN if not len(snapshot) else "Nothing here: {key} adds a task."
+            self.column("open").empty_text = text.format(key=self.new_key)
         wip = wip_level(snapshot.column("doing"), self.board.settings.wip_doing)
         counts = {state: snapshot.count(state) for state in STATES}
         self.query_one(Columns).show_titles(counts, wip, bool(self.filter_text))

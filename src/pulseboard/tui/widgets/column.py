@@ -8,6 +8,7 @@ tasks costs the same to draw as a column of 7.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable, Sequence
 from typing import ClassVar
 
@@ -142,8 +143,9 @@ class TaskColumn(ScrollView, can_focus=True, inherit_bindings=False):
         width = self.scrollable_content_region.width  # inside the vertical scrollbar
         index, row = divmod(y + self.scroll_offset.y, CARD_HEIGHT)
         if not self.tasks:
-            if y == 1:
-                text = f" {self.empty_text}"[:width].ljust(width)
+            lines = textwrap.wrap(self.empty_text, max(width - 2, 1))  # from the second line down
+            if 1 <= y <= len(lines):
+                text = f" {lines[y - 1]}"[:width].ljust(width)
                 return Strip([Segment(text, self.get_component_rich_style("column--empty"))], width)
             return Strip.blank(width, self.rich_style)
         if index >= len(self.tasks) or row == CARD_HEIGHT - 1:
