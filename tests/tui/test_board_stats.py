@@ -103,8 +103,10 @@ def test_u_reverts_the_last_move_from_the_journal_after_a_restart(tmp_path: Path
             app.board_screen.column("open").selected is not None
             and app.board_screen.column("open").selected.id == task.id
         )
+        short = app.board_screen.live.shorts.short(task.id)
+        assert f'Undone: {short} "Started yesterday": doing -> open' in notices(app)  # says what it undid
 
-    drive(app, script)
+    drive(app, script, notifications=True)
 
 
 def test_u_leaves_other_peoples_moves_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -17,7 +17,7 @@ from pulseboard.core.board import STATES, Entry, Task
 from pulseboard.core.errors import PulseError
 from pulseboard.core.heartbeat_inputs import mark_read
 from pulseboard.core.taskfile import read_body
-from pulseboard.core.text import one_line
+from pulseboard.core.text import named, one_line
 from pulseboard.core.undo import undo_last
 from pulseboard.core.wip import wip_level
 from pulseboard.services import git
@@ -197,6 +197,8 @@ class BoardKeys(_Screen):
             self.say(sentence(str(exc)), title="Undo", severity="warning", timeout=8)
             return
         self._commit(lambda: git.commit_move(self.board, result, undo=True))
+        where = f"{result.from_state} -> {result.task.state}"
+        self.say(f"Undone: {named(result.short, result.task.title)}: {where}", title="Undo", timeout=5)
         shown = self.live.snapshot.get(result.from_state, result.task.name)
         if shown is None:  # the board had not seen the file where the undo found it
             self.resync(result.task)
@@ -299,6 +301,7 @@ class BoardKeys(_Screen):
 
     def reload(self) -> None:
         """Read pulse.yaml and every task file again."""
+        self.say("Reading pulse.yaml and every task file again.", title="Reload", timeout=3)
         self.reread_settings()
         self.live.unload()
         self._run(lambda: messages.BoardLoaded(self.live.load()), "load")
