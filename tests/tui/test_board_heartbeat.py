@@ -65,6 +65,29 @@ def test_the_pane_shows_the_top_suggestions_with_reasons_and_the_time_of_the_bea
     drive(app, script)
 
 
+def test_f_folds_the_pane_to_its_top_suggestion_and_opens_it_again(tmp_path: Path) -> None:
+    board = make_board(tmp_path / "tasks")
+    maker = Maker(board)
+    maker.task("Fix the login loop", priority="critical", estimate="5m")
+    maker.task("Tidy the docs", priority="low")
+    app = new_app(board)
+
+    async def script(pilot: Pilot) -> None:
+        await beaten(pilot)
+        pane = app.board_screen.pane
+        tall = pane.size.height
+        await pilot.press("f")
+        await pilot.pause()
+        assert pane.size.height == 1 < tall  # one line under its rule
+        text = pane_text(app)
+        assert 'Start "Fix the login loop".' in text and "last beat" not in text and "Tidy" not in text
+        await pilot.press("f")
+        await pilot.pause()
+        assert pane.size.height == tall and "last beat" in pane_text(app)
+
+    drive(app, script)
+
+
 def test_a_move_makes_the_pane_beat_again(tmp_path: Path) -> None:
     board = make_board(tmp_path / "tasks", "wip:\n  doing: 1\n")
     maker = Maker(board)

@@ -143,6 +143,16 @@ def test_snapshot_board_at_80x24(snap_compare, tmp_path: Path) -> None:
     assert snap_compare(board_app(board), terminal_size=SMALL, run_before=before(tmp_path))
 
 
+def test_snapshot_board_at_80x24_with_the_heartbeat_folded(snap_compare, tmp_path: Path) -> None:
+    board = make_board(tmp_path / "tasks")
+    fill(board)
+
+    async def fold(pilot: Pilot) -> None:
+        await pilot.press("f")
+
+    assert snap_compare(board_app(board), terminal_size=SMALL, run_before=before(tmp_path, fold))
+
+
 async def shown(pilot: Pilot, kind: type) -> None:
     """Wait until the app shows a screen of this kind."""
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, kind))

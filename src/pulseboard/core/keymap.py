@@ -90,6 +90,8 @@ ACTIONS: tuple[Action, ...] = (
             "step_suggestion(1)", hidden=True),
     _action("previous_suggestion", "left_square_bracket", "Previous tip",
             "Heartbeat: select the previous suggestion", "step_suggestion(-1)", hidden=True),
+    _action("fold", "f", "Fold", "Heartbeat: fold the pane to its top suggestion, or open it again",
+            where=_BOARD, hidden=True),
     _action("help", "question_mark", "Keys", "Keys: this help", where=_EVERYWHERE, footer=TASK),
     # Quit is on the board only: in the detail view q goes back. textual's own palette entry quits.
     _action("quit", "q", "Quit", "Quit", where=_BOARD, palette=False),

@@ -189,6 +189,9 @@ class BoardKeys(_Screen):
         self._show_all()
         self.request_beat()
 
+    def action_fold(self) -> None:
+        self.pane.fold()
+
     def action_undo(self) -> None:
         """Revert your last move, from the journal: the same undo as `pulse undo`."""
         try:

@@ -42,6 +42,7 @@ class HeartbeatPane(Static):
         self.beat_at: dt.datetime | None = None
         self.keys_hint = ""
         self.lit = False
+        self.folded = False  # one line: the selected suggestion only
         self._short: Callable[[str], str] = lambda task_id: task_id[:4]
 
     @property
@@ -73,8 +74,18 @@ class HeartbeatPane(Static):
             self.index = (self.index + delta) % len(self.suggestions)
             self._render_pane()
 
+    def fold(self) -> None:
+        """Fold the pane to one line (the selected suggestion), or open it again."""
+        self.folded = not self.folded
+        self.set_class(self.folded, "folded")
+        self._render_pane()
+
     def _render_pane(self) -> None:
         total = len(self.suggestions)
+        if self.folded and total:
+            heart = "bold $pulse-heartbeat" if self.lit else "$text-muted"
+            self.update(Content.assemble(("♥ ", heart), self._line(self.index)), layout=False)
+            return
         when = self.beat_at.astimezone().strftime("%H:%M:%S") if self.beat_at else "-"
         heart = "bold $pulse-heartbeat" if self.lit else "$text-muted"
         head: list[tuple[str, str] | str] = [("♥ ", heart), ("heartbeat", "bold"), f"  last beat {when}"]
