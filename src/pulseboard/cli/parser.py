@@ -119,9 +119,11 @@ def _task_commands(command: Command) -> None:
         "query",
         nargs="*",
         metavar="WORD",
-        help="only tasks matching every word: in the title, touches or tags, or the start of the id or"
-        " file name; '#tag' for a tag (quote it: # starts a shell comment)",
+        help="only tasks matching every word: in the title, touches, tags or a blocker's reason, or the"
+        " start of the id or file name; '#tag' a tag (quote it: # starts a shell comment), @who who a"
+        " blocked task waits on, p:high, state:doing, -word for not, 'a phrase' with its spaces",
     )
+    p.add_argument("--filter", metavar="QUERY", help="the same query as one string, as the board's / has it")
 
     p = command("show", "tasks:cmd_show", "show one task", with_json=True)
     p.add_argument("id")

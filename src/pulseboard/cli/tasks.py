@@ -61,12 +61,14 @@ def cmd_add(args: argparse.Namespace) -> int:
 def cmd_ls(args: argparse.Namespace) -> int:
     """The tasks of the chosen states that match the query words, a line each (a JSON list with --json).
 
-    The query is the board filter's (core/query.py): `pulse ls navbar '#ui'`."""
+    The query is the board filter's (core/query.py): `pulse ls navbar '#ui'`, or the same as one
+    string with --filter; a word with spaces in it (quoted for the shell) is a phrase."""
     from pulseboard.core.query import Query
 
     board = open_board(args)
     states = args.state or list(STATES)
-    query = Query.parse(" ".join(args.query))
+    words = [f'"{word}"' if " " in word and '"' not in word else word for word in args.query]
+    query = Query.parse(" ".join([*words, args.filter or ""]))
     tasks = board.tasks(STATES)
     shorts = ids.short_ids(t.id for t in tasks)  # short among all tasks, as on the board
     snapshot = Snapshot(tasks)

@@ -2,11 +2,17 @@
 
 A query is words separated by spaces; a task matches when every word does (case-insensitive):
 - `#ui` matches a task with a tag that starts with `ui` (a lone `#`: any tag);
+- `@ana` a blocked task waiting on someone whose name contains `ana`;
+- `p:high` a task whose priority starts with `high` (`p:c` critical); `state:doing` (or `s:do`) one
+  in that state;
+- `"fix nav"` (in double quotes) the phrase, spaces and all, where a plain word would match;
+- `-word` (any of the above after a `-`) a task that does NOT match it;
 - any other word matches when it is the start of the task's id or of its file name, or when it occurs
   in the title, in the human part of the file name (`7kq2m9xw4d-fix-navbar.md` -> `fix-navbar`), in one
-  of the `touches` or in one of the tags.
-A word with a prefix this module does not know (`@ana` today) is a plain word, so a later prefix only
-narrows what such a word means. The empty query matches every task.
+  of the `touches`, in one of the tags or in a blocked task's reason.
+A word with a prefix this module does not know (`x:y`) is a plain word, so a later prefix only narrows
+what such a word means. The empty query matches every task. Task bodies are not searched (the board
+holds no bodies: reading 10,000 files per keystroke would break the filter's budget).
 
 `Query.parse` lowercases the text once (and is cached, so a face may call it per keystroke or per
 task); `matches` then does two `in`s per word on the task's lowercased fields, made once per task
@@ -19,6 +25,7 @@ is False.
 from __future__ import annotations
 
 import heapq
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -27,7 +34,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from pulseboard.core.board import Task
 
-TAG = "#"  # the one prefix with a meaning today; issue 15 adds `@` (who holds the task)
+TAG = "#"
+WHO = "@"  # who a blocked task waits on (issue 15 adds who holds a task)
+FIELDS = {"p": "priority", "priority": "priority", "s": "state", "state": "state"}  # `p:high`
+_TOKEN = re.compile(r'(-?)(?:"([^"]*)"?|(\S+))')  # an optional `-`, then a "quoted phrase" or a word
 
 # How well one word hits one field, for the palette's order (the best field counts).
 _ID = 1.0
@@ -39,25 +49,34 @@ _TAG_PREFIX = 0.6
 _NAME = 0.5
 _TAG_PART = 0.4
 _TOUCHES = 0.4
+_FIELD = 0.5  # p:, state:, @who, a phrase, or a -word
 _FLOOR = 0.1  # a match the finer rules do not see (a field with a NUL in it)
 
 
 _TAGS = "\x00"  # in a task's searchable text, before each tag
 _STARTS = "\x01"  # in a task's anchored text, before its id and its file name
-_SEPARATORS = str.maketrans("", "", _TAGS + _STARTS)  # never inside a field or a word
+_WHOS = "\x02"  # in a task's searchable text, before who a blocked task waits on
+_SEPARATORS = str.maketrans("", "", _TAGS + _STARTS + _WHOS)  # never inside a field or a word
 
 
 @dataclass(frozen=True, slots=True)
 class Term:
-    """One word of a query: `kind` is "tag" (from `#word`) or "word", `text` is lowercased."""
+    """One word of a query: `kind` is "tag", "who", "priority", "state", "phrase" or "word";
+    `text` is lowercased; `negated` for a leading `-`."""
 
     kind: str
     text: str
+    negated: bool = False
 
     @property
     def needle(self) -> str:
-        """What to look for in a task's searchable text."""
-        return _TAGS + self.text if self.kind == "tag" else self.text
+        """What to look for in a task's searchable text (or in the field, for priority and state)."""
+        return {"tag": _TAGS, "who": _WHOS}.get(self.kind, "") + self.text
+
+    @property
+    def anchored(self) -> str | None:
+        """What to look for at the start of the task's id or file name (plain words only)."""
+        return _STARTS + self.text if self.kind == "word" else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +85,7 @@ class Query:
 
     text: str
     terms: tuple[Term, ...]
-    _needles: tuple[tuple[str, str | None], ...]  # per term: (in the text, or at a start of the id/name)
+    _needles: tuple[tuple[str, str, str | None, bool], ...]  # per term: kind, needle, anchored, negated
 
     @staticmethod
     def parse(text: str) -> Query:
@@ -81,8 +100,12 @@ class Query:
         if not self._needles:
             return True
         starts, text = _searchable(task)
-        for needle, anchored in self._needles:
-            if needle not in text and (anchored is None or anchored not in starts):
+        for kind, needle, anchored, negated in self._needles:
+            if kind in ("priority", "state"):
+                hit = getattr(task, kind).startswith(needle)
+            else:
+                hit = needle in text or (anchored is not None and anchored in starts)
+            if hit == negated:
                 return False
         return True
 
@@ -100,21 +123,41 @@ class Query:
             return 1.0
         total = 0.0
         for term in self.terms:
-            best = _tag_score(task, term.text) if term.kind == "tag" else _word_score(task, term.text)
+            if term.kind == "tag" and not term.negated:
+                best = _tag_score(task, term.text)
+            elif term.kind == "word" and not term.negated:
+                best = _word_score(task, term.text)
+            else:  # a field, a name, a phrase or a word it must not have: it matched, no finer rule
+                best = _FIELD
             total += max(best, _FLOOR)
         return total / len(self.terms)
 
 
 @lru_cache(maxsize=128)
 def _parse(text: str) -> Query:
-    terms: list[Term] = []
-    for word in text.lower().translate(_SEPARATORS).split():
-        if word.startswith(TAG):
-            terms.append(Term("tag", word[len(TAG) :]))
-        else:
-            terms.append(Term("word", word))
-    needles = tuple((t.needle, None if t.kind == "tag" else _STARTS + t.text) for t in terms)
+    terms = [
+        term
+        for match in _TOKEN.finditer(text.lower().translate(_SEPARATORS))
+        if (term := _term(*match.groups()))
+    ]
+    needles = tuple((t.kind, t.needle, t.anchored, t.negated) for t in terms)
     return Query(text, tuple(terms), needles)
+
+
+def _term(minus: str, phrase: str | None, word: str | None) -> Term | None:
+    """One token as a term (None for an empty one, such as `""`)."""
+    negated = bool(minus)
+    if phrase is not None:
+        return Term("phrase", phrase, negated) if phrase.strip() else None
+    assert word is not None
+    if word.startswith(TAG):
+        return Term("tag", word[len(TAG) :], negated)
+    if word.startswith(WHO) and len(word) > 1:
+        return Term("who", word[len(WHO) :], negated)
+    field, colon, value = word.partition(":")
+    if colon and value and field in FIELDS:
+        return Term(FIELDS[field], value, negated)
+    return Term("word", word, negated)
 
 
 def matches(text: str, task: Task) -> bool:
@@ -134,9 +177,11 @@ def _searchable(task: Task) -> tuple[str, str]:
     if entry is not None and entry[0] is task:
         return entry[1], entry[2]
     anchored = f"{_STARTS}{task.id}{_STARTS}{task.name}".lower()
-    fields = "\n".join((task.title, _human_name(task), *task.touches)).translate(_SEPARATORS)
+    blocked = task.blocked or {}
+    reason, who = blocked.get("reason") or "", blocked.get("waiting_on") or ""
+    fields = "\n".join((task.title, _human_name(task), *task.touches, reason)).translate(_SEPARATORS)
     tags = "".join([_TAGS + tag.translate(_SEPARATORS) for tag in task.tags])
-    text = (fields + tags).lower()
+    text = (fields + tags + (_WHOS + who.translate(_SEPARATORS) if who else "")).lower()
     if len(_SEARCHABLE) >= _SEARCHABLE_MAX:
         _SEARCHABLE.clear()
     _SEARCHABLE[id(task)] = (task, anchored, text)

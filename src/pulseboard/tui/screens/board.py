@@ -64,6 +64,7 @@ PANE_KEEPS = 100  # suggestions the pane keeps to step through (a 100,000-task b
 STATS_PACE = 9  # the figures wait nine times as long as they took before they are computed again
 IDLE_S = 0.4  # background work waits until the keys have paused this long
 BEAT_DELAY_S = 0.15  # a beat comes this soon after a change: one beat for a burst of changes
+FILTER_HINT = 'Filter: words, #tag, @who, p:high, state:doing, "a phrase", -word; escape clears'
 FIRST_RUN = "No tasks yet. {key} adds one here; `pulse add TITLE` or any .md file in open/ does too."
 FOOTER_FIRST = ("help", "quit")  # a narrow terminal cuts the footer's end: these two stay in view
 FAILED = {"load": "Could not read the board", "reconcile": "Could not re-read the board",
@@ -117,7 +118,7 @@ class BoardScreen(BoardKeys, Screen[None]):
         yield Columns(self.card_context, id="columns")
         yield HeartbeatPane(id="heartbeat")
         yield StatusLine(id="status")
-        yield Input(placeholder="Filter by title, id, touches or tag; escape clears", id="filter")
+        yield Input(placeholder=FILTER_HINT, id="filter")
         yield Footer()
 
     def on_mount(self) -> None:
