@@ -88,6 +88,27 @@ def test_f_folds_the_pane_to_its_top_suggestion_and_opens_it_again(tmp_path: Pat
     drive(app, script)
 
 
+def test_the_selected_suggestions_card_wears_a_star(tmp_path: Path) -> None:
+    board = make_board(tmp_path / "tasks")
+    maker = Maker(board)
+    urgent = maker.task("Fix the login loop", priority="critical", estimate="5m")
+    later = maker.task("Tidy the docs", priority="low")
+    app = new_app(board)
+
+    def starred() -> list[str]:
+        column = app.board_screen.column("open")
+        return [task.title for i, task in enumerate(column.tasks) if "★" in column.render_line(i * 4).text]
+
+    async def script(pilot: Pilot) -> None:
+        await beaten(pilot)
+        await wait_for(pilot, lambda: starred() == [urgent.title])
+        await pilot.press("right_square_bracket")
+        assert app.board_screen.pane.selected.ids == (later.id,)
+        await wait_for(pilot, lambda: starred() == [later.title])
+
+    drive(app, script)
+
+
 def test_a_move_makes_the_pane_beat_again(tmp_path: Path) -> None:
     board = make_board(tmp_path / "tasks", "wip:\n  doing: 1\n")
     maker = Maker(board)

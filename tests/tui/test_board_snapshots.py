@@ -26,7 +26,7 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 
 from pulseboard.core import actions
-from pulseboard.core.board import Board
+from pulseboard.core.board import STATES, Board
 from pulseboard.tui.app import PulseApp
 from pulseboard.tui.screens.block import BlockScreen
 from pulseboard.tui.screens.choice import ChoiceScreen, ConfirmScreen
@@ -91,6 +91,12 @@ def no_tmp_path(app: PulseApp, tmp_path: Path) -> None:
         assert str(tmp_path) not in line, line
 
 
+def focus_shown(app: PulseApp) -> bool:
+    """Each column's title shows focus exactly when the column has it."""
+    board = app.board_screen
+    return all(board.query_one(f"#box-{s}").has_class("focused") == board.column(s).has_focus for s in STATES)
+
+
 def before(tmp_path: Path, then: Callable[[Pilot], object] | None = None):
     async def run_before(pilot: Pilot) -> None:
         await loaded(pilot)
@@ -99,6 +105,7 @@ def before(tmp_path: Path, then: Callable[[Pilot], object] | None = None):
         if then is not None:
             await then(pilot)
         await pilot.pause()
+        await wait_for(pilot, lambda: focus_shown(pilot.app))  # a blur comes as a message: let it land
         no_tmp_path(pilot.app, tmp_path)
 
     return run_before

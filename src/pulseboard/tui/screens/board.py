@@ -106,6 +106,7 @@ class BoardScreen(BoardKeys, Screen[None]):
         self._return_to: TaskColumn | None = None
         self._detail: DetailScreen | None = None
         self._overlap_check: Callable[[Task], bool] | None = None
+        self._suggested: str | None = None  # the id of the selected suggestion's first task: its card wears ★
         path = board.root / CONFIG_NAME
         self._settings_paths = frozenset({str(path), os.path.abspath(path)})  # as a watcher names it
         self._journal = journal.JournalTail(board.root)  # read incrementally for the figures
@@ -316,6 +317,7 @@ class BoardScreen(BoardKeys, Screen[None]):
         self._rearm()
         self.pane.show_beat(message.suggestions, message.at, self.live.shorts.short)
         self.query_one(StatusLine).show_push(message.push_failure)
+        self._mark_suggested()
 
     def on_figures_done(self, message: messages.FiguresDone) -> None:
         self.schedule.ended("figures")
@@ -342,6 +344,20 @@ class BoardScreen(BoardKeys, Screen[None]):
 
     def action_step_suggestion(self, delta: int) -> None:
         self.pane.step(delta)
+        self._mark_suggested()
+
+    def _mark_suggested(self) -> None:
+        """The card of the selected suggestion wears a star: redraw the card that had it and the one
+        that has it now."""
+        selected = self.pane.selected
+        now = selected.ids[0] if selected is not None and selected.ids else None
+        if now == self._suggested:
+            return
+        ids = [task_id for task_id in (self._suggested, now) if task_id]
+        names = {task.name for task_id in ids for task in self.live.snapshot.with_id(task_id)}
+        self._suggested = now
+        for state in STATES:
+            self.column(state).forget(names)
 
     # -- what the cards need, and showing -------------------------------------------------------
 
@@ -353,6 +369,7 @@ class BoardScreen(BoardKeys, Screen[None]):
             overlaps_doing=self._overlaps_doing(),
             in_two_places=lambda task_id: len(self.live.snapshot.with_id(task_id)) > 1,
             heartbeat=self.board.settings.heartbeat,
+            suggested=self._suggested,
         )
 
     def _overlaps_doing(self) -> Callable[[Task], bool]:

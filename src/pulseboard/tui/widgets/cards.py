@@ -35,6 +35,7 @@ class CardContext:
     overlaps_doing: Callable[[Task], bool]
     in_two_places: Callable[[str], bool]
     heartbeat: HeartbeatSettings  # the time boxes (heartbeat.box in pulse.yaml)
+    suggested: str | None = None  # the task the heartbeat's selected suggestion is about: ★ on its card
 
 
 def time_box_style(task: Task, seconds: float, settings: HeartbeatSettings) -> str:
@@ -48,7 +49,7 @@ def time_box_style(task: Task, seconds: float, settings: HeartbeatSettings) -> s
 
 
 def _markers(task: Task, context: CardContext) -> Line:
-    pieces: Line = []
+    pieces: Line = [(" ★", "card--suggested")] if task.id == context.suggested else []
     if task.error:
         pieces.append((" ✖", "card--broken"))
     if context.in_two_places(task.id):

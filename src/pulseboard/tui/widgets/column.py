@@ -26,7 +26,7 @@ from pulseboard.tui.widgets.cards import CARD_HEIGHT, CardContext, card_lines, c
 STYLE_NAMES = (
     "card--id", "card--title", "card--meta", "card--critical", "card--high", "card--medium",
     "card--low", "card--broken", "card--conflict", "card--overlap", "card--age-warn",
-    "card--age-over", "card--blocked", "card--who",
+    "card--age-over", "card--blocked", "card--who", "card--suggested",
 )  # fmt: skip
 
 
