@@ -16,7 +16,7 @@ board sits at ./tasks so the top bar shows `tasks`, never the per-run tmp_path. 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -153,16 +153,23 @@ def test_snapshot_board_at_80x24(snap_compare, tmp_path: Path) -> None:
 def test_snapshot_board_at_80x24_with_the_heartbeat_folded(snap_compare, tmp_path: Path) -> None:
     board = make_board(tmp_path / "tasks")
     fill(board)
-
-    async def fold(pilot: Pilot) -> None:
-        await pilot.press("f")
-
-    assert snap_compare(board_app(board), terminal_size=SMALL, run_before=before(tmp_path, fold))
+    assert snap_compare(board_app(board), terminal_size=SMALL, run_before=before(tmp_path, pressing("f")))
 
 
 async def shown(pilot: Pilot, kind: type) -> None:
     """Wait until the app shows a screen of this kind."""
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, kind))
+
+
+def pressing(key: str, until: type | None = None) -> Callable[[Pilot], Awaitable[None]]:
+    """A `then` for `before`: press a key, and wait for the screen it opens."""
+
+    async def then(pilot: Pilot) -> None:
+        await pilot.press(key)
+        if until is not None:
+            await shown(pilot, until)
+
+    return then
 
 
 def test_snapshot_new_task_form(snap_compare, tmp_path: Path) -> None:
@@ -198,11 +205,8 @@ def test_snapshot_block_prompt(snap_compare, tmp_path: Path) -> None:
     board = make_board(tmp_path / "tasks")
     fill(board)
 
-    async def block(pilot: Pilot) -> None:
-        await pilot.press("b")
-        await shown(pilot, BlockScreen)
-
-    assert snap_compare(board_app(board), terminal_size=SIZE, run_before=before(tmp_path, block))
+    then = pressing("b", BlockScreen)
+    assert snap_compare(board_app(board), terminal_size=SIZE, run_before=before(tmp_path, then))
 
 
 def test_snapshot_choice_dialog_to_finish_a_task(snap_compare, tmp_path: Path) -> None:
@@ -223,22 +227,16 @@ def test_snapshot_confirm_starting_past_a_hard_wip_limit(snap_compare, tmp_path:
     board = make_board(tmp_path / "tasks", HARD_WIP)
     fill(board, extra_doing=1)  # three in doing, a hard limit of three
 
-    async def start(pilot: Pilot) -> None:
-        await pilot.press("s")
-        await shown(pilot, ConfirmScreen)
-
-    assert snap_compare(board_app(board), terminal_size=SIZE, run_before=before(tmp_path, start))
+    then = pressing("s", ConfirmScreen)
+    assert snap_compare(board_app(board), terminal_size=SIZE, run_before=before(tmp_path, then))
 
 
 def test_snapshot_help(snap_compare, tmp_path: Path) -> None:
     board = make_board(tmp_path / "tasks")
     fill(board)
 
-    async def help_screen(pilot: Pilot) -> None:
-        await pilot.press("question_mark")
-        await shown(pilot, HelpScreen)
-
-    assert snap_compare(board_app(board), terminal_size=SIZE, run_before=before(tmp_path, help_screen))
+    then = pressing("question_mark", HelpScreen)
+    assert snap_compare(board_app(board), terminal_size=SIZE, run_before=before(tmp_path, then))
 
 
 def test_snapshot_stats(snap_compare, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -260,7 +260,7 @@ class Board:
                 values = [record[k] for k in RECORD_KEYS]
                 cache.put(entry.key, sig, values)
             task = Task.from_values(entry, values)
-            result.append(task.dated(st.st_ctime) if task.done is None and entry.state == "done" else task)
+            result.append(task.dated(st.st_ctime) if entry.state == "done" else task)
         if cache.needs_save and states == STATES:
             try:
                 ensure_pulse_dir(self.root)

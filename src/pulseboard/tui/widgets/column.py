@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -28,6 +29,12 @@ STYLE_NAMES = (
     "card--low", "card--broken", "card--conflict", "card--overlap", "card--age-warn",
     "card--age-over", "card--blocked", "card--who", "card--suggested",
 )  # fmt: skip
+
+
+@lru_cache(maxsize=32)
+def _wrapped(text: str, width: int) -> list[str]:
+    """An empty column's text in lines of `width`: wrapped once, not for every line drawn."""
+    return textwrap.wrap(text, width)
 
 
 class TaskColumn(ScrollView, can_focus=True, inherit_bindings=False):
@@ -143,7 +150,7 @@ class TaskColumn(ScrollView, can_focus=True, inherit_bindings=False):
         width = self.scrollable_content_region.width  # inside the vertical scrollbar
         index, row = divmod(y + self.scroll_offset.y, CARD_HEIGHT)
         if not self.tasks:
-            lines = textwrap.wrap(self.empty_text, max(width - 2, 1))  # from the second line down
+            lines = _wrapped(self.empty_text, max(width - 2, 1))  # from the second line down
             if 1 <= y <= len(lines):
                 text = f" {lines[y - 1]}"[:width].ljust(width)
                 return Strip([Segment(text, self.get_component_rich_style("column--empty"))], width)
