@@ -41,7 +41,7 @@ def a_board_with_every_card_part(root: Path) -> Maker:
     board = make_board(root)
     maker = Maker(board)
     maker.task("Critical fix", priority="critical", estimate="10m", tags=["ui"], touches=["src/a.py"])
-    maker.task("High and tagged", priority="high", tags=["docs"])
+    maker.task("High and tagged", priority="high", tags=["docs", "bug", "api", "perf"])
     maker.task("Low one", priority="low")
     maker.task("In progress for long", "doing", estimate="5m", touches=["src/a.py"])
     maker.task("In progress a while", "doing", estimate="30m")
@@ -49,6 +49,10 @@ def a_board_with_every_card_part(root: Path) -> Maker:
     maker.task("Waiting", "blocked")
     copied = maker.task("Two places")
     shutil.copyfile(copied.path, root / "done" / copied.path.name)
+    (root / "doing" / "held.md").write_text(  # a holder and criteria ticked
+        "---\nholder: agent-2\nstarted: 2026-01-01T00:00:00Z\n---\n# Held\n\n- [x] one\n- [ ] two\n",
+        encoding="utf-8",
+    )
     (root / "open" / "broken.md").write_text("---\npriority: urgent\n---\n# Broken\n", encoding="utf-8")
     return maker
 

@@ -174,6 +174,7 @@ class Task:
     criteria: tuple[int, int]
     error: str | None
     writable: bool
+    holder: str | None = None  # who holds it, where the file names one (`holder:`)
 
     @property
     def path(self) -> Path:
@@ -183,10 +184,11 @@ class Task:
     def from_values(cls, entry: Entry, values: list[Any]) -> Task:
         """A task from its entry and its record's values in RECORD_KEYS order (as cached)."""
         (title, priority, estimate, touches, depends, tags, created, started, done, blocked, criteria,
-         error, writable) = values  # fmt: skip
+         error, writable, holder) = values  # fmt: skip
         return cls(
             entry.id, entry.state, entry.name, entry.folder, title, priority, estimate, tuple(touches),
             tuple(depends), tuple(tags), created, started, done, blocked, tuple(criteria), error, writable,
+            holder,
         )  # fmt: skip
 
     @classmethod

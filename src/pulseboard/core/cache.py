@@ -18,7 +18,7 @@ from pulseboard.core.fsops import atomic_write, open_regular
 from pulseboard.core.layout import PARSE_CACHE, cache_file, cache_path
 from pulseboard.core.taskfile import RECORD_KEYS
 
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 Signature = tuple[int, int, int, int]
 
 

@@ -152,3 +152,12 @@ def clean_blocked(value: Any) -> dict[str, str | None] | None:
             "since": clean_time(value.get("since"), "blocked.since"),
         }
     raise ValueError("blocked must be a reason or a mapping of reason, waiting_on and since")
+
+
+def clean_holder(value: Any) -> str | None:
+    """`holder: NAME`: who holds the task (a person or an agent); empty is nobody."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, str | int) and not isinstance(value, bool):
+        return str(value).strip()
+    raise ValueError("holder must be a name, such as ana or agent-2")

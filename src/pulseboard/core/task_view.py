@@ -41,6 +41,7 @@ def task_rows(task: Task) -> list[tuple[str, str]]:
         ("tags", ", ".join(task.tags)),
         ("created", task.created or ""),
         ("started", task.started or ""),
+        ("holder", task.holder or ""),
         ("done", task.done or ""),
         ("blocked", blocked_text(task)),
         ("criteria", f"{done}/{total} checked" if total else ""),

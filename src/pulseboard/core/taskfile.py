@@ -43,6 +43,7 @@ RECORD_KEYS = (
     "criteria",
     "error",
     "writable",
+    "holder",
 )
 
 
@@ -134,6 +135,7 @@ def empty_record(title: str, error: str | None) -> dict[str, Any]:
         "criteria": [0, 0],
         "error": error,
         "writable": False,
+        "holder": None,
     }
 
 
@@ -170,6 +172,7 @@ def parse_text(text: str, fallback_title: str) -> dict[str, Any]:
     for key in ("created", "started", "done"):
         take(key, fields.clean_time, key)
     take("blocked", fields.clean_blocked)
+    take("holder", fields.clean_holder)
     marks = _CRITERION.findall(parts.body)
     record["criteria"] = [sum(1 for m in marks if m != " "), len(marks)]
     record["error"] = "; ".join(problems) if problems else None  # every problem, not only the first

@@ -144,6 +144,9 @@ CARD_VARIABLES: tuple[str, ...] = (
     "pulse-card-warning",  # high priority, past a time box, touches what doing touches
     "pulse-card-error",  # critical, past twice a box, broken files, a task in two places
     "pulse-card-blocked",  # how long a blocked task has waited
+    "pulse-card-tag-1",  # tags, each in one of three colours by its name
+    "pulse-card-tag-2",
+    "pulse-card-tag-3",
     "pulse-cursor",  # the card under the cursor of the focused column
     "pulse-cursor-blurred",  # the card under the cursor of the other columns
 )
@@ -171,6 +174,9 @@ def _card_colors(theme: Theme, colors: dict[str, str], blocked: str) -> dict[str
         "pulse-card-warning": colors["warning"],
         "pulse-card-error": colors["error"],
         "pulse-card-blocked": blocked,
+        "pulse-card-tag-1": colors["primary"],
+        "pulse-card-tag-2": colors["secondary"],
+        "pulse-card-tag-3": colors["success"],
     }
     if theme.ansi:  # the terminal decides these colours: keep them, and two cursors it can tell apart
         return {**roles, "pulse-card-muted": colors["foreground"],

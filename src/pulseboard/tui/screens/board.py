@@ -104,6 +104,11 @@ class BoardScreen(BoardKeys, Screen[None]):
         self._stop_watching = asyncio.Event()
         self._wake: Timer | None = None
         self._return_to: TaskColumn | None = None
+        self._last_column = "open"  # the column focused last (the filter's field may have the focus now)
+        self.compact: bool | None = None  # one line per card: chosen with a key, or None: by width
+        self.compact_below = 0  # with no choice made, compact below this many columns (0: never)
+        self.zoomed = False  # the focused column alone
+        self.hide_empty = False  # empty columns out of sight (the focused one stays)
         self._detail: DetailScreen | None = None
         self._overlap_check: Callable[[Task], bool] | None = None
         self._suggested: str | None = None  # the id of the selected suggestion's first task: its card wears ★
@@ -416,8 +421,46 @@ class BoardScreen(BoardKeys, Screen[None]):
             self._show(state, keep=self.column(state).selected)
         self._refresh_chrome()
 
+    # -- the view: compact cards, zoom, hidden empty columns ------------------------------------
+
+    @property
+    def compact_now(self) -> bool:
+        """Whether cards take one line: as chosen, else by the terminal's width."""
+        if self.compact is not None:
+            return self.compact
+        return 0 < self.app.size.width < self.compact_below
+
+    def apply_view(self) -> None:
+        """Show the columns and cards as the view settings say."""
+        compact = self.compact_now
+        for state in STATES:
+            self.column(state).set_compact(compact)
+        self._arrange()
+
+    def _arrange(self) -> None:
+        """Which columns are in sight: the focused one alone when zoomed; with empty columns
+        hidden, those with cards and the focused one."""
+        here = self._last_column
+        if self.zoomed:
+            shown = {here}
+        elif self.hide_empty:
+            shown = {state for state in STATES if state == here or self.column(state).tasks}
+        else:
+            shown = set(STATES)
+        self.query_one(Columns).show_only(shown)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if isinstance(event.widget, TaskColumn) and event.widget.state != self._last_column:
+            self._last_column = event.widget.state
+            self._arrange()
+
+    def on_resize(self) -> None:
+        self.apply_view()  # compact by width
+        self._refresh_chrome()  # titles that fit
+
     def _refresh_chrome(self) -> None:
-        """Column titles and the top bar (which turns into the WIP warning)."""
+        """Column titles, which columns are in sight, and the top bar (which turns into the WIP
+        warning)."""
         snapshot = self.live.snapshot
         if self.live.loaded:  # an empty Open says how to add; an empty board, how to start
             text = FIRST_RUN if not len(snapshot) else "Nothing here: {key} adds a task."
@@ -425,6 +468,7 @@ class BoardScreen(BoardKeys, Screen[None]):
         wip = wip_level(snapshot.column("doing"), self.board.settings.wip_doing)
         counts = {state: snapshot.count(state) for state in STATES}
         self.query_one(Columns).show_titles(counts, wip, bool(self.filter_text))
+        self._arrange()
         self.query_one(TopBar).show(wip, display_path(self.board.root), self.filter_text)
 
     def _tick_clock(self) -> None:

@@ -68,12 +68,13 @@ class BoardKeys(_Screen):
         """The column beside; at either end the focus stays and the status line says why (a
         wrap round from Open to Blocked made `h h h` land somewhere unexpected)."""
         here = self.focused_column().state
-        index = STATES.index(here) + step
-        if not 0 <= index < len(STATES):
+        reachable = [s for s in STATES if s == here or not self.hide_empty or self.column(s).tasks]
+        index = reachable.index(here) + step
+        if not 0 <= index < len(reachable):
             edge = "first" if step < 0 else "last"
             self.query_one(StatusLine).note(f"{TITLES[here]} is the {edge} column.")
             return
-        self.focus_now(self.column(STATES[index]))
+        self.focus_now(self.column(reachable[index]))
 
     def action_cursor(self, delta: int) -> None:
         self.focused_column().move_cursor(delta)
@@ -192,6 +193,28 @@ class BoardKeys(_Screen):
     def action_fold(self) -> None:
         self.pane.fold()
 
+    def action_why(self) -> None:
+        self.pane.toggle_terms()
+
+    # -- the view -------------------------------------------------------------------------------
+
+    def action_compact(self) -> None:
+        self.compact = not self.compact_now
+        self.apply_view()
+        self.query_one(StatusLine).note("One line per card." if self.compact else "Full cards.")
+
+    def action_zoom(self) -> None:
+        self.zoomed = not self.zoomed
+        self._arrange()
+        here = TITLES[self._last_column]
+        self.query_one(StatusLine).note(f"{here} alone: h and l show the others." if self.zoomed
+                                        else "Every column.")  # fmt: skip
+
+    def action_hide_empty(self) -> None:
+        self.hide_empty = not self.hide_empty
+        self._arrange()
+        self.query_one(StatusLine).note("Empty columns hidden." if self.hide_empty else "Every column.")
+
     def action_undo(self) -> None:
         """Revert your last move, from the journal: the same undo as `pulse undo`."""
         try:
@@ -247,6 +270,10 @@ class BoardKeys(_Screen):
         if task.state == "doing":
             mark_read(self.board.root, task)  # its spec is on screen: settles a stale-spec note
             self.request_beat()
+
+    def on_task_column_opened(self, message: TaskColumn.Opened) -> None:
+        self.focus_now(message.column)
+        self.action_detail()
 
     async def on_detail_screen_run(self, message: DetailScreen.Run) -> None:
         """A task key pressed in the detail view: the same action, on the task it shows."""
@@ -376,4 +403,5 @@ class BoardKeys(_Screen):
             elif choice == "block":
                 self.request_move("blocked", task)
 
-        self.app.push_screen(ChoiceScreen(why, choices), answer)
+        question = f"{named(self.live.shorts.short(task.id), task.title)}: {why}"
+        self.app.push_screen(ChoiceScreen(question, choices), answer)

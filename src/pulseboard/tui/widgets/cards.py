@@ -2,12 +2,14 @@
 
 No widgets and no markup: each line is a list of (text, style name) pieces that the column turns
 into a Strip, so a title like `[bold red]hi` is shown exactly as written. Cards are CARD_HEIGHT
-lines tall (three of content and a gap), which lets a column find any card by arithmetic.
+lines tall (three of content and a gap), or one line in compact mode, which lets a column find any
+card by arithmetic.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -21,6 +23,7 @@ from pulseboard.core.text import one_line
 CARD_HEIGHT = 4
 NARROW = 30  # a card narrower than this shows its priority by its mark alone
 PRIORITY_MARK = {"critical": "▲▲", "high": "▲", "medium": "", "low": "▽"}
+TAG_STYLES = ("card--tag-1", "card--tag-2", "card--tag-3")  # a tag keeps its colour: chosen by its name
 
 Piece = tuple[str, str]  # (text, style name: a component class of the column, or "")
 Line = list[Piece]
@@ -80,9 +83,10 @@ def clock_text(task: Task, now: dt.datetime) -> str | None:
 def _meta(task: Task, context: CardContext) -> Line:
     if task.state == "doing":
         seconds = clock_seconds(task, context.now)
+        held: Line = [(f" · {task.holder}", "card--who")] if task.holder else []
         if seconds is None:
-            return [("▶ started ?", "card--meta")]
-        return [(f"▶ {format_duration(seconds)}", time_box_style(task, seconds, context.heartbeat))]
+            return [("▶ started ?", "card--meta"), *held]
+        return [(f"▶ {format_duration(seconds)}", time_box_style(task, seconds, context.heartbeat)), *held]
     if task.state == "blocked":
         blocked = task.blocked or {}
         waited = clock_seconds(task, context.now)
@@ -96,8 +100,21 @@ def _meta(task: Task, context: CardContext) -> Line:
         return [(f"✓ {format_duration(seconds)} ago" if seconds is not None else "✓", "card--meta")]
     if task.error:
         return [(task.error, "card--broken")]
-    extras = [f"#{tag}" for tag in task.tags] + list(task.touches)
-    return [(" ".join(extras), "card--meta")] if extras else []
+    pieces = [(f"#{tag} ", tag_style(tag)) for tag in task.tags]
+    if task.touches:
+        pieces.append((" ".join(task.touches), "card--meta"))
+    return pieces
+
+
+def tag_style(tag: str) -> str:
+    """A tag's colour, the same on every card and every run (a hash of its name, not Python's)."""
+    return TAG_STYLES[zlib.crc32(tag.encode()) % len(TAG_STYLES)]
+
+
+def _criteria(task: Task) -> Line:
+    """Acceptance criteria ticked of all: ☑ 2/5."""
+    done, total = task.criteria
+    return [(f" ☑ {done}/{total}", "card--meta")] if total else []
 
 
 def card_lines(task: Task, context: CardContext, width: int) -> list[Line]:
@@ -110,6 +127,7 @@ def card_lines(task: Task, context: CardContext, width: int) -> list[Line]:
         head.append((f" {mark}", f"card--{task.priority}"))
     if task.estimate is not None:
         head.append((f" {format_estimate(task.estimate)}", "card--meta"))
+    head.extend(_criteria(task))
     head.extend(_markers(task, context))
     title = one_line(" ".join(task.title.split()))
     meta = [(one_line(text), style) for text, style in _meta(task, context)]
@@ -119,6 +137,32 @@ def card_lines(task: Task, context: CardContext, width: int) -> list[Line]:
     else:
         lines = [head, [(title, "card--title")], meta]
     return [fit(line, width) for line in lines]
+
+
+def compact_line(task: Task, context: CardContext, width: int) -> Line:
+    """A card on one line (compact mode): id, priority mark, markers and title on the left, the
+    card's time (or estimate) on the right, fitted to exactly width cells."""
+    head: Line = [(context.short(task.id), "card--id")]
+    mark = PRIORITY_MARK.get(task.priority, "")
+    if mark:
+        head.append((f" {mark}", f"card--{task.priority}"))
+    head.extend(_markers(task, context))
+    tail = _compact_tail(task, context)
+    room = width - sum(cell_len(text) for text, _ in head) - (cell_len(tail[0]) if tail else 0)
+    title = one_line(" ".join(task.title.split()))
+    line = head + fit([(f" {title}", "card--title")], max(room, 0)) if room > 1 else head
+    return fit([*line, tail] if tail and room > 1 else line, width)
+
+
+def _compact_tail(task: Task, context: CardContext) -> Piece | None:
+    """The right end of a compact card: how long its clock has run, else its estimate."""
+    seconds = clock_seconds(task, context.now)
+    if seconds is not None:
+        style = time_box_style(task, seconds, context.heartbeat) if task.state == "doing" else "card--meta"
+        return (f" {format_duration(seconds)}", "card--blocked" if task.state == "blocked" else style)
+    if task.estimate is not None:
+        return (f" {format_estimate(task.estimate)}", "card--meta")
+    return None
 
 
 def _split_title(title: str, width: int) -> tuple[str, str]:

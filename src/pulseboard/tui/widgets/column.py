@@ -1,8 +1,9 @@
 """One board column: a line-API scroll view that draws only the cards on screen.
 
 Cards are not widgets. The column holds a sequence of tasks (a live view of the snapshot, or a
-filtered list) and renders line y as row y % CARD_HEIGHT of card y // CARD_HEIGHT, caching each
-card's strips until its task, the width, the cursor or the theme changes. So a column of 70,000
+filtered list) and renders line y as row y % height of card y // height (CARD_HEIGHT, or one
+line in compact mode), caching each card's strips until its task, the width, the cursor or the
+theme changes. So a column of 70,000
 tasks costs the same to draw as a column of 7.
 """
 
@@ -17,17 +18,25 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.geometry import Region, Size
+from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from pulseboard.core.board import Task
-from pulseboard.tui.widgets.cards import CARD_HEIGHT, CardContext, card_lines, clock_text
+from pulseboard.tui.widgets.cards import (
+    CARD_HEIGHT,
+    TAG_STYLES,
+    CardContext,
+    card_lines,
+    clock_text,
+    compact_line,
+)
 
 STYLE_NAMES = (
     "card--id", "card--title", "card--meta", "card--critical", "card--high", "card--medium",
     "card--low", "card--broken", "card--conflict", "card--overlap", "card--age-warn",
-    "card--age-over", "card--blocked", "card--who", "card--suggested",
+    "card--age-over", "card--blocked", "card--who", "card--suggested", *TAG_STYLES,
 )  # fmt: skip
 
 
@@ -60,6 +69,20 @@ class TaskColumn(ScrollView, can_focus=True, inherit_bindings=False):
         self.empty_text = "Loading…"
         self._strips: dict[tuple[str, int, bool, bool], list[Strip]] = {}
         self._clocks: dict[str, str | None] = {}  # each drawn card's time, as drawn
+        self.compact = False  # one line per card
+
+    @property
+    def card_height(self) -> int:
+        return 1 if self.compact else CARD_HEIGHT
+
+    def set_compact(self, compact: bool) -> None:
+        """One line per card, or full cards: the cursor's card stays in view."""
+        if compact != self.compact:
+            self.compact = compact
+            self._strips.clear()
+            self.virtual_size = Size(0, len(self.tasks) * self.card_height)
+            self.call_after_refresh(self._scroll_to_cursor)
+            self.refresh()
 
     # -- data -----------------------------------------------------------------------------------
 
@@ -68,7 +91,7 @@ class TaskColumn(ScrollView, can_focus=True, inherit_bindings=False):
         self.tasks = tasks
         self._strips.clear()
         self._clocks.clear()
-        self.virtual_size = Size(0, len(tasks) * CARD_HEIGHT)
+        self.virtual_size = Size(0, len(tasks) * self.card_height)
         self.cursor = self._clamp(self.cursor if cursor is None else cursor)
         self.refresh()
 
@@ -86,8 +109,8 @@ class TaskColumn(ScrollView, can_focus=True, inherit_bindings=False):
         if not self.tasks or not self._clocks:
             return
         now = self._card_context().now
-        first = self.scroll_offset.y // CARD_HEIGHT
-        for index in range(first, min(len(self.tasks), first + self.size.height // CARD_HEIGHT + 1)):
+        first = self.scroll_offset.y // self.card_height
+        for index in range(first, min(len(self.tasks), first + self.size.height // self.card_height + 1)):
             name = self.tasks[index].name
             if name in self._clocks and clock_text(self.tasks[index], now) != self._clocks[name]:
                 for key in [k for k in self._strips if k[0] == name]:
@@ -106,20 +129,24 @@ class TaskColumn(ScrollView, can_focus=True, inherit_bindings=False):
     def watch_cursor(self, old: int, new: int) -> None:
         self.refresh_card(old)
         self.refresh_card(new)
+        self._scroll_to_cursor()
+
+    def _scroll_to_cursor(self) -> None:
+        height = self.card_height
         self.scroll_to_region(
-            Region(0, new * CARD_HEIGHT, 1, CARD_HEIGHT), animate=False, force=True, immediate=True
+            Region(0, self.cursor * height, 1, height), animate=False, force=True, immediate=True
         )
 
     def refresh_card(self, index: int) -> None:
-        y = index * CARD_HEIGHT - self.scroll_offset.y
-        self.refresh(Region(0, y, self.size.width, CARD_HEIGHT))
+        y = index * self.card_height - self.scroll_offset.y
+        self.refresh(Region(0, y, self.size.width, self.card_height))
 
     def move_cursor(self, delta: int) -> None:
         if self.tasks:
             self.cursor = self._clamp(self.cursor + delta)
 
     def page(self, direction: int) -> None:
-        self.move_cursor(direction * max(self.size.height // CARD_HEIGHT, 1))
+        self.move_cursor(direction * max(self.size.height // self.card_height, 1))
 
     def on_focus(self) -> None:
         self.refresh_card(self.cursor)
@@ -131,14 +158,24 @@ class TaskColumn(ScrollView, can_focus=True, inherit_bindings=False):
         if self.parent is not None:
             self.parent.remove_class("focused")
 
+    class Opened(Message):
+        """A card was double-clicked: the board opens its detail view."""
+
+        def __init__(self, column: TaskColumn) -> None:
+            super().__init__()
+            self.column = column
+
     def on_click(self, event: events.Click) -> None:
-        index = (event.y + self.scroll_offset.y) // CARD_HEIGHT
+        """A click selects the card under it; a double-click opens it."""
+        index = (event.y + self.scroll_offset.y) // self.card_height
         if 0 <= index < len(self.tasks):
             self.cursor = index
+            if event.chain == 2:
+                self.post_message(self.Opened(self))
 
     def on_resize(self) -> None:
         self._strips.clear()
-        self.virtual_size = Size(0, len(self.tasks) * CARD_HEIGHT)
+        self.virtual_size = Size(0, len(self.tasks) * self.card_height)
 
     # -- drawing --------------------------------------------------------------------------------
 
@@ -148,21 +185,22 @@ class TaskColumn(ScrollView, can_focus=True, inherit_bindings=False):
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width  # inside the vertical scrollbar
-        index, row = divmod(y + self.scroll_offset.y, CARD_HEIGHT)
+        height = self.card_height
+        index, row = divmod(y + self.scroll_offset.y, height)
         if not self.tasks:
             lines = _wrapped(self.empty_text, max(width - 2, 1))  # from the second line down
             if 1 <= y <= len(lines):
                 text = f" {lines[y - 1]}"[:width].ljust(width)
                 return Strip([Segment(text, self.get_component_rich_style("column--empty"))], width)
             return Strip.blank(width, self.rich_style)
-        if index >= len(self.tasks) or row == CARD_HEIGHT - 1:
+        if index >= len(self.tasks) or (row == height - 1 and not self.compact):  # the gap
             return Strip.blank(width, self.rich_style)
         return self._card(index, width)[row]
 
     def _card(self, index: int, width: int) -> list[Strip]:
         task = self.tasks[index]
         selected = index == self.cursor
-        key = (task.name, width, selected, selected and self.has_focus)
+        key = (task.name, width, selected, selected and self.has_focus)  # cleared when compact flips
         strips = self._strips.get(key)
         if strips is None:
             strips = self._draw(task, width, selected)
@@ -184,8 +222,9 @@ class TaskColumn(ScrollView, can_focus=True, inherit_bindings=False):
             return styles[name]
 
         inner = max(width - 2, 1)
+        lines = [compact_line(task, context, inner)] if self.compact else card_lines(task, context, inner)
         strips = []
-        for line in card_lines(task, context, inner):
+        for line in lines:
             segments = [Segment(" ", base), *(Segment(text, style_of(name)) for text, name in line)]
             segments.append(Segment(" " * (width - inner - 1), base))
             strips.append(Strip(segments, width))

@@ -1,12 +1,14 @@
 """The board's four columns side by side, each under its title; the Doing title shows the WIP level.
+Columns can be hidden (zoom, hidden empty columns): the shown ones share the width.
 
 Titles are fixed-size lines updated without a layout pass, so a move redraws and never reflows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
@@ -39,16 +41,29 @@ class Columns(Horizontal):
         return self.query_one(f"#col-{state}", TaskColumn)
 
     def show_titles(self, counts: dict[str, int], wip: Wip, filtered: bool) -> None:
-        """Each title with its count (Doing: count/limit), and how many the filter shows."""
+        """Each title with its count (Doing: count/limit), and how many the filter shows: "Open 36
+        (2 shown)", or "Open 2 of 36" where the column is narrow."""
         for state in STATES:
             count = f"{wip.count}/{wip.limit}" if state == "doing" else counts[state]
+            title = self.query_one(f"#title-{state}", Static)
             text = f"{TITLES[state]} {count}"
             if filtered:
-                text += f"  ({len(self.column(state).tasks)} shown)"
-            self.query_one(f"#title-{state}", Static).update(text, layout=False)
+                shown = len(self.column(state).tasks)
+                wide = f"{text}  ({shown} shown)"
+                fits = cell_len(wide) <= title.size.width - 2 or not title.size.width  # padding 0 1
+                text = wide if fits else f"{TITLES[state]} {shown} of {count}"
+            title.update(text, layout=False)
         title = self.query_one("#title-doing", Static)
         title.set_class(wip.level == "at", "wip-at")
         title.set_class(wip.level == "over", "wip-over")
+
+    def show_only(self, shown: Collection[str]) -> None:
+        """Show only these columns, sharing the width (zoom, hidden empty columns); a layout pass
+        only when which are shown changes."""
+        for state in STATES:
+            box = self.query_one(f"#box-{state}")
+            if box.display != (state in shown):
+                box.display = state in shown
 
     def empty_text(self, text: str) -> None:
         """What an empty column says (while loading, after a failed read, once read)."""

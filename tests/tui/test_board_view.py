@@ -1,0 +1,150 @@
+"""The board's view keys: compact one-line cards (by key, and below a width), zoom one column,
+hide empty columns; and the column titles that fit a narrow column under a filter."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from support.board_helpers import (
+    Maker,
+    column_text,
+    drive,
+    focused_state,
+    make_board,
+    new_app,
+    screen_text,
+    wait_for,
+)
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from pulseboard.tui.app import PulseApp
+
+pytestmark = pytest.mark.timeout(60)
+
+
+def board_with(tmp_path: Path, opens: int = 6) -> PulseApp:
+    board = make_board(tmp_path / "tasks")
+    maker = Maker(board)
+    for n in range(opens):
+        maker.task(f"Open task {n}", estimate="30m")
+    maker.task("Being done", "doing")
+    return new_app(board)
+
+
+def shown_columns(app: PulseApp) -> list[str]:
+    return [
+        s for s in ("open", "doing", "done", "blocked") if app.board_screen.query_one(f"#box-{s}").display
+    ]
+
+
+def test_compact_shows_one_line_per_card_with_the_cursor_on_the_same_task(tmp_path: Path) -> None:
+    app = board_with(tmp_path)
+
+    async def script(pilot: Pilot) -> None:
+        screen = app.board_screen
+        await pilot.press("j", "j")
+        before = screen.column("open").selected
+        full = [line for line in column_text(app, "open") if "Open task" in line]
+        await pilot.press("c")
+        await pilot.pause()
+        lines = column_text(app, "open")
+        assert screen.column("open").selected == before
+        cards = [line for line in lines if "Open task" in line]
+        assert len(cards) == 6 and len(full) < 6  # every card in sight, one line each
+        assert all("30m" in line for line in cards)  # the estimate at the right end
+        assert lines.index(cards[1]) == lines.index(cards[0]) + 1  # no gap between cards
+        await pilot.press("c")
+        await pilot.pause()
+        assert len([line for line in column_text(app, "open") if "Open task" in line]) == len(full)
+
+    drive(app, script, size=(120, 30))
+
+
+def test_compact_comes_on_by_itself_below_the_width_chosen_until_a_key_decides(tmp_path: Path) -> None:
+    app = board_with(tmp_path)
+
+    async def script(pilot: Pilot) -> None:
+        screen = app.board_screen
+        screen.compact_below = 100
+        screen.apply_view()
+        assert screen.column("open").compact  # 80 columns: below 100
+        await pilot.resize_terminal(120, 30)
+        await wait_for(pilot, lambda: not screen.column("open").compact)
+        await pilot.press("c")  # chosen: the width no longer decides
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert screen.column("open").compact
+
+    drive(app, script, size=(80, 24))
+
+
+def test_zoom_shows_the_focused_column_alone_and_h_l_step_through_the_others(tmp_path: Path) -> None:
+    app = board_with(tmp_path)
+
+    async def script(pilot: Pilot) -> None:
+        await pilot.press("z")
+        await pilot.pause()
+        assert shown_columns(app) == ["open"]
+        assert app.board_screen.column("open").size.width > 100  # the whole width
+        await pilot.press("l")
+        await wait_for(pilot, lambda: shown_columns(app) == ["doing"])
+        assert focused_state(app) == "doing"
+        await pilot.press("d")  # keys act on the column in sight; the zoom follows the task
+        await wait_for(pilot, lambda: shown_columns(app) == ["done"])
+        assert any("Being done" in line for line in screen_text(app))
+        await pilot.press("z")
+        await pilot.pause()
+        assert shown_columns(app) == ["open", "doing", "done", "blocked"]
+
+    drive(app, script, size=(120, 30))
+
+
+def test_hide_empty_hides_columns_without_cards_and_h_l_skip_them(tmp_path: Path) -> None:
+    app = board_with(tmp_path)
+
+    async def script(pilot: Pilot) -> None:
+        await pilot.press("H")
+        await pilot.pause()
+        assert shown_columns(app) == ["open", "doing"]
+        await pilot.press("l", "l")
+        assert focused_state(app) == "doing"  # done and blocked are empty: doing is the last
+        await pilot.press("d")  # done now has a card and the focus; doing is empty
+        await wait_for(pilot, lambda: shown_columns(app) == ["open", "done"])
+        await pilot.press("H")
+        await pilot.pause()
+        assert shown_columns(app) == ["open", "doing", "done", "blocked"]
+
+    drive(app, script, size=(120, 30))
+
+
+def test_a_narrow_column_under_a_filter_says_how_many_of_how_many(tmp_path: Path) -> None:
+    app = board_with(tmp_path, opens=36)
+
+    async def script(pilot: Pilot) -> None:
+        await pilot.press("slash", *"task 1")
+        await pilot.pause()
+        title = str(app.board_screen.query_one("#title-open", Static).render())
+        shown = len(app.board_screen.column("open").tasks)
+        assert 0 < shown < 36 and title.startswith(f"Open {shown} of 36"), title
+
+    drive(app, script, size=(80, 24))
+
+
+def test_a_click_selects_a_card_and_a_double_click_opens_it(tmp_path: Path) -> None:
+    app = board_with(tmp_path)
+
+    async def script(pilot: Pilot) -> None:
+        screen = app.board_screen
+        await pilot.click("#col-open", offset=(3, 9))  # the third card (four lines a card)
+        await pilot.pause()
+        assert screen.column("open").cursor == 2
+        await pilot.click("#col-doing", offset=(3, 1))
+        await pilot.pause()
+        assert focused_state(app) == "doing"
+        await pilot.double_click("#col-open", offset=(3, 5))
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "DetailScreen")
+        assert app.screen.task.title == "Open task 1"  # type: ignore[attr-defined]
+
+    drive(app, script, size=(120, 30))
