@@ -274,7 +274,7 @@ BAD_VALUES: list[tuple[str, Any]] = [  # (what, the record's values, or changes 
     ("blocked", {"blocked": {"reason": 5}}),
     ("criteria", {"criteria": [1]}), ("criteria", {"criteria": "12"}), ("criteria", {"criteria": [1, "2"]}),
     ("criteria", {"criteria": 5}), ("criteria", {"criteria": [True, 1]}), ("error", {"error": 5}),
-    ("writable", {"writable": "yes"}), ("writable", {"writable": None}),
+    ("writable", {"writable": "yes"}), ("writable", {"writable": None}), ("holder", {"holder": 5}),
 ]  # fmt: skip
 BAD_ENTRIES: list[tuple[str, Any]] = [
     ("entry a string", "x"), ("entry a number", 5), ("entry null", None), ("entry a dict", {"a": 1}),

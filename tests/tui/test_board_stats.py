@@ -71,17 +71,17 @@ def test_v_opens_the_stats_screen_with_its_charts_and_board_keys_sleep_there(tmp
 
 
 def test_a_remapped_stats_key_opens_and_closes_the_stats_screen(tmp_path: Path) -> None:
-    board = make_board(tmp_path / "tasks", "keys:\n  stats: w\n")
+    board = make_board(tmp_path / "tasks", "keys:\n  stats: y\n")
     Maker(board).task("Finished", "done")
     app = new_app(board, clock=real_clock)
 
     async def script(pilot: Pilot) -> None:
         await beaten(pilot)
-        await pilot.press("w")
+        await pilot.press("y")
         assert isinstance(app.screen, StatsScreen)
         await pilot.press("v")  # the old key no longer closes it
         assert isinstance(app.screen, StatsScreen)
-        await pilot.press("w")
+        await pilot.press("y")
         assert not isinstance(app.screen, StatsScreen)
 
     drive(app, script)

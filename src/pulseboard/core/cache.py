@@ -35,7 +35,7 @@ def _fits(values: Any) -> bool:
     if type(values) is not list or len(values) != _FIELDS:
         return False
     (title, priority, estimate, touches, depends, tags, created, started, done, blocked, criteria, error,
-     writable) = values  # fmt: skip
+     writable, holder) = values  # fmt: skip
     if not (
         type(title) is str
         and type(priority) is str
@@ -48,6 +48,7 @@ def _fits(values: Any) -> bool:
         and (started is None or type(started) is str)
         and (done is None or type(done) is str)
         and (error is None or type(error) is str)
+        and (holder is None or type(holder) is str)
         and type(writable) is bool
         and type(criteria) is list
         and len(criteria) == 2
