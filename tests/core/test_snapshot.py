@@ -79,3 +79,17 @@ def test_a_task_moved_into_done_by_hand_is_dated_as_the_figures_date_it(board: B
     stats = board_stats(board, dt.datetime.now().astimezone())
     assert stats.done_today >= 1
     assert (board.root / "done" / by_hand.path.name).read_bytes() == before
+
+
+def test_a_task_moved_into_doing_by_hand_is_taken_as_started_when_it_moved(board: Board) -> None:
+    """With no `started` stamp a task in doing had no time box and sorted as the oldest in progress;
+    its ctime (when it changed folder) stands in, as for done. Its file is untouched."""
+    by_hand = create_task(board, "Started by hand", now=at(0), estimate="5m")
+    before = by_hand.path.read_bytes()
+    os.rename(by_hand.path, board.root / "doing" / by_hand.path.name)
+    changed = os.lstat(board.root / "doing" / by_hand.path.name).st_ctime
+
+    for task in (next(t for t in board.tasks() if t.id == by_hand.id), board.load(board.find(by_hand.id))):
+        assert task.started is not None
+        assert abs(parse_time(task.started).timestamp() - changed) < 1
+    assert (board.root / "doing" / by_hand.path.name).read_bytes() == before

@@ -58,3 +58,12 @@ def test_a_compact_card_is_one_line_with_its_time_at_the_right_end() -> None:
     assert "…" in line  # the title is cut, never the time
     assert text(compact_line(memory_task("a1b2c3", estimate=1800), CONTEXT, 30)).endswith(" 30m")
     assert len(text(compact_line(task, CONTEXT, 6))) == 6  # too narrow for a title: still exactly the width
+
+
+def test_a_done_card_with_a_long_title_says_when_it_was_done_on_its_first_line() -> None:
+    title = "A done task whose title is long enough to take both of its lines"
+    task = memory_task("a1b2c3", "done", title=title, done="2026-12-01T09:00:00Z")
+    head, first, second = (text(line) for line in card_lines(task, CONTEXT, 36))
+    assert "✓ 3h ago" in head and first.startswith("A done task") and second.strip()
+    short = card_lines(memory_task("a1b2c3", "done", title="Short", done="2026-12-01T09:00:00Z"), CONTEXT, 36)
+    assert text(short[2]).startswith("✓ 3h ago")  # a short title leaves it on the third line

@@ -153,6 +153,9 @@ class Entry:
         return title_from_name(ids.name_part(self.name[:-3]))
 
 
+DATED = {"done": "done", "doing": "started"}  # the stamp a task moved there by hand is given by its ctime
+
+
 @dataclass(frozen=True, slots=True)
 class Task:
     """A task: where its file is, and what its file says."""
@@ -196,12 +199,14 @@ class Task:
         return cls.from_values(entry, [record[k] for k in RECORD_KEYS])
 
     def dated(self, changed: float) -> Task:
-        """A task in done/ without a `done` stamp (moved there by hand) is taken as done when its
-        file last changed place (`changed`: its ctime), as the figures take it: the column's order,
-        the card and the figures tell one story. The file is not written."""
-        if self.state != "done" or self.done is not None or self.error is not None:
+        """A task in done/ without a `done` stamp, or in doing/ without a `started` one (moved there
+        by hand), is taken as done or started when its file last changed place (`changed`: its
+        ctime), as the figures take it: the column's order, the card, its time box and the figures
+        tell one story. The file is not written."""
+        stamp = DATED.get(self.state)
+        if stamp is None or getattr(self, stamp) is not None or self.error is not None:
             return self
-        return replace(self, done=format_time(dt.datetime.fromtimestamp(changed, dt.UTC)))
+        return replace(self, **{stamp: format_time(dt.datetime.fromtimestamp(changed, dt.UTC))})
 
 
 class Board:
@@ -232,7 +237,7 @@ class Board:
     def load(self, entry: Entry) -> Task:
         """Read one task from disk, bypassing the cache."""
         task = Task.from_record(entry, read_task_file(entry.path, self.root, entry.fallback_title))
-        if task.state == "done" and task.done is None:
+        if task.state in DATED:
             try:
                 return task.dated(os.lstat(entry.path).st_ctime)
             except OSError:
@@ -262,7 +267,7 @@ class Board:
                 values = [record[k] for k in RECORD_KEYS]
                 cache.put(entry.key, sig, values)
             task = Task.from_values(entry, values)
-            result.append(task.dated(st.st_ctime) if entry.state == "done" else task)
+            result.append(task.dated(st.st_ctime) if entry.state in DATED else task)
         if cache.needs_save and states == STATES:
             try:
                 ensure_pulse_dir(self.root)

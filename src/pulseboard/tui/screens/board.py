@@ -109,6 +109,7 @@ class BoardScreen(BoardKeys, Screen[None]):
         self.compact_below = 0  # with no choice made, compact below this many columns (0: never)
         self.zoomed = False  # the focused column alone
         self.hide_empty = False  # empty columns out of sight (the focused one stays)
+        self.marked: set[str] = set()  # file names of the tasks marked for a batch move (space)
         self._detail: DetailScreen | None = None
         self._overlap_check: Callable[[Task], bool] | None = None
         self._suggested: str | None = None  # the id of the selected suggestion's first task: its card wears ★
@@ -375,6 +376,7 @@ class BoardScreen(BoardKeys, Screen[None]):
             in_two_places=lambda task_id: len(self.live.snapshot.with_id(task_id)) > 1,
             heartbeat=self.board.settings.heartbeat,
             suggested=self._suggested,
+            marked=self.marked,
         )
 
     def _overlaps_doing(self) -> Callable[[Task], bool]:
@@ -469,7 +471,7 @@ class BoardScreen(BoardKeys, Screen[None]):
         counts = {state: snapshot.count(state) for state in STATES}
         self.query_one(Columns).show_titles(counts, wip, bool(self.filter_text))
         self._arrange()
-        self.query_one(TopBar).show(wip, display_path(self.board.root), self.filter_text)
+        self.query_one(TopBar).show(wip, display_path(self.board.root), self.filter_text, len(self.marked))
 
     def _tick_clock(self) -> None:
         for state in ("doing", "blocked", "done"):

@@ -196,6 +196,27 @@ class BoardKeys(_Screen):
     def action_why(self) -> None:
         self.pane.toggle_terms()
 
+    # -- marks: many at once --------------------------------------------------------------------
+
+    def action_mark(self) -> None:
+        """Mark the card (or unmark it) and step to the next: a move key then moves every marked task."""
+        column = self.focused_column()
+        task = column.selected
+        if task is None:
+            return
+        self.marked ^= {task.name}
+        column.forget({task.name})
+        column.move_cursor(1)
+        self._refresh_chrome()
+
+    def unmark(self) -> None:
+        """Clear every mark."""
+        names = set(self.marked)
+        self.marked.clear()
+        for state in STATES:
+            self.column(state).forget(names)
+        self._refresh_chrome()
+
     # -- the view -------------------------------------------------------------------------------
 
     def action_compact(self) -> None:
@@ -359,8 +380,12 @@ class BoardKeys(_Screen):
         return next((self.column(s) for s in STATES if self.column(s).tasks), back)
 
     def action_clear_filter(self) -> None:
+        """Escape: clear the filter; with none, clear the marks."""
         field = self.query_one("#filter", Input)
-        if field.display or self.filter_text:
+        if not (field.display or self.filter_text):
+            if self.marked:
+                self.unmark()
+        else:
             field.value = ""
             field.display = False
             self.filter_text = ""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from rich.cells import cell_len, set_cell_size
@@ -39,6 +39,13 @@ class CardContext:
     in_two_places: Callable[[str], bool]
     heartbeat: HeartbeatSettings  # the time boxes (heartbeat.box in pulse.yaml)
     suggested: str | None = None  # the task the heartbeat's selected suggestion is about: ★ on its card
+    marked: Collection[str] = frozenset()  # the file names of the tasks marked for a batch move: ●
+
+
+def _head(task: Task, context: CardContext) -> Line:
+    """A card's first piece: its short id, after a mark when it is marked for a batch move."""
+    short = (context.short(task.id), "card--id")
+    return [("● ", "card--marked"), short] if task.name in context.marked else [short]
 
 
 def time_box_style(task: Task, seconds: float, settings: HeartbeatSettings) -> str:
@@ -119,7 +126,7 @@ def _criteria(task: Task) -> Line:
 
 def card_lines(task: Task, context: CardContext, width: int) -> list[Line]:
     """The card's CARD_HEIGHT - 1 content lines, each fitted to exactly width cells."""
-    head: Line = [(context.short(task.id), "card--id")]
+    head = _head(task, context)
     mark = PRIORITY_MARK.get(task.priority, "")
     if width >= NARROW:
         head.append((f" {mark}{task.priority}" if mark else f" {task.priority}", f"card--{task.priority}"))
@@ -132,8 +139,10 @@ def card_lines(task: Task, context: CardContext, width: int) -> list[Line]:
     title = one_line(" ".join(task.title.split()))
     meta = [(one_line(text), style) for text, style in _meta(task, context)]
     first, rest = _split_title(title, width)
-    if rest and task.state in ("open", "done"):
-        lines = [head, [(first, "card--title")], [(rest, "card--title")]]  # here the title matters most
+    if rest and task.state in ("open", "done"):  # here the title matters most: two lines of it
+        if task.state == "done":  # and when it was done goes up to the first line
+            head.extend((f" {text}", style) for text, style in meta)
+        lines = [head, [(first, "card--title")], [(rest, "card--title")]]
     else:
         lines = [head, [(title, "card--title")], meta]
     return [fit(line, width) for line in lines]
@@ -142,7 +151,7 @@ def card_lines(task: Task, context: CardContext, width: int) -> list[Line]:
 def compact_line(task: Task, context: CardContext, width: int) -> Line:
     """A card on one line (compact mode): id, priority mark, markers and title on the left, the
     card's time (or estimate) on the right, fitted to exactly width cells."""
-    head: Line = [(context.short(task.id), "card--id")]
+    head = _head(task, context)
     mark = PRIORITY_MARK.get(task.priority, "")
     if mark:
         head.append((f" {mark}", f"card--{task.priority}"))

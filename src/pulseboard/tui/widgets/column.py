@@ -36,7 +36,7 @@ from pulseboard.tui.widgets.cards import (
 STYLE_NAMES = (
     "card--id", "card--title", "card--meta", "card--critical", "card--high", "card--medium",
     "card--low", "card--broken", "card--conflict", "card--overlap", "card--age-warn",
-    "card--age-over", "card--blocked", "card--who", "card--suggested", *TAG_STYLES,
+    "card--age-over", "card--blocked", "card--who", "card--suggested", "card--marked", *TAG_STYLES,
 )  # fmt: skip
 
 

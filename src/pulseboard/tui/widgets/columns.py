@@ -75,7 +75,7 @@ class Columns(Horizontal):
 class TopBar(Static):
     """The board's folder and filter; the WIP warning instead, while doing is over its limit."""
 
-    def show(self, wip: Wip, where: str, filter_text: str) -> None:
+    def show(self, wip: Wip, where: str, filter_text: str, marked: int = 0) -> None:
         self.set_class(wip.level == "over", "wip-over")
         if wip.level == "over":
             text = (
@@ -84,5 +84,6 @@ class TopBar(Static):
             )
         else:
             filtered = f"   filter: {filter_text}" if filter_text else ""
-            text = f" pulse  {where}{filtered}"
+            marks = f"   {marked} marked: s d b o move them all, escape unmarks" if marked else ""
+            text = f" pulse  {where}{filtered}{marks}"
         self.update(Content(inert(text)), layout=False)
