@@ -38,6 +38,11 @@ class NewTask:
         return cls(priority=priority, touches=list(task.touches))
 
 
+# The field a refusal is about, by the first of these words its sentence names (else the title).
+REFUSED_FIELD = (("estimate", "#estimate"), ("depend", "#depends"), ("no task matches", "#depends"),
+                 ("touches", "#touches"), ("priority", "#priority"))  # fmt: skip
+
+
 def _split_list(text: str) -> list[str]:
     return [part.strip() for part in text.replace(",", " ").split() if part.strip()]
 
@@ -68,6 +73,19 @@ class NewTaskScreen(FormScreen[NewTask]):
             )
             yield Input(" ".join(values.depends), placeholder="Depends on: task ids", id="depends")
             yield from self.buttons("Create", "primary", "create", self._problem)
+
+    def on_mount(self) -> None:
+        """After a refusal, the field it is about has the focus, its cursor at the end (selecting
+        the title's text made the next key replace it)."""
+        if not self._problem:
+            return
+        problem = self._problem.lower()
+        target = next((field for word, field in REFUSED_FIELD if word in problem), "#title")
+        widget = self.query_one(target)
+        if isinstance(widget, Input):
+            widget.select_on_focus = False
+            widget.cursor_position = len(widget.value)
+        widget.focus()
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#create")
