@@ -124,3 +124,33 @@ def test_u_leaves_other_peoples_moves_alone(tmp_path: Path, monkeypatch: pytest.
         assert any("nothing to undo" in n.lower() for n in notices(app))
 
     drive(app, script)
+
+
+def chart_text(app: PulseApp, selector: str) -> list[str]:
+    """What a chart shows on screen, line by line."""
+    region = app.screen.query_one(selector).region
+    lines = screen_text(app)[region.y : region.y + region.height]
+    return [line[region.x : region.x + region.width] for line in lines]
+
+
+@pytest.mark.parametrize("finished", [0, 1])
+def test_an_empty_cycle_chart_says_so_and_a_day_with_nothing_done_draws_no_bar(
+    tmp_path: Path, finished: int
+) -> None:
+    board = make_board(tmp_path / "tasks")
+    maker = Maker(board)
+    maker.task("Waiting", "open")
+    for n in range(finished):
+        maker.task(f"Finished {n}", "done")
+    app = new_app(board, clock=real_clock)
+
+    async def script(pilot: Pilot) -> None:
+        await beaten(pilot)
+        await pilot.press("v")
+        await pilot.pause()
+        if not finished:  # (a task done straight from open has no cycle time either)
+            assert "nothing to plot" in "\n".join(screen_text(app))
+        bars = sum(line.count("█") for line in chart_text(app, "#chart-done"))
+        assert (bars > 0) == bool(finished)  # plotext drew a sliver for each day with nothing done
+
+    drive(app, script, size=(160, 50))

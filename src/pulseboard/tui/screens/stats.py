@@ -78,17 +78,21 @@ class StatsScreen(Screen[None]):
         plot = self.query_one("#chart-done", PlotextPlot).plt
         plot.title("Done per day")
         counts = [day.count for day in stats.velocity]
-        plot.bar(positions, counts, color=self._colour("done"))
+        _bars(plot, positions, counts, self._colour("done"))
         _days_axis(plot, days)
         plot.yticks(count_ticks(max(counts, default=0)))
 
         plot = self.query_one("#chart-cycle", PlotextPlot).plt
         unit, size = duration_scale(stats.cycle.values)
-        plot.title(f"Cycle time ({unit}), tasks finished in the window")
         starts, counts = histogram([value / size for value in stats.cycle.values])
-        if starts:
-            plot.bar(list(range(1, len(starts) + 1)), counts, color=self._colour("doing"))
-            plot.xticks(list(range(1, len(starts) + 1)), [f"{start:.2g}+" for start in starts])
+        if not starts:
+            plot.title("Cycle time: no task was finished in the window, nothing to plot")
+        else:
+            plot.title(f"Cycle time ({unit}), tasks finished in the window")
+            bins = list(range(1, len(starts) + 1))
+            _bars(plot, bins, counts, self._colour("doing"))
+            every = 1 if self.app.size.width >= WIDE else 2  # a label to every other bin: no crowding
+            plot.xticks(bins[::every], [f"{start:.2g}+" for start in starts][::every])
             plot.yticks(count_ticks(max(counts)))
 
         plot = self.query_one("#chart-flow", PlotextPlot).plt
@@ -104,6 +108,16 @@ class StatsScreen(Screen[None]):
 
 
 FLOW_ORDER = ("done", "blocked", "doing", "open")
+WIDE = 140  # below this many columns the cycle chart labels every other bin
+
+
+def _bars(plot: Any, positions: list[int], counts: list[int], colour: tuple[int, int, int]) -> None:
+    """Bars at positions 1..n, none where the count is 0 (plotext draws a sliver for a zero bar),
+    the axis spanning every position all the same."""
+    shown = [(x, n) for x, n in zip(positions, counts, strict=True) if n]
+    if shown:
+        plot.bar([x for x, _ in shown], [n for _, n in shown], color=colour)
+    plot.xlim(0.5, len(positions) + 0.5)
 
 
 def _days_axis(plot: Any, days: list[dt.date]) -> None:
