@@ -24,6 +24,16 @@ def commit_move(board: Board, result: MoveResult, *, undo: bool = False) -> None
             warn(problem)
 
 
+def commit_batch(board: Board, results: list[MoveResult], *, undo: bool = False) -> None:
+    """With git.commit on, the moves of one batch (or its undo) become one commit."""
+    if board.settings.git_commit and results:
+        from pulseboard.services import git
+
+        problem = git.commit_batch(board, results, undo=undo)
+        if problem:
+            warn(problem)
+
+
 def commit_file(board: Board, task: Task, short: str, verb: str) -> None:
     """With git.commit on, a new or edited task file becomes a commit of just that file."""
     if board.settings.git_commit:

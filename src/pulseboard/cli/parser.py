@@ -119,9 +119,9 @@ def _task_commands(command: Command) -> None:
         "query",
         nargs="*",
         metavar="WORD",
-        help="only tasks matching every word: in the title, touches, tags or a blocker's reason, or the"
-        " start of the id or file name; '#tag' a tag (quote it: # starts a shell comment), @who who a"
-        " blocked task waits on, p:high, state:doing, -word for not, 'a phrase' with its spaces",
+        help="only tasks matching every word: in the title, touches, tags, a blocker's reason or the body"
+        " text, or the start of the id or file name; '#tag' a tag (quote it: # starts a shell comment),"
+        " @who who a blocked task waits on, p:high, state:doing, -word for not, 'a phrase' with its spaces",
     )
     p.add_argument("--filter", metavar="QUERY", help="the same query as one string, as the board's / has it")
 
@@ -133,7 +133,7 @@ def _task_commands(command: Command) -> None:
     p = command(
         "undo",
         "tasks:cmd_undo",
-        "revert your last move (from the journal); again: the one before",
+        "revert your last move, or batch of moves (from the journal); again: the one before",
         with_json=True,
     )
     p.add_argument(
@@ -145,26 +145,28 @@ def _task_commands(command: Command) -> None:
 
 
 def _move_commands(command: Command) -> None:
-    """start, done, reopen, block (each to its own state) and mv (to any)."""
+    """start, done, reopen, block (each to its own state) and mv (to any); each takes one task or
+    several, moved as one batch (cli/tasks.py)."""
+    ids_help = "a task's id prefix or file name; several move as one batch"
     for name, state, help_text in (
-        ("start", "doing", "move a task to doing/"),
-        ("done", "done", "move a task to done/"),
-        ("reopen", "open", "move a task back to open/"),
+        ("start", "doing", "move tasks to doing/"),
+        ("done", "done", "move tasks to done/"),
+        ("reopen", "open", "move tasks back to open/"),
     ):
         p = command(name, "tasks:cmd_move", help_text, with_json=True)
         p.set_defaults(to_state=state)
-        p.add_argument("id")
+        p.add_argument("ids", nargs="+", metavar="id", help=ids_help)
         if state == "doing":
             p.add_argument("--force", action="store_true", help="start even past a hard WIP limit")
 
-    p = command("block", "tasks:cmd_move", "move a task to blocked/", with_json=True)
+    p = command("block", "tasks:cmd_move", "move tasks to blocked/", with_json=True)
     p.set_defaults(to_state="blocked")
-    p.add_argument("id")
-    p.add_argument("--reason", required=True, help="what is needed to unblock it")
+    p.add_argument("ids", nargs="+", metavar="id", help=ids_help)
+    p.add_argument("--reason", required=True, help="what is needed to unblock it (one for all)")
     p.add_argument("--waiting-on", metavar="WHO", help="who must act")
 
-    p = command("mv", "tasks:cmd_mv", "move a task to any state", with_json=True)
-    p.add_argument("id")
+    p = command("mv", "tasks:cmd_mv", "move tasks to any state", with_json=True)
+    p.add_argument("ids", nargs="+", metavar="id", help=ids_help)
     p.add_argument("state", choices=STATES)
     p.add_argument("--reason", help="with blocked: what is needed")
     p.add_argument("--waiting-on", metavar="WHO", help="with blocked: who must act")
@@ -182,6 +184,7 @@ def _board_commands(command: Command) -> None:
 
     p = command("next", "heartbeat:cmd_next", "what to do next, and why (the heartbeat)", with_json=True)
     p.add_argument("-n", type=_count, default=5, metavar="N", help="how many suggestions (default 5)")
+    p.add_argument("--why", action="store_true", help="also print the score and its terms behind each rank")
 
     command(
         "claim",

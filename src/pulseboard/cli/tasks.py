@@ -5,14 +5,19 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pulseboard.cli import output
 from pulseboard.cli.common import open_board, warn
-from pulseboard.cli.gitglue import commit_file, commit_move
+from pulseboard.cli.gitglue import commit_batch, commit_file, commit_move
 from pulseboard.core import actions, ids
 from pulseboard.core.board import STATES, locate
 from pulseboard.core.snapshot import Snapshot
 from pulseboard.core.taskfile import read_body
+from pulseboard.core.text import one_line
+
+if TYPE_CHECKING:
+    from pulseboard.core.batch import BatchResult
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -62,7 +67,9 @@ def cmd_ls(args: argparse.Namespace) -> int:
     """The tasks of the chosen states that match the query words, a line each (a JSON list with --json).
 
     The query is the board filter's (core/query.py): `pulse ls navbar '#ui'`, or the same as one
-    string with --filter; a word with spaces in it (quoted for the shell) is a phrase."""
+    string with --filter; a word with spaces in it (quoted for the shell) is a phrase. A word the
+    fields miss is looked for in the body, read from the file only for a task the rest lets through."""
+    from pulseboard.core.bodies import body_text
     from pulseboard.core.query import Query
 
     board = open_board(args)
@@ -72,7 +79,8 @@ def cmd_ls(args: argparse.Namespace) -> int:
     tasks = board.tasks(STATES)
     shorts = ids.short_ids(t.id for t in tasks)  # short among all tasks, as on the board
     snapshot = Snapshot(tasks)
-    chosen = [t for state in STATES if state in states for t in query.filter(snapshot.column(state))]
+    columns = [snapshot.column(state) for state in STATES if state in states]
+    chosen = [t for column in columns for t in query.filter(column, lambda task: body_text(task.path))]
     if args.json:
         output.write_json_list(sys.stdout, (output.task_json(t, shorts[t.id]) for t in chosen))
         return 0
@@ -101,15 +109,21 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_move(args: argparse.Namespace) -> int:
-    """start, done, block, reopen (the parser sets `to_state`) and mv (the user names the state)."""
+    """start, done, block, reopen (the parser sets `to_state`) and mv (the user names the state).
+
+    Several ids move as one batch (core/batch.py): one commit, a line per task moved, a sentence
+    per task refused, exit 1 if any was."""
     board = open_board(args)
+    reason, waiting_on = getattr(args, "reason", None), getattr(args, "waiting_on", None)
+    force = getattr(args, "force", False)
+    if len(args.ids) > 1:
+        from pulseboard.core.batch import move_tasks
+
+        batch = move_tasks(board, args.ids, args.to_state, reason=reason, waiting_on=waiting_on, force=force)
+        commit_batch(board, batch.moved)
+        return print_batch(args, batch)
     result = actions.move_task(
-        board,
-        args.id,
-        args.to_state,
-        reason=getattr(args, "reason", None),
-        waiting_on=getattr(args, "waiting_on", None),
-        force=getattr(args, "force", False),
+        board, args.ids[0], args.to_state, reason=reason, waiting_on=waiting_on, force=force
     )
     commit_move(board, result)
     return print_move(args, result)
@@ -122,31 +136,65 @@ def cmd_mv(args: argparse.Namespace) -> int:
 
 
 def cmd_undo(args: argparse.Namespace) -> int:
-    """Revert the last move (yours, unless --any) from the journal."""
-    from pulseboard.core.undo import undo_last
+    """Revert the last move (yours, unless --any) from the journal; a batch is reverted whole."""
+    from pulseboard.core.undo import undo_batch
 
     board = open_board(args)
-    result = undo_last(board, anyone=args.any)
-    commit_move(board, result, undo=True)
-    return print_move(args, result, "undone: ")
+    batch = undo_batch(board, anyone=args.any)
+    if batch.batch is None:
+        commit_move(board, batch.moved[0], undo=True)
+        return print_move(args, batch.moved[0], "undone: ")
+    commit_batch(board, batch.moved, undo=True)
+    return print_batch(args, batch, "undone: ")
 
 
 def print_move(args: argparse.Namespace, result: actions.MoveResult, what: str = "") -> int:
     """Say what a move did: its warnings on stderr, then one line (or the task as JSON)."""
     for warning in result.warnings:
         warn(warning)
-    short = result.short
     if args.json:
-        moved = {
-            **output.task_json(result.task, short),
-            "from": result.from_state,
-            "warnings": result.warnings,
-        }
-        print(output.dumps(moved))
+        print(output.dumps(move_json(result)))
     else:
-        title = output.plain(result.task.title)
-        print(f'{what}{short} "{title}": {result.from_state} -> {result.task.state}')
+        print(move_line(result, what))
     return 0
+
+
+def move_json(result: actions.MoveResult) -> dict[str, object]:
+    """A moved task as JSON: the task, where it came from, the move's warnings."""
+    return {
+        **output.task_json(result.task, result.short),
+        "from": result.from_state,
+        "warnings": result.warnings,
+    }
+
+
+def move_line(result: actions.MoveResult, what: str = "") -> str:
+    """`a1b2 "Title": open -> doing` (what: `undone: ` for an undo)."""
+    title = output.plain(result.task.title)
+    return f'{what}{result.short} "{title}": {result.from_state} -> {result.task.state}'
+
+
+def print_batch(args: argparse.Namespace, batch: BatchResult, what: str = "") -> int:
+    """Say what a batch did: a move's warnings and line each, then a sentence on stderr per task
+    refused; with --json a list (`"moved": false` and `"error"` for a refused task). Exit 1 if any
+    task was refused."""
+    items: list[dict[str, object]] = []
+    for result in batch.moved:
+        for warning in result.warnings:
+            warn(warning)
+        if args.json:
+            items.append({**move_json(result), "moved": True})
+        else:
+            print(move_line(result, what))
+    for refused in batch.refused:
+        print(f"pulse: {one_line(refused.text)}", file=sys.stderr)
+        short, title = refused.name, refused.title
+        items.append(
+            {"id": refused.task_id, "short": short, "title": title, "moved": False, "error": refused.reason}
+        )
+    if args.json:
+        print(output.dumps(items))
+    return 1 if batch.refused else 0
 
 
 def cmd_edit(args: argparse.Namespace) -> int:

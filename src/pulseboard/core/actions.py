@@ -236,6 +236,20 @@ def move_task(board: Board, query: str, to_state: str, **options: Any) -> MoveRe
     return move_entry(board, entry, to_state, short_of=lambda i: ids.short_id(i, all_ids), **options)
 
 
+def check_move_options(
+    to_state: str, reason: str | None, waiting_on: str | None, stamps: dict[str, Any] | None = None
+) -> None:
+    """Refuse a move's options that would refuse it for any task: an unknown state, a block
+    without a reason, text that is not UTF-8."""
+    if to_state not in STATES:
+        raise PulseError(f"'{to_state}' is not a state; use one of {', '.join(STATES)}.")
+    if to_state == "blocked" and stamps is None and not (reason and reason.strip()):
+        raise PulseError("a blocked task needs a reason: say what is needed with --reason.")
+    for what, value in (("reason", reason), ("waiting-on name", waiting_on)):
+        if value is not None:
+            require_text(value, what)
+
+
 def move_entry(
     board: Board,
     entry: Entry,
@@ -248,6 +262,7 @@ def move_entry(
     short_of: Callable[[str], str] = lambda task_id: task_id[: ids.SHORT_LENGTH],
     stamps: dict[str, Any] | None = None,
     undoes: str | None = None,
+    batch: str | None = None,
 ) -> MoveResult:
     """Move a task file to another state folder and stamp it; of two racing movers exactly one wins.
 
@@ -255,15 +270,10 @@ def move_entry(
     board size. short_of gives the short ids messages use (callers that know the board pass a
     unique one; the default is the id's first characters).
     stamps, for an undo, are the owned keys to write instead of fresh ones (None removes one);
-    undoes is the journal key of the move an undo reverts.
+    undoes is the journal key of the move an undo reverts; batch, the id the journal lines of one
+    batch share (core/batch.py).
     """
-    if to_state not in STATES:
-        raise PulseError(f"'{to_state}' is not a state; use one of {', '.join(STATES)}.")
-    if to_state == "blocked" and stamps is None and not (reason and reason.strip()):
-        raise PulseError("a blocked task needs a reason: say what is needed with --reason.")
-    for what, value in (("reason", reason), ("waiting-on name", waiting_on)):
-        if value is not None:
-            require_text(value, what)
+    check_move_options(to_state, reason, waiting_on, stamps)
     if entry.state == to_state:
         raise PulseError(f"{entry.key} is already in {to_state}/.")
     doing = board.entries(["doing"]) if to_state == "doing" else []
@@ -284,7 +294,7 @@ def move_entry(
         raise PulseError(f"permission denied moving {entry.key} to {to_state}/.") from None
     moment = _now(now)
     event = journal.new_event(
-        "move", entry.id, entry.name, entry.state, to_state, moment, before=before, undoes=undoes
+        "move", entry.id, entry.name, entry.state, to_state, moment, before=before, undoes=undoes, batch=batch
     )
     history_problem = record_history(board, event)
     moved = Entry(to_state, entry.name, entry.id, target_dir)

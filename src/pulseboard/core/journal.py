@@ -3,6 +3,8 @@
 Lines go to `tasks/.pulse/journal/YYYY-MM.jsonl` with single O_APPEND writes (safe for concurrent
 writers); a `.gitattributes` marks the files `merge=union`, so git merges two clones' histories
 without conflicts. Readers skip lines they cannot parse (a torn line from a crash, a merge).
+The moves of one batch (several tasks moved at once) share a `batch` key; lines without it (every
+journal from before batches) are single moves.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ class Event:
     before: dict[str, Any] | None = None  # a move's owned keys (stamps) before it: what undo restores
     undoes: str | None = None  # an undo's: the key of the move it reverted
     uid: str | None = None  # a move's own random name: two moves in one second stay apart
+    batch: str | None = None  # the moves of one batch share this random name; undo reverts them together
 
     @property
     def key(self) -> str:
@@ -69,6 +72,8 @@ def record(board_root: Path, event: Event) -> None:
         fields["undoes"] = event.undoes
     if event.uid is not None:
         fields["uid"] = event.uid
+    if event.batch is not None:
+        fields["batch"] = event.batch
     line = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
     append_line(folder / f"{event.at[:7]}.jsonl", line)
 
@@ -82,7 +87,7 @@ def new_event(
     now: dt.datetime | None = None,
     **extra: Any,
 ) -> Event:
-    """An event by the current actor, now. extra: `before` and `undoes` for moves."""
+    """An event by the current actor, now. extra: `before`, `undoes` and `batch` for moves."""
     at = format_time(now or dt.datetime.now(dt.UTC))
     uid = new_uid() if op == "move" else None
     return Event(at, op, task_id, file, from_state, to_state, actor(), uid=uid, **extra)
@@ -90,6 +95,11 @@ def new_event(
 
 def new_uid() -> str:
     """A move's own random name, so two moves in one second stay apart."""
+    return secrets.token_hex(6)
+
+
+def new_batch_id() -> str:
+    """A batch's random name, shared by the journal lines of its moves."""
     return secrets.token_hex(6)
 
 
@@ -105,10 +115,10 @@ def _parse(line: str | bytes) -> Event | None:
     get = raw.get
     at, op, task_id, file, to = get("at"), get("op"), get("id"), get("file"), get("to")
     by, from_state, undoes, uid = get("by", "unknown"), get("from"), get("undoes"), get("uid")
-    before = get("before")
+    before, batch = get("before"), get("batch")
     if not (type(at) is type(op) is type(task_id) is type(file) is type(to) is type(by) is str):
         return None
-    for optional in (from_state, undoes, uid):
+    for optional in (from_state, undoes, uid, batch):
         if optional is not None and type(optional) is not str:
             return None
     if before is not None:  # the owned keys a move replaced, as undo writes them back
@@ -121,7 +131,7 @@ def _parse(line: str | bytes) -> Event | None:
         dt.datetime.fromisoformat(at)  # undo may write it into a file as a stamp: a time, one line
     except ValueError:
         return None
-    return Event(at, op, task_id, file, from_state, to, by, before, undoes, uid)
+    return Event(at, op, task_id, file, from_state, to, by, before, undoes, uid, batch)
 
 
 def _months(board_root: Path) -> list[Path]:
@@ -144,8 +154,9 @@ def read_events(board_root: Path) -> Iterator[Event]:
 
 
 def _compact(event: Event) -> Event:
-    """An event as the figures need it, kept for a whole session: no `before` stamps (undo reads
-    the journal itself), the few distinct states and names shared (100,000 tasks: ~150 -> ~80 MB)."""
+    """An event as the figures need it, kept for a whole session: no `before` stamps or `batch`
+    (undo reads the journal itself), the few distinct states and names shared (100,000 tasks:
+    ~150 -> ~80 MB)."""
     intern = sys.intern
     return Event(
         event.at, intern(event.op), event.id, event.file,

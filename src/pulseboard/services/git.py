@@ -15,7 +15,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,9 +23,10 @@ from pulseboard.core.actions import MoveResult
 from pulseboard.core.board import Board, Task
 from pulseboard.core.fsops import atomic_write
 from pulseboard.core.layout import PUSH_STATUS, cache_file, journal_dir
-from pulseboard.core.text import one_line
+from pulseboard.core.text import clip, one_line
 
 VERBS = {"doing": "start", "done": "done", "blocked": "block", "open": "reopen"}
+NAMED_IN_SUBJECT = 5  # a batch's subject line names this many tasks and counts the rest; the body lists all
 LOCK_RETRIES = 20  # another git command holds the index: try again this many times, 50 ms apart
 
 
@@ -111,6 +112,33 @@ def commit_move(board: Board, result: MoveResult, *, undo: bool = False) -> str 
 def commit_message(verb: str, short: str, task: Task) -> str:
     """`pulse: start a1b2 "Add date to frontmatter"`."""
     return f'pulse: {verb} {short} "{one_line(task.title)}"'
+
+
+def commit_batch(board: Board, results: Sequence[MoveResult], *, undo: bool = False) -> str | None:
+    """Commit the moves of one batch (or of its undo, with undo=True) as one commit: every file's
+    rename and the journal. A batch that moved one task is committed as a single move."""
+    if len(results) <= 1:
+        return commit_move(board, results[0], undo=undo) if results else None
+    paths = [path for r in results for path in (board.root / r.from_state / r.task.name, r.task.path)]
+    return commit(board, paths, batch_message(results, undo=undo))
+
+
+def batch_message(results: Sequence[MoveResult], *, undo: bool = False) -> str:
+    """`pulse: done 3 tasks: a1b2 "A", c3d4 "B", e5f6 "C"`, then a line per task in the body
+    (`done a1b2 "A"`); an undo's subject says `pulse: undo done 3 tasks: ...`."""
+
+    def verb(result: MoveResult) -> str:
+        return f"undo {VERBS[result.from_state]}" if undo else VERBS[result.task.state]
+
+    verbs = {verb(r) for r in results}
+    common = verbs.pop() if len(verbs) == 1 else ("undo move" if undo else "move")
+    shown = [f'{r.short} "{clip(one_line(r.task.title), 60)}"' for r in results[:NAMED_IN_SUBJECT]]
+    more = len(results) - len(shown)
+    subject = f"pulse: {common} {len(results)} tasks: {', '.join(shown)}" + (
+        f" and {more} more" if more else ""
+    )
+    body = "\n".join(f'{verb(r)} {r.short} "{one_line(r.task.title)}"' for r in results)
+    return f"{subject}\n\n{body}"
 
 
 def commit(board: Board, paths: list[Path], message: str) -> str | None:

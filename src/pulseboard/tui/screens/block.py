@@ -24,15 +24,16 @@ class BlockReason:
 class BlockScreen(FormScreen[BlockReason]):
     """Why a task is blocked and who must act; enter blocks it, escape cancels."""
 
-    def __init__(self, task: Task) -> None:
+    def __init__(self, task: Task, count: int = 1) -> None:
+        """task: the task to block; count: how many marked tasks are blocked with it."""
         super().__init__()
         self._shown = task
+        self._count = count
 
     def compose(self) -> ComposeResult:
+        what = inert(self._shown.title) if self._count == 1 else f"{self._count} marked tasks"
         with Vertical(id="dialog", classes="dialog"):
-            yield Label(
-                Content.assemble("Block ", (inert(self._shown.title), "bold")), classes="dialog-title"
-            )
+            yield Label(Content.assemble("Block ", (what, "bold")), classes="dialog-title")
             yield Input(placeholder="What is needed to unblock it?", id="reason")
             yield Input(placeholder="Who must act? (a person, a team, an agent)", id="waiting-on")
             yield from self.buttons("Block", "warning", "block")

@@ -7,18 +7,19 @@ Every write goes through pulseboard.core, as the CLI's do; a refusal is one sent
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from textual.app import SuspendNotSupported
 from textual.widgets import Input
 
-from pulseboard.core import actions, journal
+from pulseboard.core import actions, batch, journal
 from pulseboard.core.board import STATES, Entry, Task
 from pulseboard.core.errors import PulseError
 from pulseboard.core.heartbeat_inputs import mark_read
 from pulseboard.core.taskfile import read_body
 from pulseboard.core.text import named, one_line
-from pulseboard.core.undo import undo_last
+from pulseboard.core.undo import undo_batch, undo_message
 from pulseboard.core.wip import wip_level
 from pulseboard.services import git
 from pulseboard.services.editor import open_in_editor
@@ -118,7 +119,11 @@ class BoardKeys(_Screen):
             self.request_move(STATES[index])
 
     def request_move(self, to_state: str, task: Task | None = None) -> None:
-        """Move a task (the selected one by default), asking first where the rules say to."""
+        """Move a task (the selected one by default; with cards marked, every marked one), asking
+        first where the rules say to."""
+        if task is None and self.marked and self._detail is None:
+            self.request_batch(to_state)
+            return
         task = task or self.selected_task()
         if task is None or task.state == to_state:
             return
@@ -157,6 +162,71 @@ class BoardKeys(_Screen):
         self._commit(lambda: git.commit_move(self.board, result))
         return result.task
 
+    def request_batch(self, to_state: str) -> None:
+        """Move every marked task to a state, as one batch (core/batch.py): asking first, as for
+        one task, when starting them takes doing past a hard limit or when blocking them."""
+        snapshot = self.live.snapshot
+        marked = sorted(self.marked)
+        tasks = [t for s in STATES if s != to_state for n in marked if (t := snapshot.get(s, n))]
+        if not tasks:
+            self.query_one(StatusLine).note(f"Every marked task is in {TITLES[to_state]} already.")
+            return
+        settings = self.board.settings
+        before_last = [*snapshot.column("doing"), *tasks[:-1]]
+        if to_state == "doing" and wip_level(before_last, settings.wip_doing, settings.wip_hard).must_confirm:
+            question = (
+                f"Starting {len(tasks)} tasks takes doing past its limit of {settings.wip_doing}. "
+                "Start them anyway?"
+            )
+            self.app.push_screen(
+                ConfirmScreen(question, yes="Start anyway"),
+                lambda answer: self.move_batch(tasks, to_state, force=True) if answer == "yes" else None,
+            )
+        elif to_state == "blocked":
+
+            def blocked(answer: BlockReason | None) -> None:
+                if answer is not None:
+                    self.move_batch(tasks, "blocked", reason=answer.reason, waiting_on=answer.waiting_on)
+
+            self.app.push_screen(BlockScreen(tasks[0], len(tasks)), blocked)
+        else:
+            self.move_batch(tasks, to_state)
+
+    def move_batch(self, tasks: Sequence[Task], to_state: str, **options: object) -> None:
+        """Move tasks as one batch through the core: one journal line each sharing a batch id, one
+        commit, one undo; a task refused is one sentence, the others still move."""
+        entries = [Entry(t.state, t.name, t.id, t.folder) for t in tasks]
+        try:
+            result = batch.move_batch(
+                self.board, entries, to_state, short_of=self.live.shorts.short, now=self.clock(), **options
+            )  # type: ignore[arg-type]
+        except PulseError as exc:
+            self.say(str(exc), title="Not moved", severity="error", timeout=8)
+            return
+        self.unmark()
+        self._show_results(result)
+        if result.moved:
+            self._commit(lambda: git.commit_batch(self.board, result.moved))
+        severity = "warning" if result.refused else "information"
+        self.say(batch.summary(result), title="Moved", severity=severity, timeout=8)
+
+    def _show_results(self, result: batch.BatchResult) -> None:
+        """Show what a batch (or an undo) did: the moves made, and each refused task as it is on disk."""
+        moves = []
+        for moved in result.moved:
+            shown = self.live.snapshot.get(moved.from_state, moved.task.name)
+            if shown is None:  # the board had not seen the file where the core found it
+                self.resync(moved.task)
+            else:
+                moves.append((shown, moved))
+        for refusal in result.refused:
+            entry = refusal.entry
+            shown = self.live.snapshot.get(entry.state, entry.name) if entry is not None else None
+            if shown is not None:
+                self.resync(shown)
+        if moves:
+            self._show_moves(moves)
+
     def _commit(self, job: git.CommitJob) -> None:
         """With git.commit on, commit off the UI thread, in the order the changes were made."""
         if not self.board.settings.git_commit:
@@ -171,18 +241,31 @@ class BoardKeys(_Screen):
 
     def _show_move(self, task: Task, result: actions.MoveResult) -> None:
         """Show a move the core made: the task leaves one column for another, the cursor follows."""
-        self.live.remove(task)
-        self.live.put(result.task)
-        for warning in result.warnings:
+        self._show_moves([(task, result)])
+
+    def _show_moves(self, moves: Sequence[tuple[Task, actions.MoveResult]]) -> None:
+        """Show moves the core made (task as shown, what the core did): each task leaves one column
+        for another, the cursor follows the last; each column is shown once, each warning said once."""
+        states: set[str] = set()
+        warnings: dict[str, None] = {}
+        for task, result in moves:
+            self.live.remove(task)
+            self.live.put(result.task)
+            states.update((task.state, result.task.state))
+            warnings.update(dict.fromkeys(result.warnings))
+        for warning in warnings:
             self.say(warning, title="Moved", severity="warning", timeout=8)
-        self._show(task.state)
-        self._show(result.task.state, keep=result.task)
+        last = moves[-1][1].task
+        for state in sorted(states - {last.state}):
+            self._show(state)
+        self._show(last.state, keep=last)
         for state in ("open", "doing", "blocked"):  # overlap marks depend on what is in doing
             self.column(state).forget()
         self._refresh_chrome()
         self.request_beat()
-        self.go_to(result.task)
-        self._refresh_detail(task, result.task)
+        self.go_to(last)
+        for task, result in moves:
+            self._refresh_detail(task, result.task)
 
     def resync(self, task: Task) -> None:
         """Re-read one task's file from disk: wherever it now is, or gone."""
@@ -239,18 +322,13 @@ class BoardKeys(_Screen):
     def action_undo(self) -> None:
         """Revert your last move, from the journal: the same undo as `pulse undo`."""
         try:
-            result = undo_last(self.board, now=self.clock())
+            result = undo_batch(self.board, now=self.clock())
         except PulseError as exc:
             self.say(sentence(str(exc)), title="Undo", severity="warning", timeout=8)
             return
-        self._commit(lambda: git.commit_move(self.board, result, undo=True))
-        where = f"{result.from_state} -> {result.task.state}"
-        self.say(f"Undone: {named(result.short, result.task.title)}: {where}", title="Undo", timeout=5)
-        shown = self.live.snapshot.get(result.from_state, result.task.name)
-        if shown is None:  # the board had not seen the file where the undo found it
-            self.resync(result.task)
-            return
-        self._show_move(shown, result)
+        self._commit(lambda: git.commit_batch(self.board, result.moved, undo=True))
+        self.say(undo_message(result), title="Undo", timeout=5)
+        self._show_results(result)
 
     # -- creating, the detail view, editing, ticking --------------------------------------------
 
