@@ -1,4 +1,5 @@
-"""The one conftest: a real board in a temp folder, the fixed clock, and the isolation of the app tests.
+"""The one conftest: a real board in a temp folder, the fixed clock, a temp config home for every test
+and the isolation of the app tests.
 
 Shared helpers live in the `support` package (tests/ is on the path, see pyproject.toml):
 support.clock (T0, at), support.helpers (the CLI in a subprocess), support.board_helpers (the app
@@ -26,6 +27,13 @@ def board(tmp_path: Path) -> Board:
     root = tmp_path / "tasks"
     init_board(root)
     return Board(root)
+
+
+@pytest.fixture(autouse=True)
+def _own_config_home(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No test reads or writes the real ~/.config (the user's settings, their themes): every test,
+    and the CLI it runs in a subprocess, has XDG_CONFIG_HOME at tmp_path/config."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
 
 
 @pytest.fixture(autouse=True)

@@ -29,7 +29,7 @@ from support.helpers import PULSE, clean_env
 from pulseboard.core import doctor, fsops
 from pulseboard.core.actions import create_task, init_board, move_task, tick_criterion
 from pulseboard.core.board import STATES, Board
-from pulseboard.core.config import save_theme
+from pulseboard.core.config import CONFIG_NAME, save_setting
 from pulseboard.core.errors import PulseError
 from pulseboard.core.heartbeat_inputs import mark_read
 from pulseboard.core.journal import PULSE_DIR
@@ -205,7 +205,7 @@ def op_cache(case: Case) -> Any:
 
 
 def op_settings(case: Case) -> Any:
-    return save_theme(case.board.root, "pulse-light")
+    return save_setting(case.board.root / CONFIG_NAME, {("theme",): "pulse-light"})
 
 
 def op_read_mark(case: Case) -> Any:

@@ -29,7 +29,7 @@ from support.helpers import memory_task, pulse
 
 from pulseboard.core import taskfile, text
 from pulseboard.core.actions import init_board
-from pulseboard.core.config import HeartbeatSettings, save_theme
+from pulseboard.core.config import HeartbeatSettings, save_setting
 from pulseboard.core.fields import parse_estimate
 from pulseboard.core.heartbeat import BUNDLE_TITLE
 from pulseboard.core.heartbeat_inputs import suggest
@@ -216,7 +216,7 @@ def test_an_estimate_of_blanks_is_refused_quickly() -> None:
 @pytest.mark.timeout(60)
 def test_the_theme_line_of_pulse_yaml_is_read_in_linear_time(tmp_path: Path) -> None:
     (tmp_path / "pulse.yaml").write_text("theme: pulse-dark" + " " * 200_000 + "\n")
-    assert timed(1.0, save_theme, tmp_path, "pulse-light") < 0.5
+    assert timed(1.0, save_setting, tmp_path / "pulse.yaml", {("theme",): "pulse-light"}) < 0.5
     assert (tmp_path / "pulse.yaml").read_text().startswith('theme: "pulse-light"')
 
 

@@ -18,7 +18,7 @@ from support.helpers import assert_user_error, ok, pulse, pulse_json
 
 from pulseboard.core import safeyaml
 from pulseboard.core.board import Board
-from pulseboard.core.config import load_settings, save_theme
+from pulseboard.core.config import load_settings, save_setting
 from pulseboard.core.errors import PulseError
 from pulseboard.core.journal import _parse
 from pulseboard.core.taskfile import RECORD_KEYS, parse_text, update_owned_keys
@@ -109,7 +109,7 @@ def test_a_bomb_in_pulse_yaml_is_one_sentence(board: Board, settings: str) -> No
     line = assert_user_error(run("ls", cwd=board.root.parent), "pulse.yaml", BOMB_WORDS)
     assert len(line) < 300
     with pytest.raises(PulseError, match=BOMB_WORDS):
-        save_theme(board.root, "pulse-light")
+        save_setting(board.root / "pulse.yaml", {("theme",): "pulse-light"})
     assert (board.root / "pulse.yaml").read_text(encoding="utf-8") == settings
 
 

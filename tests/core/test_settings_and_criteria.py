@@ -1,15 +1,14 @@
-"""Board settings the app uses (theme, keys), saving the theme, ticking criteria, task history."""
+"""Board settings the app uses (theme, keys), editing one setting in place, ticking criteria, task history."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-import yaml
 
 from pulseboard.core.actions import create_task, move_task, tick_criterion
 from pulseboard.core.board import Board
-from pulseboard.core.config import DEFAULT_CONFIG_TEXT, load_settings, save_theme
+from pulseboard.core.config import DEFAULT_CONFIG_TEXT, load_settings, save_setting
 from pulseboard.core.errors import PulseError
 from pulseboard.core.journal import history
 from pulseboard.core.taskfile import criteria, toggle_criterion
@@ -31,29 +30,43 @@ def test_keys_and_theme_settings(tmp_path: Path) -> None:
             load_settings(tmp_path)
 
 
-def test_save_theme_changes_only_the_theme_line(tmp_path: Path) -> None:
+def test_save_setting_changes_only_that_settings_line(tmp_path: Path) -> None:
     config = tmp_path / "pulse.yaml"
     config.write_text(DEFAULT_CONFIG_TEXT + "# my note\n")
-    save_theme(tmp_path, "pulse-light")
-    after = config.read_text()
-    assert (
-        after
-        == DEFAULT_CONFIG_TEXT.replace(
-            "theme: pulse-dark # the board's colours",
-            'theme: "pulse-light" # the board\'s colours',
-        )
-        + "# my note\n"
+    save_setting(config, {("theme",): "pulse-light"})
+    theme_line = next(line for line in DEFAULT_CONFIG_TEXT.splitlines() if line.startswith("theme:"))
+    comment = theme_line[theme_line.index(" #") :]
+    assert config.read_text() == DEFAULT_CONFIG_TEXT.replace(theme_line, f'theme: "pulse-light"{comment}') + (
+        "# my note\n"
     )
     assert load_settings(tmp_path).theme == "pulse-light"
     config.write_text("wip: {doing: 2}  # mine\n")
-    save_theme(tmp_path, "nord")
+    save_setting(config, {("theme",): "nord"})
     assert config.read_text() == 'wip: {doing: 2}  # mine\ntheme: "nord"\n'
     config.unlink()
-    save_theme(tmp_path, "x")
-    assert yaml.safe_load(config.read_text())["theme"] == "x"
+    save_setting(config, {("theme",): "x"}, template="# a template\n")
+    assert config.read_text() == '# a template\ntheme: "x"\n'
     config.write_text("theme: a\n  nested: oops\n")
-    with pytest.raises(PulseError):
-        save_theme(tmp_path, "b")
+    with pytest.raises(PulseError, match="theme was not saved"):
+        save_setting(config, {("theme",): "b"})
+    assert config.read_text() == "theme: a\n  nested: oops\n"
+
+
+def test_save_setting_edits_a_nested_setting_in_place(tmp_path: Path) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text("view:   # mine\n  compact: false # one line\n  sort: rank\nkeys: {start: x}\n")
+    save_setting(config, {("view", "compact"): True, ("view", "folded"): True, ("theme",): "nord"})
+    assert config.read_text() == (
+        "view:   # mine\n  compact: true # one line\n  sort: rank\n  folded: true\n"
+        'keys: {start: x}\ntheme: "nord"\n'
+    )
+    config.write_text("view: null\n")
+    save_setting(config, {("view", "sort"): "rank"})
+    assert config.read_text() == 'view:\n  sort: "rank"\n'
+    config.write_text("view: {compact: true}\n")  # a flow mapping: not edited line by line
+    with pytest.raises(PulseError, match=r"can't safely save view\.folded"):
+        save_setting(config, {("view", "folded"): True})
+    assert config.read_text() == "view: {compact: true}\n"
 
 
 BODY = (

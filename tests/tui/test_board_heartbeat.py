@@ -1,5 +1,6 @@
 """The board's heartbeat pane under Textual's Pilot: it beats after a move and after its interval,
-shows the engine's suggestions with their reasons, steps through them, and applies the selected one.
+shows the engine's suggestions each task once (its other reasons grouped), the score terms behind
+the `w` key, steps through them or takes a click, and applies the selected one.
 
 Real boards on disk and the real app; the clock is a fixed one the tests move forward by hand.
 """
@@ -23,6 +24,7 @@ from pulseboard.tui.screens.block import BlockScreen
 from pulseboard.tui.screens.choice import ChoiceScreen
 from pulseboard.tui.screens.detail import DetailScreen
 from pulseboard.tui.screens.new_task import NewTaskScreen
+from pulseboard.tui.widgets.heartbeat import HeartbeatPane
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -41,13 +43,26 @@ def pane_text(app: PulseApp) -> str:
     return "\n".join(line for line in screen_text(app)[-6:-1])
 
 
+def pane_lines(app: PulseApp) -> list[str]:
+    """The pane's lines as the terminal shows them (its header, then a row a suggestion)."""
+    region = app.board_screen.pane.content_region
+    lines = screen_text(app)[region.y : region.bottom]
+    return [shown for line in lines if (shown := line[region.x : region.right].rstrip())]
+
+
 def top(app: PulseApp) -> tuple[str, tuple[str, ...]]:
     selected = app.board_screen.pane.selected
     assert selected is not None
     return selected.kind, selected.ids
 
 
-def test_the_pane_shows_the_top_suggestions_with_reasons_and_the_time_of_the_beat(tmp_path: Path) -> None:
+def starred(app: PulseApp) -> list[str]:
+    """The titles of the cards in Open that wear the selected suggestion's star."""
+    column = app.board_screen.column("open")
+    return [task.title for i, task in enumerate(column.tasks) if "★" in column.render_line(i * 4).text]
+
+
+def test_the_pane_shows_the_top_suggestions_and_w_shows_their_score_terms(tmp_path: Path) -> None:
     board = make_board(tmp_path / "tasks")
     maker = Maker(board)
     urgent = maker.task("Fix the login loop", priority="critical", estimate="5m")
@@ -60,7 +75,66 @@ def test_the_pane_shows_the_top_suggestions_with_reasons_and_the_time_of_the_bea
         text = pane_text(app)
         assert "last beat 10:00:00" in text  # the frozen clock, at(60), in UTC
         assert 'Start "Fix the login loop".' in text
+        assert "startable" not in text and "priority critical" not in text  # quiet: the terms wait for w
+        assert "a apply · ] next · w why" in text
+        await pilot.press("w")
+        text = pane_text(app)
         assert "priority critical +6" in text and "startable +300" in text
+        assert "w why" not in text
+        await pilot.press("w")
+        assert "startable" not in pane_text(app)
+
+    drive(app, script)
+
+
+def test_a_task_is_listed_once_with_its_other_reasons_after_its_text(tmp_path: Path) -> None:
+    board = make_board(tmp_path / "tasks")
+    maker = Maker(board)  # both started about an hour before the clock: past twice their 5m box
+    first = maker.task("Nav A", "doing", estimate="5m", touches=["x.py"])
+    second = maker.task("Nav B", "doing", estimate="5m", touches=["x.py"])
+    app = new_app(board)
+
+    async def script(pilot: Pilot) -> None:
+        await beaten(pilot)
+        pane = app.board_screen.pane
+        assert [(s.kind, s.ids) for s in pane.suggestions] == [
+            ("conflict", (first.id, second.id)), ("split", (second.id,)),
+        ]  # fmt: skip
+        assert [reason.split(",")[0] for reason in pane.suggestions[0].also] == [
+            '"Nav A" has been in progress 58m'
+        ]
+        lines = pane_lines(app)
+        assert len(lines) == 3 and "1/2" in lines[0]  # the header and one row a task
+        assert '"Nav A" and "Nav B" both touch x.py' in lines[1]
+        assert lines[1].endswith('   also: "Nav A" has been i…')  # muted, cut at the pane's edge
+        assert '"Nav B" has been in progress' in lines[2] and "also" not in lines[2]
+
+    drive(app, script)
+
+
+def test_a_click_on_a_row_selects_its_suggestion_and_stars_its_card(tmp_path: Path) -> None:
+    board = make_board(tmp_path / "tasks")
+    maker = Maker(board)
+    made = [maker.task(f"Task {n}", priority=p) for n, p in enumerate(("critical", "high", "medium", "low"))]
+    app = new_app(board)
+    row = {n: (20, 1 + n) for n in (1, 2, 3)}  # the pane's rule, its header, then the rows
+
+    async def script(pilot: Pilot) -> None:
+        await beaten(pilot)
+        pane = app.board_screen.pane
+        await wait_for(pilot, lambda: starred(app) == [made[0].title])
+        await pilot.click(HeartbeatPane, offset=row[2])
+        assert pane.index == 1 and top(app)[1] == (made[1].id,)
+        assert "▶ 2." in pane_text(app) and "2/4" in pane_text(app)
+        await wait_for(pilot, lambda: starred(app) == [made[1].title])
+        await pilot.click(HeartbeatPane, offset=(20, 1))  # the header selects nothing
+        assert pane.index == 1
+        await pilot.press("left_square_bracket", "left_square_bracket")  # to the last: rows 2, 3 and 4
+        assert [line.split(".")[0].strip(" ▶") for line in pane_lines(app)[1:]] == ["2", "3", "4"]
+        await pilot.click(HeartbeatPane, offset=row[1])
+        assert top(app)[1] == (made[1].id,)  # and the rows stay where they were
+        assert [line.split(".")[0].strip(" ▶") for line in pane_lines(app)[1:]] == ["2", "3", "4"]
+        await wait_for(pilot, lambda: starred(app) == [made[1].title])
 
     drive(app, script)
 
@@ -95,16 +169,12 @@ def test_the_selected_suggestions_card_wears_a_star(tmp_path: Path) -> None:
     later = maker.task("Tidy the docs", priority="low")
     app = new_app(board)
 
-    def starred() -> list[str]:
-        column = app.board_screen.column("open")
-        return [task.title for i, task in enumerate(column.tasks) if "★" in column.render_line(i * 4).text]
-
     async def script(pilot: Pilot) -> None:
         await beaten(pilot)
-        await wait_for(pilot, lambda: starred() == [urgent.title])
+        await wait_for(pilot, lambda: starred(app) == [urgent.title])
         await pilot.press("right_square_bracket")
         assert app.board_screen.pane.selected.ids == (later.id,)
-        await wait_for(pilot, lambda: starred() == [later.title])
+        await wait_for(pilot, lambda: starred(app) == [later.title])
 
     drive(app, script)
 

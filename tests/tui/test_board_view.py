@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from support.board_helpers import (
     Maker,
+    beaten,
     column_text,
     drive,
     focused_state,
@@ -148,3 +149,50 @@ def test_a_click_selects_a_card_and_a_double_click_opens_it(tmp_path: Path) -> N
         assert app.screen.task.title == "Open task 1"  # type: ignore[attr-defined]
 
     drive(app, script, size=(120, 30))
+
+
+def test_r_shows_open_in_the_heartbeats_order_and_is_remembered(tmp_path: Path) -> None:
+    board = make_board(tmp_path / "tasks")
+    maker = Maker(board)
+    low = maker.task("Low, but the high one waits on it", priority="low")
+    first = maker.task("Waits on the low one", priority="high", depends=[low.id])
+    maker.task("Medium", priority="medium")
+    app = new_app(board)
+
+    async def script(pilot: Pilot) -> None:
+        screen = app.board_screen
+        await beaten(pilot)
+        by_priority = [t.id for t in screen.column("open").tasks]
+        await pilot.press("r")
+        await pilot.pause()
+        ranked = [s.ids[0] for s in screen.pane.suggestions if s.ids]
+        shown = [t.id for t in screen.column("open").tasks]
+        assert shown == sorted(shown, key=lambda i: ranked.index(i) if i in ranked else len(ranked))
+        assert by_priority[0] == first.id and shown[0] == ranked[0] != first.id  # it waits: not first
+        assert app.prefs.sort == "rank"
+        await pilot.press("r")
+        await pilot.pause()
+        assert [t.id for t in screen.column("open").tasks] == by_priority
+
+    drive(app, script, size=(120, 30))
+    assert "sort: rank" not in (tmp_path / "config" / "pulseboard" / "config.yaml").read_text()  # r twice
+
+
+def test_the_view_starts_as_the_users_own_settings_say(tmp_path: Path) -> None:
+    config = tmp_path / "config" / "pulseboard" / "config.yaml"
+    config.parent.mkdir(parents=True)
+    config.write_text("view:\n  compact: true\n  folded: true\n  hide_empty: true\n", encoding="utf-8")
+    app = board_with(tmp_path)
+
+    async def script(pilot: Pilot) -> None:
+        screen = app.board_screen
+        assert screen.column("open").compact and screen.pane.folded
+        assert shown_columns(app) == ["open", "doing"]
+        await pilot.press("c", "f")  # chosen: written to the user's file, never to pulse.yaml
+        await pilot.pause()
+
+    drive(app, script, size=(120, 30))
+    text = config.read_text(encoding="utf-8")
+    assert "compact: false" in text and "folded: false" in text
+    team = (tmp_path / "tasks" / "pulse.yaml").read_text(encoding="utf-8")
+    assert "\nview:" not in team and "folded:" not in team

@@ -1,13 +1,17 @@
-"""The heartbeat commands: next (ranked suggestions now), claim (take the best one), stats (the figures).
+"""The heartbeat commands: next (ranked suggestions now, each task once), claim (take the best one),
+stats (the figures).
 
-Also how one beat is printed, which `pulse beat` (cli/live.py) repeats.
+Also how one beat is printed, which `pulse beat` (cli/live.py) repeats: every suggestion, with its
+score terms, as `claim` prints its own.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 from pulseboard.cli import output
 from pulseboard.cli.common import open_board
@@ -27,12 +31,40 @@ def suggestions(board: Board, tasks: list[Task]) -> list[Suggestion]:
 
 
 def cmd_next(args: argparse.Namespace) -> int:
-    """The heartbeat's ranked suggestions now."""
+    """The heartbeat's ranked suggestions now, each task once (its other suggestions as `also`);
+    the score terms only with --why (JSON always has them)."""
+    from pulseboard.core.heartbeat import group_by_task
+
     board = open_board(args)
     tasks = board.tasks()
-    ranked = suggestions(board, tasks)[: args.n]
-    print(output.beat_text(ranked, ids.ShortIds(t.id for t in tasks).short, as_json=args.json))
+    ranked = group_by_task(suggestions(board, tasks))[: args.n]
+    short = ids.ShortIds(t.id for t in tasks).short
+    if args.json:
+        print(output.dumps([next_json(s, short) for s in ranked]))
+    else:
+        print(next_text(ranked, short, why=args.why))
     return 0
+
+
+def next_json(suggestion: Suggestion, short: Callable[[str], str]) -> dict[str, Any]:
+    """A suggestion as `pulse next --json` gives it: the stable shape (as `claim` and `beat` give
+    it), plus `also` (the grouped reasons' texts) when other suggestions name the same task."""
+    shape = output.suggestion_json(suggestion, short)
+    if suggestion.also:
+        shape["also"] = list(suggestion.also)
+    return shape
+
+
+def next_text(ranked: list[Suggestion], short: Callable[[str], str], *, why: bool) -> str:
+    """`pulse next`'s lines: one numbered line a task, its grouped reasons under it (`also: ...`),
+    and with `why` the score and its terms in brackets."""
+    lines: list[str] = []
+    for rank, suggestion in enumerate(ranked, start=1):
+        shown = suggestion if why else replace(suggestion, reasons=())  # no terms: no brackets
+        lines.append(output.suggestion_line(rank, shown, short))
+        indent = " " * len(f"{rank}. ")
+        lines.extend(f"{indent}also: {output.plain(text)}" for text in suggestion.also)
+    return "\n".join(lines)
 
 
 def print_beat(board: Board, tasks: list[Task], why: str, *, n: int, as_json: bool) -> None:

@@ -1,6 +1,8 @@
-"""Board settings: the defaults, the commented `pulse.yaml` that `pulse init` writes, and loading it.
+"""Board settings: the defaults, the commented `pulse.yaml` that `pulse init` writes, and loading it;
+also reading and editing any YAML settings file (pulse.yaml, the user's own file in core/prefs.py).
 
 A missing `pulse.yaml` means the defaults; a bad one is a plain error naming the file and key.
+`save_setting` changes one setting's lines and keeps every other byte and comment of the file.
 """
 
 from __future__ import annotations
@@ -8,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -25,13 +28,14 @@ from pulseboard.core.text import clip, quoted
 CONFIG_NAME = "pulse.yaml"
 
 DEFAULT_CONFIG_TEXT = """\
-# pulse.yaml: settings for this board. Delete a line to get its default back.
+# pulse.yaml: settings for this board, shared by everyone on it. Delete a line to get its default back.
+# Your own theme, view and keys live in ~/.config/pulseboard/config.yaml ($XDG_CONFIG_HOME/pulseboard).
 
 wip:
   doing: 3        # most tasks in doing/ at once; "three parallel threads is sustainable"
   hard: false     # true: refuse to start past the limit unless --force; false: start and warn
 
-theme: pulse-dark # the board's colours; the board remembers the theme you pick (ctrl+p)
+theme: pulse-dark # the team's default colours; a theme you pick (ctrl+p) is kept in your own config
 
 heartbeat:        # the engine that says what to do next (the board's pane, pulse next/claim/beat)
   interval: 60    # seconds between beats; there is also one right after any change
@@ -104,7 +108,8 @@ class Settings:
     git_push: bool = False
 
 
-def _section(data: dict[str, Any], key: str, path: Path, within: str = "") -> dict[str, Any]:
+def settings_section(data: dict[str, Any], key: str, path: Path, within: str = "") -> dict[str, Any]:
+    """data[key], a mapping of settings ({} if absent or empty); PulseError naming path if not a mapping."""
     value = data.get(key) or {}
     if not isinstance(value, dict):
         raise PulseError(f"{path}: `{within}{key}` must be a mapping of settings.")
@@ -125,13 +130,13 @@ def read_settings_text(path: Path) -> str:
         raise PulseError(f"{path} can't be read: {reason}.") from None
 
 
-def load_settings(board_root: Path) -> Settings:
-    """The board's settings, from its pulse.yaml if there is one."""
-    path = board_root / CONFIG_NAME
+def read_settings(path: Path) -> dict[str, Any]:
+    """A settings file's top-level mapping ({} if there is no file); a PulseError naming the file
+    for one that can't be read, isn't YAML pulse will read, or isn't a mapping."""
     try:
         text = read_settings_text(path)
     except FileNotFoundError:
-        return Settings()
+        return {}
     try:
         data = safeyaml.load(text) or {}
     except safeyaml.Refused as exc:
@@ -142,7 +147,23 @@ def load_settings(board_root: Path) -> Settings:
         raise PulseError(f"{path} has bad YAML{where}; fix it or delete it to use the defaults.") from None
     if not isinstance(data, dict):
         raise PulseError(f"{path} must be a mapping of settings.")
-    wip = _section(data, "wip", path)
+    return data
+
+
+def check_theme(value: object, where: str) -> str | None:
+    """A `theme:` setting: a theme's name or nothing; PulseError starting with `where` otherwise."""
+    if value is not None and not isinstance(value, str):
+        raise PulseError(f"{where}: theme must be a theme's name, not {quoted(value)}.")
+    return value
+
+
+def load_settings(board_root: Path) -> Settings:
+    """The board's settings, from its pulse.yaml if there is one."""
+    path = board_root / CONFIG_NAME
+    data = read_settings(path)
+    if not data:
+        return Settings()
+    wip = settings_section(data, "wip", path)
     defaults = Settings()
     doing = wip.get("doing", defaults.wip_doing)
     hard = wip.get("hard", defaults.wip_hard)
@@ -150,12 +171,10 @@ def load_settings(board_root: Path) -> Settings:
         raise PulseError(f"{path}: wip.doing must be a whole number of at least 1, not {quoted(doing)}.")
     if not isinstance(hard, bool):
         raise PulseError(f"{path}: wip.hard must be true or false, not {quoted(hard)}.")
-    theme = data.get("theme")
-    if theme is not None and not isinstance(theme, str):
-        raise PulseError(f"{path}: theme must be a theme's name, not {quoted(theme)}.")
-    pairs = check_keys(_section(data, "keys", path), str(path))
-    heartbeat = _heartbeat(_section(data, "heartbeat", path), path, doing)
-    git = _section(data, "git", path)
+    theme = check_theme(data.get("theme"), str(path))
+    pairs = check_keys(settings_section(data, "keys", path), str(path))
+    heartbeat = _heartbeat(settings_section(data, "heartbeat", path), path, doing)
+    git = settings_section(data, "git", path)
     for name, value in git.items():
         if name not in ("commit", "push"):
             raise PulseError(f"{path}: git.{clip(str(name))} is not a setting; use commit or push.")
@@ -200,7 +219,7 @@ def _heartbeat(section: dict[str, Any], path: Path, wip_doing: int) -> Heartbeat
         raise PulseError(
             f"{path}: heartbeat.bundle must be a whole number of at least 1, not {quoted(bundle)}."
         )
-    given = _section(section, "weights", path, within="heartbeat.")
+    given = settings_section(section, "weights", path, within="heartbeat.")
     names = [f.name for f in fields(Weights)]
     weights: dict[str, float] = {}
     for name, value in given.items():
@@ -224,32 +243,73 @@ def _heartbeat(section: dict[str, Any], path: Path, wip_doing: int) -> Heartbeat
     )  # fmt: skip
 
 
-def save_theme(board_root: Path, name: str) -> None:
-    """Remember the board's theme in pulse.yaml, changing only the `theme:` line."""
-    path = board_root / CONFIG_NAME
+def save_setting(path: Path, changes: Mapping[tuple[str, ...], object], template: str = "") -> None:
+    """Set settings in a YAML settings file, each named by its place (`("theme",)`, `("view",
+    "compact")`), changing only their lines (a line's comment stays) and keeping every other byte;
+    a missing file starts as template. Written atomically. PulseError, with nothing written, for a
+    file that can't be read or written, isn't YAML pulse reads, or is laid out so that the change
+    can't be made safely (the result is read back and compared)."""
+    what = ", ".join(".".join(keys) for keys in changes)
     try:
         text = read_settings_text(path)
     except FileNotFoundError:
-        text = DEFAULT_CONFIG_TEXT
+        text = template
+    try:
+        before = safeyaml.load(text) or {}
+    except safeyaml.Refused as exc:
+        raise PulseError(f"{path} {exc}; {what} was not saved.") from None
+    except yaml.YAMLError:
+        raise PulseError(f"{path} has bad YAML; {what} was not saved.") from None
     lines = text.splitlines(keepends=True)
     if lines and not lines[-1].endswith("\n"):
         lines[-1] += "\n"
-    new_line = f"theme: {json.dumps(name, ensure_ascii=False)}"
-    block = key_block(lines, "theme")
-    if block is None:
-        lines.append(new_line + "\n")
-    else:
-        comment = re.search(r"(?<!\s)\s++#.*$", lines[block[0]].rstrip("\r\n"))  # linear
-        lines[block[0] : block[1]] = [new_line + (comment.group() if comment else "") + "\n"]
+    expected = before
+    for keys, value in changes.items():
+        _set_lines(lines, 0, len(lines), "", keys, value)
+        expected = _with_value(expected, keys, value)
     result = "".join(lines)
     try:
-        before = safeyaml.load(text) or {}
         after = safeyaml.load(result) or {}
-    except safeyaml.Refused as exc:
-        raise PulseError(f"{path} {exc}; the theme was not saved.") from None
     except yaml.YAMLError:
-        raise PulseError(f"{path} has bad YAML; the theme was not saved.") from None
-    before = {**before, "theme": name} if isinstance(before, dict) else before
-    if after != before:
-        raise PulseError(f"{path} is laid out so that pulse can't safely save the theme in it.")
-    atomic_write(path, result.encode("utf-8"))
+        after = None
+    if not isinstance(before, dict) or after != expected:
+        raise PulseError(f"{path} is laid out so that pulse can't safely save {what} in it.")
+    try:
+        atomic_write(path, result.encode("utf-8"))
+    except OSError as exc:
+        raise PulseError(f"{path} can't be written ({exc.strerror or exc}); {what} was not saved.") from None
+
+
+_COMMENT = re.compile(r"(?<!\s)\s++#.*$")  # a line's trailing comment (linear: possessive)
+
+
+def _set_lines(
+    lines: list[str], start: int, end: int, indent: str, keys: tuple[str, ...], value: object
+) -> None:
+    """Set keys (a path of mapping keys) to value in lines[start:end], a block mapping whose keys
+    sit at indent: the key's line (and its continuation) is replaced, or a line added at the end."""
+    inner = [line[len(indent) :] if line.startswith(indent) else "#" for line in lines[start:end]]
+    block = key_block(inner, keys[0])
+    if block is None:
+        lines.insert(end, f"{indent}{keys[0]}:\n")
+        block = (end - start, end - start + 1)
+    first, last = start + block[0], start + block[1]
+    header = lines[first].rstrip("\r\n")
+    comment = _COMMENT.search(header)
+    trail = comment.group() if comment else ""
+    if len(keys) == 1:
+        lines[first:last] = [f"{indent}{keys[0]}: {json.dumps(value, ensure_ascii=False)}{trail}\n"]
+        return
+    children = [line for line in lines[first + 1 : last] if not line.lstrip().startswith("#")]
+    if not children:  # `view:` alone, or with an inline value (null, {}) that the children replace
+        lines[first] = f"{indent}{keys[0]}:{trail}\n"
+    inner_indent = children[0][: len(children[0]) - len(children[0].lstrip())] if children else indent + "  "
+    _set_lines(lines, first + 1, last, inner_indent, keys[1:], value)
+
+
+def _with_value(data: object, keys: tuple[str, ...], value: object) -> object:
+    """data (parsed YAML) with the setting at keys set to value: what the file must read as after."""
+    if not keys:
+        return value
+    mapping = data if isinstance(data, dict) else {}
+    return {**mapping, keys[0]: _with_value(mapping.get(keys[0]), keys[1:], value)}

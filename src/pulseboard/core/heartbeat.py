@@ -5,13 +5,15 @@ the specs changed since start, why the last push failed) that reads no file and 
 one function per thing the heartbeat decides), adds `idle` when none of them asks anyone to act,
 and ranks the lot: highest score first, then by the ids named and the kind. The inputs that live on
 disk (file times, read marks, push status) are gathered by core/heartbeat_inputs.py, whose `suggest`
-is what the board's pane, `pulse next`, `claim` and `beat` call.
+is what the board's pane, `pulse next`, `claim` and `beat` call. `group_by_task` turns a ranking into
+each task once, its other suggestions' texts as grouped reasons: what the pane and `pulse next` show.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 
 from pulseboard.core.board import Task
 from pulseboard.core.config import HeartbeatSettings
@@ -37,7 +39,7 @@ from pulseboard.core.heartbeat_rules import (
 
 __all__ = [
     "BUNDLE_TITLE", "CLASHES_PER_TASK", "RULES", "STALE_GRACE_S", "BoardView", "HeartbeatSettings",
-    "Suggestion", "beat", "rank", "time_box",
+    "Suggestion", "beat", "group_by_task", "rank", "time_box",
 ]  # fmt: skip
 
 Rule = Callable[[BoardView], list[Suggestion]]
@@ -75,3 +77,26 @@ def beat(
     out = [suggestion for rule in RULES for suggestion in rule(board)]
     out.extend(idle(board, out))
     return rank(out)
+
+
+def group_by_task(ranked: Iterable[Suggestion]) -> list[Suggestion]:
+    """Each task once, in rank order: the first suggestion naming a task first leads (its action, its
+    text, its score), and the texts of the later ones naming that task first join its `also`.
+
+    A suggestion about two tasks or more (an overlap in doing, a cycle) groups under its first id
+    only: an overlap under the task started earlier, while the other keeps its own row. One naming
+    no task (nothing to do, a failed push) stands alone. Grouping a grouped list changes nothing."""
+    leaders: list[Suggestion] = []
+    place: dict[str, int] = {}  # task id -> its leader's place in `leaders`
+    extra: dict[int, list[str]] = {}  # a leader's place -> the texts grouped under it, in rank order
+    for suggestion in ranked:
+        at = place.get(suggestion.ids[0]) if suggestion.ids else None
+        if at is None:
+            if suggestion.ids:
+                place[suggestion.ids[0]] = len(leaders)
+            leaders.append(suggestion)
+        else:
+            extra.setdefault(at, []).extend((suggestion.text, *suggestion.also))
+    for at, texts in extra.items():
+        leaders[at] = replace(leaders[at], also=(*leaders[at].also, *texts))
+    return leaders

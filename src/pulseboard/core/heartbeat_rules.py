@@ -46,6 +46,7 @@ class Suggestion:
     text: str
     score: float
     reasons: tuple[tuple[str, float], ...] = ()
+    also: tuple[str, ...] = ()  # the texts of lower-ranked suggestions about the same task (`group_by_task`)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,15 +1,17 @@
 """The board app: themes, the keymap, start-up and shutdown. The board itself is a screen.
 
-On mount the app tunes the process (tui/tuning.py), loads the themes and the `keys:` remaps, and
-pushes the board screen (tui/screens/board.py), which owns the layout, the board's keys and
-everything the board does. The app keeps only what every screen shares: the help, the palette's
-entries, reloading and the theme (remembered in pulse.yaml).
+On mount the app tunes the process (tui/tuning.py), loads the user's own settings (core/prefs.py),
+the themes and the `keys:` remaps, and pushes the board screen (tui/screens/board.py), which owns
+the layout, the board's keys and everything the board does. The app keeps only what every screen
+shares: the help, the palette's entries, reloading, the theme and the user's settings (`prefs`,
+changed through `remember`, kept in their config file; never in the team's pulse.yaml).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import ClassVar
 
@@ -17,10 +19,11 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from pulseboard.core.board import Board
-from pulseboard.core.config import Settings, save_theme
+from pulseboard.core.config import CONFIG_NAME, Settings
 from pulseboard.core.errors import PulseError
 from pulseboard.core.keymap import BOARD, DETAIL, EVERYWHERE
 from pulseboard.core.live import ReadAhead
+from pulseboard.core.prefs import Prefs, chosen_theme, combined_keys, load_prefs, prefs_path, save_prefs
 from pulseboard.tui.bindings import bindings, help_rows, key_hint
 from pulseboard.tui.palette import TaskFinder, action_commands
 from pulseboard.tui.plain import say
@@ -57,10 +60,15 @@ class PulseApp(App[None]):
         self.board_screen = BoardScreen(board, clock, changes, poll, ahead)
         self._notice = notice
         self._tuning = ProcessTuning()
-        self._theme_ready = False
+        self._theme_ready = False  # the theme changes the user makes are remembered once set up
+        self.prefs = Prefs()  # the user's own settings, read at mount
+        self.prefs_file = prefs_path()  # where they are kept ($XDG_CONFIG_HOME/pulseboard/config.yaml)
 
     def on_mount(self) -> None:
         self._tuning.start()
+        self.prefs, problem = load_prefs(self.prefs_file)
+        if problem:
+            say(self, problem, title="Your settings not all used", severity="warning", timeout=10)
         self._setup_theme()
         self._apply_keys(self.board.settings)
         self.push_screen(self.board_screen)
@@ -71,13 +79,32 @@ class PulseApp(App[None]):
         self._tuning.stop()
 
     def follow_settings(self, settings: Settings) -> None:
-        """pulse.yaml changed while the board runs: its keys and its theme apply now."""
+        """pulse.yaml changed while the board runs: its keys (under the user's) and its theme
+        (unless the user has their own) apply now."""
         self._apply_keys(settings)
-        if settings.theme in self.available_themes and settings.theme != self.theme:
-            self.theme = settings.theme  # type: ignore[assignment]  # in available_themes: a str
+        wanted, _ = chosen_theme(settings, self.prefs, self.available_themes)
+        if wanted is not None and wanted != self.theme:
+            self._show_theme(wanted)
+
+    def remember(self, **changes: str | bool) -> None:
+        """The user changed their own settings (theme=, compact=, folded=, sort=, hide_empty=; see
+        core/prefs.py): they hold now and are written to the user's config file. A file that can't
+        take them is a warning; the change still holds until pulse quits."""
+        fresh = {name: value for name, value in changes.items() if getattr(self.prefs, name) != value}
+        if not fresh:
+            return
+        try:
+            save_prefs(fresh, self.prefs_file)
+        except PulseError as exc:
+            say(self, f"Not remembered: {exc}", severity="warning", timeout=10)
+        self.prefs = replace(self.prefs, **fresh)  # type: ignore[arg-type]  # checked by save_prefs
 
     def _apply_keys(self, settings: Settings) -> None:
-        self.set_keymap(dict(settings.keys))
+        where = f"{self.prefs_file} (on top of {self.board.root / CONFIG_NAME})"
+        keys, clash = combined_keys(settings, self.prefs, where)
+        if clash:
+            say(self, clash, title="Your keys not used", severity="warning", timeout=10)
+        self.set_keymap(dict(keys))
         self.board_screen.new_key = key_hint(self._keymap, "new")
         self.board_screen.keys_hint = (
             f"{key_hint(self._keymap, 'apply')} apply · {key_hint(self._keymap, 'next_suggestion')} next"
@@ -109,23 +136,25 @@ class PulseApp(App[None]):
             self.register_theme(theme)
         for notice in notices:
             say(self, notice, title="Theme not loaded", severity="warning", timeout=10)
-        wanted = self.board.settings.theme or DEFAULT_THEME
-        if wanted not in self.available_themes:
-            if self.board.settings.theme:
-                say(self, f"No theme named {wanted!r}; using {DEFAULT_THEME}.", severity="warning")
+        wanted, missing = chosen_theme(self.board.settings, self.prefs, self.available_themes)
+        if wanted is None:
             wanted = DEFAULT_THEME if DEFAULT_THEME in self.available_themes else FALLBACK_THEME
-        self.theme = wanted
-        self._theme_ready = True
+        for name in missing:
+            say(self, f"No theme named {name!r}; using {wanted}.", severity="warning")
+        self._show_theme(wanted)
+
+    def _show_theme(self, name: str) -> None:
+        """Show a theme the settings chose, without taking it for the user's own choice."""
+        self._theme_ready = False
+        try:
+            self.theme = name
+        finally:
+            self._theme_ready = True
 
     def watch_theme(self, name: str) -> None:
-        if not self._theme_ready or name == self.board.settings.theme:
-            return
-        try:
-            save_theme(self.board.root, name)
-        except (PulseError, OSError) as exc:
-            say(self, f"Theme not remembered: {exc}", severity="warning")
-            return
-        self.board.__dict__.pop("settings", None)  # re-read pulse.yaml next time
+        """The user picked a theme (the palette): it is theirs, kept in their config file."""
+        if self._theme_ready:
+            self.remember(theme=name)
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         from pulseboard.services.themes import CARD_VARIABLES, THEME_VARIABLES

@@ -28,11 +28,13 @@ from pulseboard.core import journal
 from pulseboard.core.board import STATES, Board, Task
 from pulseboard.core.config import CONFIG_NAME, load_settings
 from pulseboard.core.errors import PulseError
+from pulseboard.core.heartbeat import group_by_task
 from pulseboard.core.heartbeat_inputs import push_failure, suggest
 from pulseboard.core.keymap import BOARD
 from pulseboard.core.live import LiveBoard, Loaded, ReadAhead, Step
 from pulseboard.core.metrics import Stats
 from pulseboard.core.overlap import TouchIndex
+from pulseboard.core.prefs import Prefs
 from pulseboard.core.progress import board_stats
 from pulseboard.core.query import Query, find_tasks
 from pulseboard.core.reconcile import Changes
@@ -110,6 +112,8 @@ class BoardScreen(BoardKeys, Screen[None]):
         self.zoomed = False  # the focused column alone
         self.hide_empty = False  # empty columns out of sight (the focused one stays)
         self.marked: set[str] = set()  # file names of the tasks marked for a batch move (space)
+        self.by_rank = False  # Open in the heartbeat's order (r), not by priority and age
+        self._rank: dict[str, int] = {}  # task id -> its place among the last beat's suggestions
         self._detail: DetailScreen | None = None
         self._overlap_check: Callable[[Task], bool] | None = None
         self._suggested: str | None = None  # the id of the selected suggestion's first task: its card wears ★
@@ -132,6 +136,7 @@ class BoardScreen(BoardKeys, Screen[None]):
         self.query_one("#filter", Input).display = False
         self.pane.keys_hint = self.keys_hint
         self.focus_now(self.column("open"))
+        self._take_prefs(self.app.prefs)  # type: ignore[attr-defined]  # PulseApp's
         self._refresh_chrome()
         self.set_interval(1, self._tick_clock)  # a card's time shows seconds in its first minute
         self.follow_disk()
@@ -139,6 +144,16 @@ class BoardScreen(BoardKeys, Screen[None]):
             self._show_loaded(self.live.load())
         else:
             self._run(lambda: messages.BoardLoaded(self.live.load()), "load")
+
+    def _take_prefs(self, prefs: Prefs) -> None:
+        """The user's view settings (core/prefs.py): compact cards, empty columns, Open's order, the pane."""
+        self.compact = True if prefs.compact else None  # not chosen compact: by the terminal's width
+        self.compact_below = prefs.compact_below
+        self.hide_empty = prefs.hide_empty
+        self.by_rank = prefs.sort == "rank"
+        if prefs.folded != self.pane.folded:
+            self.pane.fold()
+        self.apply_view()
 
     def on_unmount(self) -> None:
         self._stop_watching.set()
@@ -308,7 +323,8 @@ class BoardScreen(BoardKeys, Screen[None]):
     def _beat(self, tasks: list[Task], now: dt.datetime) -> messages.BeatDone:
         """The engine, off the UI thread (it stats the files in doing; 190 ms at 100,000 tasks)."""
         with collector_paused():
-            ranked = suggest(tasks, self.board.settings.heartbeat, self.board.root, now)[:PANE_KEEPS]
+            found = suggest(tasks, self.board.settings.heartbeat, self.board.root, now)
+            ranked = group_by_task(found)[:PANE_KEEPS]  # each task once, then cut: no reason lost to the cut
         return messages.BeatDone(ranked, now, push_failure(self.board.root))
 
     def _figures(self, tasks: list[Task], now: dt.datetime) -> messages.FiguresDone:
@@ -322,6 +338,12 @@ class BoardScreen(BoardKeys, Screen[None]):
         self.schedule.ended(BEAT)
         self._rearm()
         self.pane.show_beat(message.suggestions, message.at, self.live.shorts.short)
+        self._rank = {}
+        for place, suggestion in enumerate(message.suggestions):
+            for task_id in suggestion.ids:
+                self._rank.setdefault(task_id, place)
+        if self.by_rank:
+            self._show("open", keep=self.column("open").selected)
         self.query_one(StatusLine).show_push(message.push_failure)
         self._mark_suggested()
 
@@ -364,6 +386,10 @@ class BoardScreen(BoardKeys, Screen[None]):
         self._suggested = now
         for state in STATES:
             self.column(state).forget(names)
+
+    def on_heartbeat_pane_selected(self, message: HeartbeatPane.Selected) -> None:
+        """A click selected a suggestion in the pane: its card wears the star now."""
+        self._mark_suggested()
 
     # -- what the cards need, and showing -------------------------------------------------------
 
@@ -410,6 +436,10 @@ class BoardScreen(BoardKeys, Screen[None]):
             index = tasks.index(keep) if keep in tasks else None
         else:
             tasks, index = snapshot.column(state), self._index(keep)
+        if state == "open" and self.by_rank and self._rank:
+            rank, rest = self._rank, len(self._rank)
+            tasks = sorted(tasks, key=lambda task: rank.get(task.id, rest))  # the rest keep their order
+            index = tasks.index(keep) if keep in tasks else None
         self.column(state).show(tasks, index)
 
     def _index(self, task: Task | None) -> int | None:

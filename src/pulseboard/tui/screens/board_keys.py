@@ -275,6 +275,15 @@ class BoardKeys(_Screen):
 
     def action_fold(self) -> None:
         self.pane.fold()
+        self.app.remember(folded=self.pane.folded)  # type: ignore[attr-defined]
+
+    def action_sort_rank(self) -> None:
+        """Open in the heartbeat's order (the tasks it suggests first), or by priority and age."""
+        self.by_rank = not self.by_rank
+        self._show("open", keep=self.column("open").selected)
+        self.app.remember(sort="rank" if self.by_rank else "priority")  # type: ignore[attr-defined]
+        order = "in the heartbeat's order" if self.by_rank else "by priority and age"
+        self.query_one(StatusLine).note(f"Open {order}.")
 
     def action_why(self) -> None:
         self.pane.toggle_terms()
@@ -305,6 +314,7 @@ class BoardKeys(_Screen):
     def action_compact(self) -> None:
         self.compact = not self.compact_now
         self.apply_view()
+        self.app.remember(compact=self.compact)  # type: ignore[attr-defined]  # PulseApp's
         self.query_one(StatusLine).note("One line per card." if self.compact else "Full cards.")
 
     def action_zoom(self) -> None:
@@ -317,6 +327,7 @@ class BoardKeys(_Screen):
     def action_hide_empty(self) -> None:
         self.hide_empty = not self.hide_empty
         self._arrange()
+        self.app.remember(hide_empty=self.hide_empty)  # type: ignore[attr-defined]
         self.query_one(StatusLine).note("Empty columns hidden." if self.hide_empty else "Every column.")
 
     def action_undo(self) -> None:

@@ -1,22 +1,28 @@
-"""The heartbeat pane: the engine's top suggestions with their reasons, when it last beat, a pulse.
+"""The heartbeat pane: the engine's top suggestions, each task once, when it last beat, a pulse.
 
-It shows what the app hands it (the rules live in pulseboard.core.heartbeat_rules) and keeps which
-suggestion is selected across beats, so stepping through the list survives the next beat.
+It shows what the app hands it (the rules live in pulseboard.core.heartbeat_rules), grouped by task
+(`group_by_task`: a task's other reasons follow its text, muted), and keeps which suggestion is
+selected across beats, so stepping through the list survives the next beat. The score terms behind
+each rank are hidden until asked for (`toggle_terms`, the `why` key); a click on a row selects it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
+from textual import events
 from textual.content import Content
+from textual.message import Message
 from textual.widgets import Static
 
-from pulseboard.core.heartbeat import Suggestion
-from pulseboard.core.text import one_line
+from pulseboard.core.heartbeat import Suggestion, group_by_task
+from pulseboard.core.text import clip, one_line
+from pulseboard.tui.bindings import key_hint
 
-SHOWN = 3  # suggestions on screen at once; the selected one is always among them
+SHOWN = 3  # suggestions on screen at once, under the header line; the selected one is always among them
 PULSE_S = 0.8  # how long the heart stays lit after a beat
+ALSO_CHARS = 160  # a row's grouped reasons are cut here (the pane's width cuts them sooner)
 ACTION_STYLE = {
     "start": "bold $success",
     "unblock": "bold $success",
@@ -28,12 +34,33 @@ ACTION_STYLE = {
 }
 
 
-def _key(suggestion: Suggestion) -> tuple[str, tuple[str, ...]]:
-    return suggestion.kind, suggestion.ids
+def _key(suggestion: Suggestion) -> tuple[tuple[str, ...], str]:
+    """A row's identity across beats: its task (each task is one row), or its kind if it names none."""
+    return suggestion.ids[:1], "" if suggestion.ids else suggestion.kind
+
+
+def _also(suggestion: Suggestion) -> str:
+    """The grouped reasons as one muted tail: `also: past its 15m box; re-read it`."""
+    if not suggestion.also:
+        return ""
+    reasons = "; ".join(text.removesuffix(".") for text in suggestion.also)
+    return f"   also: {one_line(clip(reasons, ALSO_CHARS))}"
 
 
 class HeartbeatPane(Static):
     """What to do next and why, as of the last beat."""
+
+    class Selected(Message):
+        """A click selected a suggestion in the pane (the board marks its card)."""
+
+        def __init__(self, pane: HeartbeatPane, suggestion: Suggestion) -> None:
+            super().__init__()
+            self.pane = pane
+            self.suggestion = suggestion
+
+        @property
+        def control(self) -> HeartbeatPane:
+            return self.pane
 
     def __init__(self, **options: object) -> None:
         super().__init__(Content(" ♥ reading the board…"), **options)  # type: ignore[arg-type]
@@ -43,6 +70,8 @@ class HeartbeatPane(Static):
         self.keys_hint = ""
         self.lit = False
         self.folded = False  # one line: the selected suggestion only
+        self.terms = False  # the score terms behind each rank: hidden until asked for
+        self._first = 0  # the position of the first row on screen
         self._short: Callable[[str], str] = lambda task_id: task_id[:4]
 
     @property
@@ -52,10 +81,11 @@ class HeartbeatPane(Static):
     def show_beat(
         self, suggestions: Sequence[Suggestion], at: dt.datetime, short: Callable[[str], str]
     ) -> None:
-        """Show a new beat, keeping the selection on the same suggestion when it is still there."""
+        """Show a new beat (ranked suggestions), each task once, keeping the selection on the same
+        task (or, for one naming none, the same kind) when it is still there."""
         kept = self.selected
-        self.suggestions, self.beat_at, self._short = suggestions, at, short
-        keys = [_key(s) for s in suggestions]
+        self.suggestions, self.beat_at, self._short = group_by_task(suggestions), at, short
+        keys = [_key(s) for s in self.suggestions]
         self.index = keys.index(_key(kept)) if kept is not None and _key(kept) in keys else 0
         if self.app.animation_level == "none":  # TEXTUAL_ANIMATIONS=none: no blinking
             self._render_pane()
@@ -80,6 +110,23 @@ class HeartbeatPane(Static):
         self.set_class(self.folded, "folded")
         self._render_pane()
 
+    def toggle_terms(self) -> None:
+        """Show the score terms behind each rank, or hide them again."""
+        self.terms = not self.terms
+        self._render_pane()
+
+    def on_click(self, event: events.Click) -> None:
+        """A click on a suggestion's row selects it: the header is the first line, the rows follow."""
+        where = event.get_content_offset(self)
+        if self.folded or where is None or where.y < 1:
+            return
+        position = self._first + where.y - 1
+        if position >= min(self._first + SHOWN, len(self.suggestions)):
+            return
+        self.index = position
+        self._render_pane()
+        self.post_message(self.Selected(self, self.suggestions[position]))
+
     def _render_pane(self) -> None:
         total = len(self.suggestions)
         if self.folded and total:
@@ -91,19 +138,25 @@ class HeartbeatPane(Static):
         head: list[tuple[str, str] | str] = [("♥ ", heart), ("heartbeat", "bold"), f"  last beat {when}"]
         if total:
             head.append(f"  ·  {self.index + 1}/{total}")
-        if self.keys_hint:
-            head.append((f"  ·  {self.keys_hint}", "$text-muted"))
+        hints = " · ".join(hint for hint in (self.keys_hint, "" if self.terms else self._why_hint()) if hint)
+        if hints:
+            head.append((f"  ·  {hints}", "$text-muted"))
+        # The rows scroll only as far as the selection needs: a clicked row stays where it was.
+        self._first = max(0, min(self._first, self.index, total - SHOWN), self.index - SHOWN + 1)
         lines = [Content.assemble(*head)]
-        first = min(max(0, self.index - SHOWN + 1), max(0, total - SHOWN))
-        for position in range(first, min(first + SHOWN, total)):
-            lines.append(self._line(position))
+        lines.extend(self._line(position) for position in range(self._first, min(self._first + SHOWN, total)))
         self.update(Content("\n").join(lines), layout=False)
+
+    def _why_hint(self) -> str:
+        """`w why`, with the key as pulse.yaml maps it (the app keeps its keymap, App.set_keymap)."""
+        keymap: Mapping[str, str] = getattr(self.app, "_keymap", {})
+        return f"{key_hint(keymap, 'why')} why"
 
     def _line(self, position: int) -> Content:
         suggestion = self.suggestions[position]
         selected = position == self.index
         who = " ".join(self._short(task_id) for task_id in suggestion.ids[:2])
-        terms = " · ".join(f"{term} {points:+g}" for term, points in suggestion.reasons)
+        terms = " · ".join(f"{term} {points:+g}" for term, points in suggestion.reasons) if self.terms else ""
         return Content.assemble(
             ("▶ " if selected else "  ", "bold $accent"),
             (f"{position + 1}. ", "$text-muted"),
@@ -111,4 +164,5 @@ class HeartbeatPane(Static):
             (f"{who:<10} ", "$accent"),
             (one_line(suggestion.text), "bold" if selected else ""),
             (f"   {terms}" if terms else "", "$text-muted"),
+            (_also(suggestion), "$text-muted"),
         )
