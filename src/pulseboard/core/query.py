@@ -9,24 +9,29 @@ A query is words separated by spaces; a task matches when every word does (case-
 - `-word` (any of the above after a `-`) a task that does NOT match it;
 - any other word matches when it is the start of the task's id or of its file name, or when it occurs
   in the title, in the human part of the file name (`7kq2m9xw4d-fix-navbar.md` -> `fix-navbar`), in one
-  of the `touches`, in one of the tags or in a blocked task's reason.
+  of the `touches`, in one of the tags, in a blocked task's reason or in the task's body text (the
+  Markdown below the frontmatter); so does a phrase.
 A word with a prefix this module does not know (`x:y`) is a plain word, so a later prefix only narrows
-what such a word means. The empty query matches every task. Task bodies are not searched (the board
-holds no bodies: reading 10,000 files per keystroke would break the filter's budget).
+what such a word means. The empty query matches every task.
+
+The board holds no bodies, so `matches` takes them from the caller: `body(task)` gives the task's body
+lower-cased (core/bodies.py), or None when it is not known yet, which matches no word (and so leaves a
+`-word` holding). It is asked only for a task that every other part of the query lets through and
+whose fields miss a plain word or phrase. Without `body`, bodies are not searched (the palette).
 
 `Query.parse` lowercases the text once (and is cached, so a face may call it per keystroke or per
 task); `matches` then does two `in`s per word on the task's lowercased fields, made once per task
-object and kept (no regex, no lowercasing per keystroke: 10,000 tasks filter in a few ms). `score` ranks
-the matches for the palette: an id prefix first, then a title that starts with the word, a word of
-the title, anywhere in the title, then the file name, tags and touches; 0.0 exactly when `matches`
-is False.
+object and kept (no regex, no lowercasing per keystroke: 10,000 tasks filter in a few ms), and one
+`in` on the body for a word the fields miss. `score` ranks the matches for the palette: an id prefix
+first, then a title that starts with the word, a word of the title, anywhere in the title, then the
+file name, tags and touches; 0.0 exactly when `matches` (without bodies) is False.
 """
 
 from __future__ import annotations
 
 import heapq
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -38,6 +43,8 @@ TAG = "#"
 WHO = "@"  # who a blocked task waits on (issue 15 adds who holds a task)
 FIELDS = {"p": "priority", "priority": "priority", "s": "state", "state": "state"}  # `p:high`
 _TOKEN = re.compile(r'(-?)(?:"([^"]*)"?|(\S+))')  # an optional `-`, then a "quoted phrase" or a word
+IN_BODY = frozenset({"word", "phrase"})  # the kinds of term a task's body can match
+Bodies = Callable[["Task"], str | None]  # a task's body, lower-cased; None: not known
 
 # How well one word hits one field, for the palette's order (the best field counts).
 _ID = 1.0
@@ -96,24 +103,56 @@ class Query:
         """False for the empty query (which matches everything)."""
         return bool(self.terms)
 
-    def matches(self, task: Task) -> bool:
+    @property
+    def searches_bodies(self) -> bool:
+        """Whether a task's body can decide a match: the query has a plain word or a phrase."""
+        return any(term.kind in IN_BODY for term in self.terms)
+
+    def narrows(self, other: Query) -> bool:
+        """Whether every task this query matches (whatever its body) also matches `other`: this is
+        `other` typed on, its last word made longer or more words after it. A face filtering as the
+        user types may then look again only at what `other` matched."""
+        if not other.terms:
+            return True
+        *same, last = other.terms
+        if len(self.terms) < len(other.terms) or self.terms[: len(same)] != tuple(same):
+            return False
+        mine = self.terms[len(same)]
+        if mine == last:
+            return True
+        longer = mine.kind == last.kind and mine.text.startswith(last.text)
+        return longer and not (mine.negated or last.negated)  # a longer -word leaves out fewer
+
+    def matches(self, task: Task, body: Bodies | None = None) -> bool:
+        """Whether the task matches every term; plain words and phrases its fields miss are looked
+        for in `body(task)` (see the module's note), after every other term has let it through."""
         if not self._needles:
             return True
         starts, text = _searchable(task)
+        missed: list[tuple[str, bool]] = []  # plain words and phrases the fields miss: the body decides
         for kind, needle, anchored, negated in self._needles:
             if kind in ("priority", "state"):
                 hit = getattr(task, kind).startswith(needle)
             else:
                 hit = needle in text or (anchored is not None and anchored in starts)
+                if not hit and kind in IN_BODY:
+                    missed.append((needle, negated))
+                    continue
             if hit == negated:
+                return False
+        if not missed:
+            return True
+        found = (body(task) if body is not None else None) or ""
+        for needle, negated in missed:  # noqa: SIM110 (all() with a generator costs 0.4 µs a task)
+            if (needle in found) == negated:
                 return False
         return True
 
-    def filter(self, tasks: Iterable[Task]) -> list[Task]:
-        """The tasks that match, in their order."""
+    def filter(self, tasks: Iterable[Task], body: Bodies | None = None) -> list[Task]:
+        """The tasks that match, in their order (bodies as in `matches`)."""
         if not self._needles:
             return list(tasks)
-        return [task for task in tasks if self.matches(task)]
+        return [task for task in tasks if self.matches(task, body)]
 
     def score(self, task: Task) -> float:
         """How well the task matches, in (0, 1]; 0.0 when it does not match."""

@@ -14,6 +14,7 @@ import datetime as dt
 import os
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events
@@ -26,6 +27,7 @@ from textual.worker import Worker, WorkerState
 
 from pulseboard.core import journal
 from pulseboard.core.board import STATES, Board, Task
+from pulseboard.core.bodies import BodyIndex
 from pulseboard.core.config import CONFIG_NAME, load_settings
 from pulseboard.core.errors import PulseError
 from pulseboard.core.heartbeat import group_by_task
@@ -36,7 +38,7 @@ from pulseboard.core.metrics import Stats
 from pulseboard.core.overlap import TouchIndex
 from pulseboard.core.prefs import Prefs
 from pulseboard.core.progress import board_stats
-from pulseboard.core.query import Query, find_tasks
+from pulseboard.core.query import Bodies, Query, find_tasks
 from pulseboard.core.reconcile import Changes
 from pulseboard.core.schedule import BEAT, Schedule
 from pulseboard.core.snapshot import Snapshot
@@ -66,7 +68,9 @@ PANE_KEEPS = 100  # suggestions the pane keeps to step through (a 100,000-task b
 STATS_PACE = 9  # the figures wait nine times as long as they took before they are computed again
 IDLE_S = 0.4  # background work waits until the keys have paused this long
 BEAT_DELAY_S = 0.15  # a beat comes this soon after a change: one beat for a burst of changes
-FILTER_HINT = 'Filter: words, #tag, @who, p:high, state:doing, "a phrase", -word; escape clears'
+FILTER_HINT = (
+    'Filter: words (in the body text too), #tag, @who, p:high, state:doing, "a phrase", -word; escape clears'
+)
 FIRST_RUN = "No tasks yet. {key} adds one here; `pulse add TITLE` or any .md file in open/ does too."
 FOOTER_FIRST = ("help", "quit")  # a narrow terminal cuts the footer's end: these two stay in view
 FAILED = {"load": "Could not read the board", "reconcile": "Could not re-read the board",
@@ -276,6 +280,7 @@ class BoardScreen(BoardKeys, Screen[None]):
 
     def _after_changes(self, changes: Changes, selected: dict[str, Task | None]) -> None:
         """Redraw what a reconcile changed, keeping each cursor on its task."""
+        self._bodies_changed()  # also for no change: an edit of a body alone leaves the snapshot as it was
         if not changes:
             return
         for state in changes.states:
@@ -421,9 +426,83 @@ class BoardScreen(BoardKeys, Screen[None]):
             self._overlap_check = check
         return self._overlap_check
 
+    # The filter's query, parsed once per text typed; the task bodies its words look in (core/bodies.py),
+    # made the first time it looks, read in a worker whenever the disk may have changed since.
+    _query = Query.parse("")
+    _narrowing: dict[str, tuple[Query, list[Task]]] | None = None  # per column: the query shown, its tasks
+    _body_index: BodyIndex | None = None
+    _bodies_stale = True
+    _bodies_reading = False
+
     def _matches(self, task: Task) -> bool:
-        """The filter's rule is core/query.py's, shared with the palette and `pulse ls`."""
-        return Query.parse(self.filter_text).matches(task)
+        """The filter's rule is core/query.py's, shared with the palette and `pulse ls`; its words
+        look in task bodies too, as far as the body index has read them."""
+        query = self._filter_query()
+        return query.matches(task, self._bodies(query))
+
+    def _filtered(self, state: str) -> list[Task]:
+        """The column's tasks the filter matches. While the filter is typed on (its query narrows the
+        one the column shows), only the tasks shown are looked at again; any other redraw (a change,
+        the bodies read, the filter opened again) looks at every task in the column. The same tasks
+        as shown come back as the list shown, so the column need not draw them again."""
+        query, column = self._filter_query(), self.column(state)
+        if self._narrowing is None:
+            self._narrowing = {}
+        last = self._narrowing.get(state)
+        shown = last[1] if last is not None and column.tasks is last[1] else None
+        if shown is not None and last is not None and last[0] != query and query.narrows(last[0]):
+            tasks = query.filter(shown, self._bodies(query))
+        else:
+            tasks = query.filter(self.live.snapshot.column(state), self._bodies(query))
+        if shown is not None and tasks == shown:
+            tasks = shown
+        self._narrowing[state] = (query, tasks)
+        return tasks
+
+    def _filter_query(self) -> Query:
+        if self._query.text != self.filter_text:
+            self._query = Query.parse(self.filter_text)
+        return self._query
+
+    def _bodies(self, query: Query) -> Bodies | None:
+        """Where the query looks for bodies (None: it has no plain word or phrase): the body index as
+        read so far (made now the first time; read again if the disk may have changed since)."""
+        if not query.searches_bodies:
+            return None
+        if self._body_index is None:
+            self._body_index = BodyIndex(self.board.root)
+        if self._bodies_stale:
+            self.call_after_refresh(self._read_bodies)  # the screen first: a read shares the interpreter
+        return self._body_index.body
+
+    def _read_bodies(self) -> None:
+        """Read the body index again in a worker, if the disk may have changed since it was last
+        read (one read at a time; it reads only the files that changed)."""
+        index = self._body_index
+        if index is None or not self._bodies_stale or self._bodies_reading:
+            return
+        self._bodies_stale, self._bodies_reading = False, True
+
+        def read() -> Message:
+            return events.Callback(callback=partial(self._bodies_read, index.refresh()))
+
+        self._run(read, "bodies")
+
+    def _bodies_read(self, changed: int) -> None:
+        """The body index has been read (`changed` files read or forgotten): filter again if that
+        can change what the filter shows; read again if the disk changed meanwhile."""
+        self._bodies_reading = False
+        if self.filter_text and self._filter_query().searches_bodies:
+            if changed:
+                self._show_all()
+            elif self._bodies_stale:
+                self._read_bodies()
+
+    def _bodies_changed(self) -> None:
+        """The disk changed: the body index is out of date; read again soon if the filter looks in bodies."""
+        self._bodies_stale = True
+        if self.filter_text and self._filter_query().searches_bodies:
+            self.call_after_refresh(self._read_bodies)
 
     def _show(self, state: str, keep: Task | None = None) -> None:
         if state == "doing":
@@ -432,8 +511,11 @@ class BoardScreen(BoardKeys, Screen[None]):
         if keep is not None:
             keep = snapshot.get(keep.state, keep.name)  # as it is now (it may have been edited)
         if self.filter_text:
-            tasks = [t for t in snapshot.column(state) if self._matches(t)]
-            index = tasks.index(keep) if keep in tasks else None
+            tasks = self._filtered(state)
+            index = next((i for i, task in enumerate(tasks) if task is keep), None)
+            column = self.column(state)
+            if tasks is column.tasks and index in (None, column.cursor):
+                return  # the column shows these already, its cursor where it was: nothing to draw
         else:
             tasks, index = snapshot.column(state), self._index(keep)
         if state == "open" and self.by_rank and self._rank:
