@@ -1,6 +1,8 @@
 """Snapshots of the board app (pytest-textual-snapshot): one picture of every screen.
 
-Pictured: the board; the board over its WIP limit; the board at 80x24; a task's detail view (its
+Pictured: the board; the board at 160x50 and 80x24 in the dark, light and 16-colour themes;
+compact cards with two marked and the heartbeat folded; Doing zoomed with the score terms shown;
+the board over its WIP limit; the board at 80x24 with the heartbeat folded; a task's detail view (its
 fields as `pulse show` lists them, core/task_view.task_rows); the new-task form with a title typed;
 the form reopened with the core's refusal in #problem (an estimate of "soon"); the block prompt
 (key b); the choice dialog (key a on the heartbeat's over-limit "finish" suggestion); the confirm
@@ -8,7 +10,7 @@ dialog for starting past a hard WIP limit (key s); the key help (key ?); the sta
 plotext charts (key v).
 
 Everything on screen is fixed: task ids come from a seeded random source, every stamp from a fixed
-`now=`, the app's clock is frozen, the theme is pulse-dark, the journal's actor is `test`, and the
+`now=`, the app's clock is frozen, the theme is pulse-dark unless set, the journal's actor is `test`, and the
 board sits at ./tasks so the top bar shows `tasks`, never the per-run tmp_path. textual is pinned
 (<8.3) because a patch release can change these pictures. Update them with
 `pytest tests/tui/test_board_snapshots.py --snapshot-update` and look at the SVGs before committing.
@@ -144,16 +146,49 @@ def test_snapshot_detail_view(snap_compare, tmp_path: Path) -> None:
     assert snap_compare(board_app(board), terminal_size=SIZE, run_before=before(tmp_path, open_detail))
 
 
-def test_snapshot_board_at_80x24(snap_compare, tmp_path: Path) -> None:
-    board = make_board(tmp_path / "tasks")
-    fill(board)
-    assert snap_compare(board_app(board), terminal_size=SMALL, run_before=before(tmp_path))
-
-
 def test_snapshot_board_at_80x24_with_the_heartbeat_folded(snap_compare, tmp_path: Path) -> None:
     board = make_board(tmp_path / "tasks")
     fill(board)
     assert snap_compare(board_app(board), terminal_size=SMALL, run_before=before(tmp_path, pressing("f")))
+
+
+def in_theme(theme: str, *keys: str) -> Callable[[Pilot], Awaitable[None]]:
+    """A `then` for `before`: show the board in a theme, then press keys."""
+
+    async def then(pilot: Pilot) -> None:
+        pilot.app.theme = theme
+        await pilot.pause()
+        for key in keys:
+            await pilot.press(key)
+
+    return then
+
+
+@pytest.mark.parametrize("theme", ["pulse-dark", "pulse-light", "pulse-ansi16"])
+@pytest.mark.parametrize("size", [(160, 50), SMALL], ids=["160x50", "80x24"])
+def test_snapshot_board_in_each_shipped_look(
+    snap_compare, tmp_path: Path, size: tuple[int, int], theme: str
+) -> None:
+    board = make_board(tmp_path / "tasks")
+    fill(board)
+    assert snap_compare(board_app(board), terminal_size=size, run_before=before(tmp_path, in_theme(theme)))
+
+
+@pytest.mark.parametrize("size", [(160, 50), SMALL], ids=["160x50", "80x24"])
+def test_snapshot_compact_cards_two_marked_and_the_pane_folded(
+    snap_compare, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    board = make_board(tmp_path / "tasks")
+    fill(board)
+    then = in_theme("pulse-light", "c", "space", "j", "space", "f")
+    assert snap_compare(board_app(board), terminal_size=size, run_before=before(tmp_path, then))
+
+
+def test_snapshot_zoomed_on_doing_with_the_score_terms(snap_compare, tmp_path: Path) -> None:
+    board = make_board(tmp_path / "tasks")
+    fill(board)
+    then = in_theme("pulse-dark", "l", "z", "w")
+    assert snap_compare(board_app(board), terminal_size=(160, 50), run_before=before(tmp_path, then))
 
 
 async def shown(pilot: Pilot, kind: type) -> None:
