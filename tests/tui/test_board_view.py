@@ -196,3 +196,20 @@ def test_the_view_starts_as_the_users_own_settings_say(tmp_path: Path) -> None:
     assert "compact: false" in text and "folded: false" in text
     team = (tmp_path / "tasks" / "pulse.yaml").read_text(encoding="utf-8")
     assert "\nview:" not in team and "folded:" not in team
+
+
+def test_a_column_the_filter_empties_says_nothing_matches_and_says_so_no_more_once_cleared(
+    tmp_path: Path,
+) -> None:
+    app = board_with(tmp_path)
+
+    async def script(pilot: Pilot) -> None:
+        await pilot.press("slash", *"zzz")
+        await pilot.pause()
+        assert "Nothing here matches the" in " ".join(column_text(app, "open"))
+        await pilot.press("escape", "escape")
+        await pilot.pause()
+        assert "Nothing here." in " ".join(column_text(app, "done"))
+        assert "Open task 0" in " ".join(column_text(app, "open"))
+
+    drive(app, script, size=(120, 30))

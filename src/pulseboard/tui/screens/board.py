@@ -72,6 +72,7 @@ FILTER_HINT = (
     'Filter: words (in the body text too), #tag, @who, p:high, state:doing, "a phrase", -word; escape clears'
 )
 FIRST_RUN = "No tasks yet. {key} adds one here; `pulse add TITLE` or any .md file in open/ does too."
+NO_MATCH = "Nothing here matches the filter; escape clears it."
 FOOTER_FIRST = ("help", "quit")  # a narrow terminal cuts the footer's end: these two stay in view
 FAILED = {"load": "Could not read the board", "reconcile": "Could not re-read the board",
           "beat": "Could not work out the heartbeat", "figures": "Could not work out the figures",
@@ -224,7 +225,6 @@ class BoardScreen(BoardKeys, Screen[None]):
     def _show_loaded(self, loaded: Loaded) -> None:
         selected = self._selections()
         step = self.live.install(loaded)
-        self.query_one(Columns).empty_text("Nothing here.")
         self._show_all()
         self.call_after_refresh(self._first_beat)  # the board on screen first, then the engine
         self._take(step, selected)
@@ -576,14 +576,24 @@ class BoardScreen(BoardKeys, Screen[None]):
         """Column titles, which columns are in sight, and the top bar (which turns into the WIP
         warning)."""
         snapshot = self.live.snapshot
-        if self.live.loaded:  # an empty Open says how to add; an empty board, how to start
-            text = FIRST_RUN if not len(snapshot) else "Nothing here: {key} adds a task."
-            self.column("open").empty_text = text.format(key=self.new_key)
+        if self.live.loaded:
+            self._say_when_empty(len(snapshot))
         wip = wip_level(snapshot.column("doing"), self.board.settings.wip_doing)
         counts = {state: snapshot.count(state) for state in STATES}
         self.query_one(Columns).show_titles(counts, wip, bool(self.filter_text))
         self._arrange()
         self.query_one(TopBar).show(wip, display_path(self.board.root), self.filter_text, len(self.marked))
+
+    def _say_when_empty(self, total: int) -> None:
+        """What an empty column says: under a filter, that nothing matches; else an empty Open says
+        how to add a task, and an empty board how to start."""
+        texts = dict.fromkeys(STATES, NO_MATCH if self.filter_text else "Nothing here.")
+        if not self.filter_text:
+            texts["open"] = (FIRST_RUN if not total else "Nothing here: {key} adds a task.").format(
+                key=self.new_key
+            )
+        for state, text in texts.items():
+            self.column(state).say_when_empty(text)
 
     def _tick_clock(self) -> None:
         for state in ("doing", "blocked", "done"):

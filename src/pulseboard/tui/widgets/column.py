@@ -95,6 +95,13 @@ class TaskColumn(ScrollView, can_focus=True, inherit_bindings=False):
         self.cursor = self._clamp(self.cursor if cursor is None else cursor)
         self.refresh()
 
+    def say_when_empty(self, text: str) -> None:
+        """What the column says when it has no card (redrawn only when that changes)."""
+        if text != self.empty_text:
+            self.empty_text = text
+            if not self.tasks:
+                self.refresh()
+
     def forget(self, names: set[str] | None = None) -> None:
         """Drop cached strips (of some cards, or all) so they are drawn afresh."""
         if names is None:
