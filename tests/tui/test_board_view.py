@@ -88,6 +88,7 @@ def test_zoom_shows_the_focused_column_alone_and_h_l_step_through_the_others(tmp
         await pilot.press("z")
         await pilot.pause()
         assert shown_columns(app) == ["open"]
+        assert "zoomed: z shows every column" in str(app.board_screen.query_one("#topbar").render())
         assert app.board_screen.column("open").size.width > 100  # the whole width
         await pilot.press("l")
         await wait_for(pilot, lambda: shown_columns(app) == ["doing"])

@@ -582,7 +582,12 @@ class BoardScreen(BoardKeys, Screen[None]):
         counts = {state: snapshot.count(state) for state in STATES}
         self.query_one(Columns).show_titles(counts, wip, bool(self.filter_text))
         self._arrange()
-        self.query_one(TopBar).show(wip, display_path(self.board.root), self.filter_text, len(self.marked))
+        view = "zoomed: z shows every column" if self.zoomed else ""
+        if self.hide_empty and not self.zoomed:
+            view = "empty columns hidden: H shows them"
+        self.query_one(TopBar).show(
+            wip, display_path(self.board.root), self.filter_text, len(self.marked), view
+        )
 
     def _say_when_empty(self, total: int) -> None:
         """What an empty column says: under a filter, that nothing matches; else an empty Open says

@@ -319,14 +319,14 @@ class BoardKeys(_Screen):
 
     def action_zoom(self) -> None:
         self.zoomed = not self.zoomed
-        self._arrange()
+        self._refresh_chrome()
         here = TITLES[self._last_column]
         self.query_one(StatusLine).note(f"{here} alone: h and l show the others." if self.zoomed
                                         else "Every column.")  # fmt: skip
 
     def action_hide_empty(self) -> None:
         self.hide_empty = not self.hide_empty
-        self._arrange()
+        self._refresh_chrome()
         self.app.remember(hide_empty=self.hide_empty)  # type: ignore[attr-defined]
         self.query_one(StatusLine).note("Empty columns hidden." if self.hide_empty else "Every column.")
 

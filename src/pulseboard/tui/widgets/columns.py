@@ -75,7 +75,8 @@ class Columns(Horizontal):
 class TopBar(Static):
     """The board's folder and filter; the WIP warning instead, while doing is over its limit."""
 
-    def show(self, wip: Wip, where: str, filter_text: str, marked: int = 0) -> None:
+    def show(self, wip: Wip, where: str, filter_text: str, marked: int = 0, view: str = "") -> None:
+        """The folder, the filter, how many cards are marked and what the view hides (`view`)."""
         self.set_class(wip.level == "over", "wip-over")
         if wip.level == "over":
             text = (
@@ -85,5 +86,5 @@ class TopBar(Static):
         else:
             filtered = f"   filter: {filter_text}" if filter_text else ""
             marks = f"   {marked} marked: s d b o move them all, escape unmarks" if marked else ""
-            text = f" pulse  {where}{filtered}{marks}"
+            text = f" pulse  {where}{filtered}{marks}{f'   {view}' if view else ''}"
         self.update(Content(inert(text)), layout=False)
