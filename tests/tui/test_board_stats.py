@@ -149,7 +149,7 @@ def test_an_empty_cycle_chart_says_so_and_a_day_with_nothing_done_draws_no_bar(
         await pilot.press("v")
         await pilot.pause()
         if not finished:  # (a task done straight from open has no cycle time either)
-            assert "nothing to plot" in "\n".join(screen_text(app))
+            assert "nothing finished to plot" in "\n".join(screen_text(app))
         bars = sum(line.count("█") for line in chart_text(app, "#chart-done"))
         assert (bars > 0) == bool(finished)  # plotext drew a sliver for each day with nothing done
 
