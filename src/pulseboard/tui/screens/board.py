@@ -56,6 +56,7 @@ from pulseboard.tui.tuning import collector_paused, settle_long_lived
 from pulseboard.tui.widgets.cards import CardContext
 from pulseboard.tui.widgets.column import TaskColumn
 from pulseboard.tui.widgets.columns import Columns, TopBar
+from pulseboard.tui.widgets.filter_field import FilterField
 from pulseboard.tui.widgets.heartbeat import HeartbeatPane
 from pulseboard.tui.widgets.status import StatusLine
 
@@ -134,7 +135,7 @@ class BoardScreen(BoardKeys, Screen[None]):
         yield Columns(self.card_context, id="columns")
         yield HeartbeatPane(id="heartbeat")
         yield StatusLine(id="status")
-        yield Input(placeholder=FILTER_HINT, id="filter")
+        yield FilterField(self.apply_filter, placeholder=FILTER_HINT, id="filter")
         yield Footer()
 
     def on_mount(self) -> None:

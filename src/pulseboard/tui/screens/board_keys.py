@@ -454,9 +454,12 @@ class BoardKeys(_Screen):
         field.display = True
         field.focus()
 
-    def on_input_changed(self, event: Input.Changed) -> None:  # the filter is the board's one Input
-        self.filter_text = event.value.strip().lower()
-        self._show_all()
+    def apply_filter(self, text: str) -> None:
+        """The filter's field changed (tui/widgets/filter_field.py): show what it matches now."""
+        text = text.strip().lower()
+        if text != self.filter_text:  # a space typed changes nothing shown
+            self.filter_text = text
+            self._show_all()
 
     def on_input_submitted(self) -> None:
         self.focus_now(self._column_after_filter())
@@ -475,10 +478,8 @@ class BoardKeys(_Screen):
             if self.marked:
                 self.unmark()
         else:
-            field.value = ""
+            field.value = ""  # the field hands it to apply_filter: every task shown again
             field.display = False
-            self.filter_text = ""
-            self._show_all()
             self.focus_now(self._column_after_filter())
 
     # -- the heartbeat's suggestions ------------------------------------------------------------
