@@ -80,6 +80,30 @@ def quiet() -> AsyncIterator[Batch]:
     return _never()
 
 
+class Feed:
+    """An injected change source: the test says which paths changed, as a watcher would."""
+
+    def __init__(self) -> None:
+        self.queue: asyncio.Queue[Batch] = asyncio.Queue()
+
+    def __call__(self) -> AsyncIterator[Batch]:
+        return self._batches()
+
+    async def _batches(self) -> AsyncIterator[Batch]:
+        while True:
+            yield await self.queue.get()
+
+    def send(self, *paths: Path) -> None:
+        self.queue.put_nowait(Batch(frozenset(str(p) for p in paths)))
+
+    def everything(self) -> None:
+        self.queue.put_nowait(Batch(None))
+
+    def ready(self) -> None:
+        """The first batch of a watcher just set up: nothing changed since it began watching."""
+        self.queue.put_nowait(Batch(frozenset(), ready=True))
+
+
 def new_app(board: Board, **kwargs: Any) -> PulseApp:
     kwargs.setdefault("clock", frozen(at(60)))
     kwargs.setdefault("changes", quiet)

@@ -5,45 +5,18 @@ ones use real watchfiles on real folders."""
 
 from __future__ import annotations
 
-import asyncio
 import os
 import shutil
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-from support.board_helpers import Maker, drive, make_board, new_app, notices, titles, wait_for
+from support.board_helpers import Feed, Maker, drive, make_board, new_app, notices, titles, wait_for
 from textual.pilot import Pilot
 from textual.widgets import Static
 
 from pulseboard.core.board import STATES, Board
 from pulseboard.core.live import ReadAhead
 from pulseboard.core.snapshot import Snapshot
-from pulseboard.services.watcher import Batch
-
-
-class Feed:
-    """An injected change source: the test says which paths changed, as a watcher would."""
-
-    def __init__(self) -> None:
-        self.queue: asyncio.Queue[Batch] = asyncio.Queue()
-
-    def __call__(self) -> AsyncIterator[Batch]:
-        return self._batches()
-
-    async def _batches(self) -> AsyncIterator[Batch]:
-        while True:
-            yield await self.queue.get()
-
-    def send(self, *paths: Path) -> None:
-        self.queue.put_nowait(Batch(frozenset(str(p) for p in paths)))
-
-    def everything(self) -> None:
-        self.queue.put_nowait(Batch(None))
-
-    def ready(self) -> None:
-        """The first batch of a watcher just set up: nothing changed since it began watching."""
-        self.queue.put_nowait(Batch(frozenset(), ready=True))
 
 
 def fresh(board: Board) -> dict[str, list[str]]:

@@ -3,38 +3,18 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from support.board_helpers import Maker, drive, make_board, new_app, titles, wait_for
+from support.board_helpers import Feed, Maker, drive, make_board, new_app, titles, wait_for
 from support.helpers import pulse_json
 from textual.pilot import Pilot
 
 from pulseboard.core.board import Board
 from pulseboard.core.query import Query
-from pulseboard.services.watcher import Batch
 
 pytestmark = pytest.mark.timeout(120)
-
-
-class Feed:
-    """An injected change source: the test says which paths changed, as a watcher would."""
-
-    def __init__(self) -> None:
-        self.queue: asyncio.Queue[Batch] = asyncio.Queue()
-
-    def __call__(self) -> AsyncIterator[Batch]:
-        return self._batches()
-
-    async def _batches(self) -> AsyncIterator[Batch]:
-        while True:
-            yield await self.queue.get()
-
-    def send(self, *paths: Path) -> None:
-        self.queue.put_nowait(Batch(frozenset(str(p) for p in paths)))
 
 
 @pytest.fixture
