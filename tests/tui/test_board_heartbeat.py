@@ -411,3 +411,20 @@ def test_apply_and_step_keys_can_be_remapped(tmp_path: Path) -> None:
         assert files_in(board.root, "doing") == [second.name]
 
     drive(app, script)
+
+
+def test_the_panes_key_hints_follow_a_remap_in_pulse_yaml_while_the_board_runs(tmp_path: Path) -> None:
+    board = make_board(tmp_path / "tasks", "keys:\n  why: y\n")
+    Maker(board).task("Something to start")
+    app = new_app(board)
+
+    async def script(pilot: Pilot) -> None:
+        await beaten(pilot)
+        assert "y why" in pane_text(app)
+        config = board.root / "pulse.yaml"
+        config.write_text(config.read_text(encoding="utf-8").replace("why: y", "why: x\n  apply: ctrl+a"))
+        app.board_screen.reread_settings()
+        await pilot.pause()
+        assert "x why" in pane_text(app) and "ctrl+a apply" in pane_text(app)
+
+    drive(app, script)

@@ -105,9 +105,11 @@ class PulseApp(App[None]):
         if clash:
             say(self, clash, title="Your keys not used", severity="warning", timeout=10)
         self.set_keymap(dict(keys))
-        self.board_screen.new_key = key_hint(self._keymap, "new")
-        self.board_screen.keys_hint = (
-            f"{key_hint(self._keymap, 'apply')} apply · {key_hint(self._keymap, 'next_suggestion')} next"
+        keymap = self._keymap
+        self.board_screen.show_key_hints(
+            key_hint(keymap, "new"),
+            f"{key_hint(keymap, 'apply')} apply · {key_hint(keymap, 'next_suggestion')} next",
+            f"{key_hint(keymap, 'why')} why",
         )
 
     # -- what every screen shares ---------------------------------------------------------------

@@ -105,6 +105,7 @@ class BoardScreen(BoardKeys, Screen[None]):
         )
         self.stats: Stats | None = None
         self.keys_hint = ""  # the heartbeat pane's hint, with the keys as mapped (set by the app)
+        self.why_hint = ""  # the pane's hint for its score terms ("w why"), as mapped
         self.new_key = "n"  # the new-task key as mapped (set by the app)
         self.filter_text = ""
         self._changes = changes
@@ -140,7 +141,7 @@ class BoardScreen(BoardKeys, Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#filter", Input).display = False
-        self.pane.keys_hint = self.keys_hint
+        self.pane.show_hints(self.keys_hint, self.why_hint)
         self.focus_now(self.column("open"))
         self._take_prefs(self.app.prefs)  # type: ignore[attr-defined]  # PulseApp's
         self._refresh_chrome()
@@ -150,6 +151,13 @@ class BoardScreen(BoardKeys, Screen[None]):
             self._show_loaded(self.live.load())
         else:
             self._run(lambda: messages.BoardLoaded(self.live.load()), "load")
+
+    def show_key_hints(self, new_key: str, keys_hint: str, why_hint: str) -> None:
+        """The keys as mapped now (pulse.yaml and the user's keys), where the board names them."""
+        self.new_key, self.keys_hint, self.why_hint = new_key, keys_hint, why_hint
+        if self.is_mounted:
+            self.pane.show_hints(keys_hint, why_hint)
+            self._refresh_chrome()  # an empty Open names the new-task key
 
     def _take_prefs(self, prefs: Prefs) -> None:
         """The user's view settings (core/prefs.py): compact cards, empty columns, Open's order, the pane."""

@@ -9,7 +9,7 @@ each rank are hidden until asked for (`toggle_terms`, the `why` key); a click on
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 
 from textual import events
 from textual.content import Content
@@ -18,7 +18,6 @@ from textual.widgets import Static
 
 from pulseboard.core.heartbeat import Suggestion, group_by_task
 from pulseboard.core.text import clip, one_line
-from pulseboard.tui.bindings import key_hint
 
 SHOWN = 3  # suggestions on screen at once, under the header line; the selected one is always among them
 PULSE_S = 0.8  # how long the heart stays lit after a beat
@@ -67,7 +66,8 @@ class HeartbeatPane(Static):
         self.suggestions: Sequence[Suggestion] = ()
         self.index = 0
         self.beat_at: dt.datetime | None = None
-        self.keys_hint = ""
+        self.keys_hint = ""  # "a apply · ] next", as the keys are mapped
+        self.why_hint = ""  # "w why": shown while the score terms are hidden
         self.lit = False
         self.folded = False  # one line: the selected suggestion only
         self.terms = False  # the score terms behind each rank: hidden until asked for
@@ -110,6 +110,12 @@ class HeartbeatPane(Static):
         self.set_class(self.folded, "folded")
         self._render_pane()
 
+    def show_hints(self, keys_hint: str, why_hint: str) -> None:
+        """The keys the header names, as mapped now."""
+        self.keys_hint, self.why_hint = keys_hint, why_hint
+        if self.beat_at is not None:
+            self._render_pane()
+
     def toggle_terms(self) -> None:
         """Show the score terms behind each rank, or hide them again."""
         self.terms = not self.terms
@@ -138,7 +144,7 @@ class HeartbeatPane(Static):
         head: list[tuple[str, str] | str] = [("♥ ", heart), ("heartbeat", "bold"), f"  last beat {when}"]
         if total:
             head.append(f"  ·  {self.index + 1}/{total}")
-        hints = " · ".join(hint for hint in (self.keys_hint, "" if self.terms else self._why_hint()) if hint)
+        hints = " · ".join(hint for hint in (self.keys_hint, "" if self.terms else self.why_hint) if hint)
         if hints:
             head.append((f"  ·  {hints}", "$text-muted"))
         # The rows scroll only as far as the selection needs: a clicked row stays where it was.
@@ -146,11 +152,6 @@ class HeartbeatPane(Static):
         lines = [Content.assemble(*head)]
         lines.extend(self._line(position) for position in range(self._first, min(self._first + SHOWN, total)))
         self.update(Content("\n").join(lines), layout=False)
-
-    def _why_hint(self) -> str:
-        """`w why`, with the key as pulse.yaml maps it (the app keeps its keymap, App.set_keymap)."""
-        keymap: Mapping[str, str] = getattr(self.app, "_keymap", {})
-        return f"{key_hint(keymap, 'why')} why"
 
     def _line(self, position: int) -> Content:
         suggestion = self.suggestions[position]
