@@ -71,12 +71,17 @@ VIEW: dict[str, tuple[object, ...]] = {  # the view settings and the values each
 REMEMBERED = ("theme", *VIEW)  # the settings the board writes (`keys:` is edited by hand)
 
 
-def prefs_path() -> Path:
-    """The user's settings file: `$XDG_CONFIG_HOME/pulseboard/config.yaml`, default `~/.config/...`
-    (a relative XDG_CONFIG_HOME is ignored, as the XDG spec says)."""
+def config_home() -> Path:
+    """The user's pulseboard folder: `$XDG_CONFIG_HOME/pulseboard`, default `~/.config/pulseboard`
+    (a relative XDG_CONFIG_HOME is ignored, as the XDG spec says): their settings and themes."""
     config = os.environ.get("XDG_CONFIG_HOME", "")
     base = Path(config) if os.path.isabs(config) else Path.home() / ".config"
-    return base / "pulseboard" / PREFS_NAME
+    return base / "pulseboard"
+
+
+def prefs_path() -> Path:
+    """The user's settings file: `$XDG_CONFIG_HOME/pulseboard/config.yaml`."""
+    return config_home() / PREFS_NAME
 
 
 def _check(name: str, value: object, where: str) -> Any:

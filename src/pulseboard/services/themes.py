@@ -10,7 +10,6 @@ commands must not import it.
 
 from __future__ import annotations
 
-import os
 import re
 from importlib.resources import files
 from importlib.resources.abc import Traversable
@@ -22,6 +21,7 @@ from textual.css.constants import VALID_STYLE_FLAGS
 from textual.theme import Theme
 
 from pulseboard.core import safeyaml
+from pulseboard.core.prefs import config_home
 from pulseboard.core.text import clip, quoted
 
 DEFAULT_THEME = "pulse-dark"
@@ -71,9 +71,7 @@ def builtin_theme_dir() -> Traversable:
 
 def user_theme_dir() -> Path:
     """The user's theme folder: `$XDG_CONFIG_HOME/pulseboard/themes`, default `~/.config/...`."""
-    config = os.environ.get("XDG_CONFIG_HOME", "")
-    base = Path(config) if os.path.isabs(config) else Path.home() / ".config"  # the XDG spec ignores relative
-    return base / "pulseboard" / "themes"
+    return config_home() / "themes"
 
 
 def load_theme_file(path: Path | Traversable | str) -> Theme:
