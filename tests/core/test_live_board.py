@@ -398,7 +398,7 @@ def test_state_folder_gone_is_told_once_and_back_is_told(board: Board) -> None:
     saved = board.root.parent / "saved-blocked"
     shutil.move(board.root / "blocked", saved)
     step = live.follow_now({str(board.root / "blocked")})
-    assert step.notices == ["blocked/ is gone; its column shows empty until it is back."]
+    assert step.notices == ["blocked/ is gone; its column says so until it is back."]
     task = create_task(board, "Later", now=at(1))
     assert live.hint({str(task.path)}).notices == []  # told once
     assert live.follow_now({str(board.root / "blocked")}).notices == []
@@ -414,7 +414,7 @@ def test_state_folder_gone_with_tasks_empties_its_column(board: Board) -> None:
     saved = board.root.parent / "saved-doing"
     shutil.move(board.root / "doing", saved)
     step = live.follow_now(None)
-    assert step.notices == ["doing/ is gone; its column shows empty until it is back."]
+    assert step.notices == ["doing/ is gone; its column says so until it is back."]
     assert step.changes.states == {"doing"} and live.snapshot.count("doing") == 0
     assert step.changes.ids_removed == {task.id} and task.id not in live.shorts
     shutil.move(saved, board.root / "doing")
@@ -429,8 +429,8 @@ def test_two_folders_gone_at_once_are_each_told(board: Board) -> None:
     shutil.rmtree(board.root / "done")
     step = live.follow_now({str(board.root / "open"), str(board.root / "done")})
     assert step.notices == [
-        "open/ is gone; its column shows empty until it is back.",
-        "done/ is gone; its column shows empty until it is back.",
+        "open/ is gone; its column says so until it is back.",
+        "done/ is gone; its column says so until it is back.",
     ]
 
 

@@ -10,7 +10,17 @@ import shutil
 import time
 from pathlib import Path
 
-from support.board_helpers import Feed, Maker, drive, make_board, new_app, notices, titles, wait_for
+from support.board_helpers import (
+    Feed,
+    Maker,
+    column_text,
+    drive,
+    make_board,
+    new_app,
+    notices,
+    titles,
+    wait_for,
+)
 from textual.pilot import Pilot
 from textual.widgets import Static
 
@@ -227,10 +237,14 @@ def test_a_state_folder_gone_is_said_and_its_return_too(tmp_path: Path) -> None:
         feed.send(board.root / "open")
         await wait_for(pilot, lambda: any("open/ is gone" in n for n in notices(app)))
         assert titles(app, "open") == []
+        assert "open/ is gone" in " ".join(column_text(app, "open"))  # on the column, not only a toast
         shutil.move(saved, board.root / "open")
         feed.send(board.root / "open")
         await wait_for(pilot, lambda: any("open/ is back" in n for n in notices(app)))
         assert titles(app, "open") == ["In open"]
+        shutil.rmtree(board.root / "blocked")  # an empty column's folder gone: said on it all the same
+        feed.send(board.root / "blocked")
+        await wait_for(pilot, lambda: "blocked/ is gone" in " ".join(column_text(app, "blocked")))
 
     drive(app, script)
 

@@ -230,3 +230,20 @@ def test_the_filter_shows_its_matches_in_the_turn_its_text_changes(tmp_path: Pat
         assert [t.title for t in screen.column("open").tasks] == ["Open task 3"]
 
     drive(app, script, size=(120, 30))
+
+
+def test_a_key_that_does_nothing_says_why_in_the_status_line(tmp_path: Path) -> None:
+    app = board_with(tmp_path)
+
+    async def script(pilot: Pilot) -> None:
+        def note() -> str:
+            return str(app.board_screen.query_one("#status-note", Static).render())
+
+        await pilot.press("l", "s")  # the task in doing, started again
+        await wait_for(pilot, lambda: "is in Doing already" in note())
+        await pilot.press("l", "d")  # done is empty
+        await wait_for(pilot, lambda: "Done is empty" in note())
+        await pilot.press("enter")
+        assert "Done is empty" in note()
+
+    drive(app, script, size=(120, 30))

@@ -262,6 +262,11 @@ class LiveBoard:
             if stamp is None or _stamp(self.board.root / state) != stamp
         }
 
+    @property
+    def missing(self) -> frozenset[str]:
+        """The state folders known to be gone: their columns say so."""
+        return frozenset(self._missing)
+
     def _check_folders(self) -> list[str]:
         """Sentences for state folders that went (their column shows empty) or came back."""
         if not self.board.root.is_dir():
@@ -271,7 +276,7 @@ class LiveBoard:
             present = (self.board.root / state).is_dir()
             if not present and state not in self._missing:
                 self._missing.add(state)
-                notices.append(f"{state}/ is gone; its column shows empty until it is back.")
+                notices.append(f"{state}/ is gone; its column says so until it is back.")
             elif present and state in self._missing:
                 self._missing.discard(state)
                 notices.append(f"{state}/ is back.")

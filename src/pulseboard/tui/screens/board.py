@@ -279,6 +279,8 @@ class BoardScreen(BoardKeys, Screen[None]):
         self._after_changes(step.changes, selected)
         for notice in step.notices:
             self.say(notice, severity="warning")
+        if step.notices:  # a folder gone or back: its column says so
+            self._refresh_chrome()
         if step.read:
             paths = step.paths
             self._run(lambda: messages.DiskRead(self.live.read(paths)), "reconcile")
@@ -606,6 +608,8 @@ class BoardScreen(BoardKeys, Screen[None]):
             texts["open"] = (FIRST_RUN if not total else "Nothing here: {key} adds a task.").format(
                 key=self.new_key
             )
+        for state in self.live.missing:
+            texts[state] = f"{state}/ is gone: its tasks show again when the folder is back."
         for state, text in texts.items():
             self.column(state).say_when_empty(text)
 

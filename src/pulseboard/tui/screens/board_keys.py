@@ -65,6 +65,11 @@ class BoardKeys(_Screen):
             return self.live.current(self._detail.task) or self._detail.task
         return self.focused_column().selected
 
+    def _say_empty(self) -> None:
+        """A key for a task, in a column with none: the status line says so."""
+        here = TITLES[self.focused_column().state]
+        self.query_one(StatusLine).note(f"{here} is empty: no task for this key.")
+
     def action_focus_column(self, step: int) -> None:
         """The column beside; at either end the focus stays and the status line says why (a
         wrap round from Open to Blocked made `h h h` land somewhere unexpected)."""
@@ -125,7 +130,13 @@ class BoardKeys(_Screen):
             self.request_batch(to_state)
             return
         task = task or self.selected_task()
-        if task is None or task.state == to_state:
+        if task is None:
+            self._say_empty()
+            return
+        if task.state == to_state:
+            self.query_one(StatusLine).note(
+                f"{self.live.shorts.short(task.id)} is in {TITLES[to_state]} already."
+            )
             return
         settings = self.board.settings
         doing = self.live.snapshot.column("doing")
@@ -295,6 +306,7 @@ class BoardKeys(_Screen):
         column = self.focused_column()
         task = column.selected
         if task is None:
+            self._say_empty()
             return
         self.marked ^= {task.name}
         column.forget({task.name})
@@ -373,6 +385,7 @@ class BoardKeys(_Screen):
     def action_detail(self) -> None:
         task = self.selected_task()
         if task is None:
+            self._say_empty()
             return
         past = journal.history(self.board.root, task.id)
         self._detail = DetailScreen(task, self.live.shorts.short(task.id), read_body(task.path), past, self)
@@ -407,6 +420,7 @@ class BoardKeys(_Screen):
         show what the editor left on disk."""
         task = self.selected_task()
         if task is None:
+            self._say_empty()
             return
         problem = None
         try:
