@@ -11,7 +11,17 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from support.board_helpers import Maker, beaten, drive, files_in, make_board, new_app, screen_text, wait_for
+from support.board_helpers import (
+    Feed,
+    Maker,
+    beaten,
+    drive,
+    files_in,
+    make_board,
+    new_app,
+    screen_text,
+    wait_for,
+)
 from support.clock import at
 from support.helpers import frontmatter, where_is
 from textual.pilot import Pilot
@@ -426,5 +436,27 @@ def test_the_panes_key_hints_follow_a_remap_in_pulse_yaml_while_the_board_runs(t
         app.board_screen.reread_settings()
         await pilot.pause()
         assert "x why" in pane_text(app) and "ctrl+a apply" in pane_text(app)
+
+    drive(app, script)
+
+
+def test_a_task_removed_from_disk_leaves_the_pane_at_once_not_at_the_next_beat(tmp_path: Path) -> None:
+    board = make_board(tmp_path / "tasks")
+    maker = Maker(board)
+    gone = maker.task("Remove me", priority="critical")
+    maker.task("Stay")
+    feed = Feed()
+    app = new_app(board, changes=feed)
+
+    async def script(pilot: Pilot) -> None:
+        await beaten(pilot)
+        screen = app.board_screen
+        assert screen.pane.suggestions[0].ids[0] == gone.id
+        screen.schedule.after_change = 60  # no beat comes to tidy the pane
+        gone.path.unlink()
+        feed.send(gone.path)
+        await wait_for(pilot, lambda: gone.name not in [t.name for t in screen.column("open").tasks])
+        assert all(gone.id not in s.ids for s in screen.pane.suggestions)
+        assert "Remove me" not in pane_text(app)
 
     drive(app, script)

@@ -298,6 +298,9 @@ class BoardScreen(BoardKeys, Screen[None]):
             self._show(state, keep=selected[state])
         for state in STATES:
             self.column(state).forget()  # marks (two places, overlaps) depend on other columns
+        if changes.ids_removed:  # gone from the board: out of the pane now, not at the next beat
+            self.pane.drop(changes.ids_removed)
+            self._mark_suggested()
         self._refresh_chrome()
         self.request_beat()
         if self._detail is not None:

@@ -9,7 +9,7 @@ each rank are hidden until asked for (`toggle_terms`, the `why` key); a click on
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Sequence, Set
 
 from textual import events
 from textual.content import Content
@@ -108,6 +108,20 @@ class HeartbeatPane(Static):
         """Fold the pane to one line (the selected suggestion), or open it again."""
         self.folded = not self.folded
         self.set_class(self.folded, "folded")
+        self._render_pane()
+
+    def drop(self, gone: Set[str]) -> None:
+        """Tasks gone from the board leave the pane at once, not at the next beat."""
+        kept = [s for s in self.suggestions if gone.isdisjoint(s.ids)]
+        if len(kept) == len(self.suggestions):
+            return
+        selected = self.selected
+        keys = [_key(s) for s in kept]
+        self.suggestions = kept
+        if selected is not None and _key(selected) in keys:
+            self.index = keys.index(_key(selected))
+        else:
+            self.index = min(self.index, max(len(kept) - 1, 0))
         self._render_pane()
 
     def show_hints(self, keys_hint: str, why_hint: str) -> None:
