@@ -28,7 +28,6 @@ from pulseboard.tui.bindings import bindings, help_rows, key_hint
 from pulseboard.tui.palette import TaskFinder, action_commands
 from pulseboard.tui.plain import say
 from pulseboard.tui.screens.board import BoardScreen, ChangeSource
-from pulseboard.tui.screens.detail import DetailScreen
 from pulseboard.tui.screens.help import HelpScreen
 from pulseboard.tui.tuning import ProcessTuning
 
@@ -125,7 +124,7 @@ class PulseApp(App[None]):
         yield from super().get_system_commands(screen)
         if screen is self.board_screen:
             yield from action_commands(screen, BOARD, self._keymap)
-        elif isinstance(screen, DetailScreen):
+        elif screen is self.board_screen.detail:
             yield from action_commands(screen, DETAIL, self._keymap, route="board")
 
     # -- themes ---------------------------------------------------------------------------------

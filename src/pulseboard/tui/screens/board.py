@@ -50,7 +50,6 @@ from pulseboard.tui import messages
 from pulseboard.tui.bindings import bindings
 from pulseboard.tui.plain import say
 from pulseboard.tui.screens.board_keys import BoardKeys
-from pulseboard.tui.screens.detail import DetailScreen
 from pulseboard.tui.screens.stats import StatsScreen
 from pulseboard.tui.tuning import collector_paused, settle_long_lived
 from pulseboard.tui.widgets.cards import CardContext
@@ -62,6 +61,7 @@ from pulseboard.tui.widgets.status import StatusLine
 
 if TYPE_CHECKING:
     from pulseboard.services.watcher import Batch
+    from pulseboard.tui.screens.detail import DetailScreen  # imported when first opened: Markdown is slow
 
 ChangeSource = Callable[[], AsyncIterator["Batch"]]
 STATS_DAYS = 14
@@ -198,6 +198,11 @@ class BoardScreen(BoardKeys, Screen[None]):
 
     def column(self, state: str) -> TaskColumn:
         return self.query_one(f"#col-{state}", TaskColumn)  # asked on every change: one query
+
+    @property
+    def detail(self) -> DetailScreen | None:
+        """The detail view open over the board, if one is."""
+        return self._detail
 
     @property
     def pane(self) -> HeartbeatPane:

@@ -27,7 +27,6 @@ from pulseboard.services.git import CommitQueue
 from pulseboard.tui import messages
 from pulseboard.tui.screens.block import BlockReason, BlockScreen
 from pulseboard.tui.screens.choice import Choice, ChoiceScreen, ConfirmScreen
-from pulseboard.tui.screens.detail import DetailScreen
 from pulseboard.tui.screens.new_task import NewTask, NewTaskScreen
 from pulseboard.tui.widgets.column import TaskColumn
 from pulseboard.tui.widgets.columns import TITLES
@@ -35,6 +34,7 @@ from pulseboard.tui.widgets.status import StatusLine
 
 if TYPE_CHECKING:
     from pulseboard.tui.screens.board import BoardScreen as _Screen
+    from pulseboard.tui.screens.detail import DetailScreen
 else:
     _Screen = object
 
@@ -388,6 +388,8 @@ class BoardKeys(_Screen):
             self._say_empty()
             return
         past = journal.history(self.board.root, task.id)
+        from pulseboard.tui.screens.detail import DetailScreen  # Markdown and its parser: not at start
+
         self._detail = DetailScreen(task, self.live.shorts.short(task.id), read_body(task.path), past, self)
         self.app.push_screen(self._detail, lambda _: setattr(self, "_detail", None))
         if task.state == "doing":
