@@ -154,6 +154,19 @@ def test_the_palette_offers_every_board_action(board: Board) -> None:
     drive(app, script)
 
 
+def test_the_palette_in_the_detail_view_offers_its_actions(board: Board) -> None:
+    Maker(board).task("Shown")
+    app = new_app(board)
+
+    async def script(pilot: Pilot) -> None:
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen))
+        offered = {command.title for command in app.get_system_commands(app.screen)}
+        assert {"Start", "Done", "Edit in $EDITOR"} <= offered and "New" not in offered
+
+    drive(app, script)
+
+
 def test_where_an_action_applies_is_what_the_detail_view_binds(board: Board) -> None:
     Maker(board).task("Shown")
     app = new_app(board)
