@@ -39,6 +39,8 @@ def board(tmp_path: Path) -> Board:
     maker.task("Old nav work", "done")
     maker.task("README overhaul", "blocked", tags=["docs"])
     (board.root / "open" / "fix-footer-typo.md").write_text("", encoding="utf-8")  # made by hand
+    held = "---\nholder: agent-7\nstarted: 2026-11-22T10:00:00Z\n---\n# Held by an agent\n"
+    (board.root / "doing" / "held-by-an-agent.md").write_text(held, encoding="utf-8")
     return board
 
 
@@ -92,11 +94,14 @@ EXPECTED: dict[str, set[str] | None] = {
     "fix-footer": {"Fix footer typo"},  # a hand-made file: its file name
     "footer typo": {"Fix footer typo"},
     "@ana": {"README overhaul"},  # who a blocked task waits on (Maker blocks "waiting for review" on ana)
+    "@agent": {"Held by an agent"},  # who holds a task
+    "agent": {"Held by an agent"},  # a plain word: the title (the holder is only for @)
+    "@agent-7 -@ana": {"Held by an agent"},
     "ana": {"Ask @ana about the release", "README overhaul"},  # a plain word: title, and the blocker
     "for review": {"README overhaul"},  # a blocked task's reason
-    "state:doing": {"Navigate home", "Ask @ana about the release"},
+    "state:doing": {"Navigate home", "Ask @ana about the release", "Held by an agent"},
     "s:do #ui": {"Navigate home"},
-    "p:medium -nav -doc -readme": {"Ask @ana about the release", "Fix footer typo"},
+    "p:medium -nav -doc -readme": {"Ask @ana about the release", "Fix footer typo", "Held by an agent"},
     "-state:open -state:doing": {"Old nav work", "README overhaul"},
     '"fix the"': {"Fix the navbar"},
     '"the navbar" -#core': {"Fix the navbar"},

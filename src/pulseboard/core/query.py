@@ -2,7 +2,7 @@
 
 A query is words separated by spaces; a task matches when every word does (case-insensitive):
 - `#ui` matches a task with a tag that starts with `ui` (a lone `#`: any tag);
-- `@ana` a blocked task waiting on someone whose name contains `ana`;
+- `@ana` a task held by someone whose name starts with `ana` (`holder:`), or a blocked task waiting on them;
 - `p:high` a task whose priority starts with `high` (`p:c` critical); `state:doing` (or `s:do`) one
   in that state;
 - `"fix nav"` (in double quotes) the phrase, spaces and all, where a plain word would match;
@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from pulseboard.core.board import Task
 
 TAG = "#"
-WHO = "@"  # who a blocked task waits on (issue 15 adds who holds a task)
+WHO = "@"  # who holds a task, or who a blocked task waits on
 FIELDS = {"p": "priority", "priority": "priority", "s": "state", "state": "state"}  # `p:high`
 _TOKEN = re.compile(r'(-?)(?:"([^"]*)"?|(\S+))')  # an optional `-`, then a "quoted phrase" or a word
 IN_BODY = frozenset({"word", "phrase"})  # the kinds of term a task's body can match
@@ -62,7 +62,7 @@ _FLOOR = 0.1  # a match the finer rules do not see (a field with a NUL in it)
 
 _TAGS = "\x00"  # in a task's searchable text, before each tag
 _STARTS = "\x01"  # in a task's anchored text, before its id and its file name
-_WHOS = "\x02"  # in a task's searchable text, before who a blocked task waits on
+_WHOS = "\x02"  # in a task's searchable text, before who holds it and who a blocked task waits on
 _SEPARATORS = str.maketrans("", "", _TAGS + _STARTS + _WHOS)  # never inside a field or a word
 
 
@@ -220,7 +220,8 @@ def _searchable(task: Task) -> tuple[str, str]:
     reason, who = blocked.get("reason") or "", blocked.get("waiting_on") or ""
     fields = "\n".join((task.title, _human_name(task), *task.touches, reason)).translate(_SEPARATORS)
     tags = "".join([_TAGS + tag.translate(_SEPARATORS) for tag in task.tags])
-    text = (fields + tags + (_WHOS + who.translate(_SEPARATORS) if who else "")).lower()
+    whos = "".join(_WHOS + name.translate(_SEPARATORS) for name in (who, task.holder) if name)
+    text = (fields + tags + whos).lower()
     if len(_SEARCHABLE) >= _SEARCHABLE_MAX:
         _SEARCHABLE.clear()
     _SEARCHABLE[id(task)] = (task, anchored, text)
