@@ -206,21 +206,30 @@ def print_failure(label: str, exc: Exception) -> dict[str, Any]:
 
 
 def board_for(
-    size: int, seed: int, keep: Path | None, scratch: Path, end: str = "\n", heading: str | None = None
+    size: int,
+    seed: int,
+    keep: Path | None,
+    scratch: Path,
+    end: str = "\n",
+    heading: str | None = None,
+    shape: str = "done",
 ) -> tuple[Path, float | None]:
-    """The board folder for a size, and its generation time (None when a kept board is reused).
+    """The board folder for a size (and make_board shape: `board-N`, or `board-SHAPE-N` for a shape
+    other than the default), and its generation time (None when a kept board is reused).
     Prints `heading` (default `== N tasks: `) and which, ending the line with `end`."""
     print(f"\n== {size:,} tasks: " if heading is None else heading, end="", flush=True)
-    home = (keep or scratch) / f"board-{size}"
+    home = (keep or scratch) / (f"board-{size}" if shape == "done" else f"board-{shape}-{size}")
     root = home / "tasks"
     marker = home / "made.json"
-    wanted = {"n": size, "seed": seed}
+    wanted: dict[str, Any] = (
+        {"n": size, "seed": seed} if shape == "done" else {"n": size, "seed": seed, "shape": shape}
+    )
     made_in: float | None = None
     if not (marker.is_file() and json.loads(marker.read_text()) == wanted):
         if home.exists():
-            raise BenchError(f"{home} exists but was not made by this benchmark for n={size}, seed={seed}")
+            raise BenchError(f"{home} exists but was not made by this benchmark for {wanted}")
         started = time.perf_counter()
-        make_board(root, size, seed)
+        make_board(root, size, seed, shape)
         marker.write_text(json.dumps(wanted))
         made_in = time.perf_counter() - started
     print("reused kept board" if made_in is None else f"generated in {made_in:.1f} s", end=end, flush=True)
@@ -453,7 +462,8 @@ class Tmux:
 
 class AppSession:
     """One run of the board app (`python -m pulseboard --board DIR`, or `argv`) in its own tmux
-    session; `env` is laid over the server's environment for it (`new-session -e`)."""
+    session of `size` (columns, rows; default WIDTH x HEIGHT); `env` is laid over the server's
+    environment for it (`new-session -e`)."""
 
     _count = 0
 
@@ -464,6 +474,7 @@ class AppSession:
         poll: float,
         env: Mapping[str, str] | None = None,
         argv: list[str] | None = None,
+        size: tuple[int, int] = (WIDTH, HEIGHT),
     ) -> None:
         AppSession._count += 1
         self.tmux = tmux
@@ -472,13 +483,14 @@ class AppSession:
         self.argv = argv or [*PULSE, "--board", str(board_root)]
         self.env = dict(env or {})
         self.poll = poll
+        self.size = size  # the window, columns x rows
         self.started = False
         self.last_screen: list[str] = []
 
     def launch(self) -> float:
         """Start the app; the perf_counter() taken just before new-session."""
         command = shlex.join(self.argv)
-        size = ["-x", str(WIDTH), "-y", str(HEIGHT)]
+        size = ["-x", str(self.size[0]), "-y", str(self.size[1])]
         env = [arg for k, v in self.env.items() for arg in ("-e", f"{k}={v}")]
         t0 = time.perf_counter()
         self.tmux.command("new-session", "-d", "-s", self.name, *size, *env, command)

@@ -2,13 +2,15 @@
 
 Owns the shape of a benchmark board. `make_board(root, n, seed)` writes `root/{open,doing,done,blocked}/`
 and `root/pulse.yaml` with plain file writes (never through pulse, so 100,000 tasks take seconds):
-about 70% done, 20% open, 3 in doing and the rest blocked; varied frontmatter (flow and block
-lists, comments, extra keys, quoted titles, no frontmatter at all), bodies from one line to ~2 KB
-with `- [ ]` criteria and the odd `---` rule, ~5% hand-named files without an id, a few CRLF and
-BOM files, and ~0.5% broken files (bad YAML, unclosed frontmatter, non-UTF-8, NUL bytes, empty,
-bad field values, one 2 MB file). The same `n` and `seed` always give the same bytes.
+about 70% done, 20% open, 3 in doing and the rest blocked (the `done` shape, the default; the
+`even` shape puts 25% in each state, so thousands are in doing, all over the WIP limit); varied
+frontmatter (flow and block lists, comments, extra keys, quoted titles, no frontmatter at all),
+bodies from one line to ~2 KB with `- [ ]` criteria and the odd `---` rule, ~5% hand-named files
+without an id, a few CRLF and BOM files, and ~0.5% broken files (bad YAML, unclosed frontmatter,
+non-UTF-8, NUL bytes, empty, bad field values, one 2 MB file). The same `n`, `seed` and shape always
+give the same bytes; the two shapes of one `n` and `seed` hold the same files, in different folders.
 
-    python bench/make_board.py DIR N [--seed S]
+    python bench/make_board.py DIR N [--seed S] [--shape even]
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from pulseboard.core.ids import new_id, slugify
 
 STATES = ("open", "doing", "done", "blocked")
 DOING_COUNT = 3
+SHAPES = ("done", "even")  # mostly done (what every benchmark used first); 25% in each state
 BIG_FILE_BYTES = 2 << 20
 
 _VERBS = (
@@ -249,11 +252,14 @@ def _render_broken(rng: random.Random, spec: _Spec) -> bytes:
     return b"---\n- just\n- a list\n---\nThe frontmatter is not a mapping.\n"  # not_mapping
 
 
-def _plan(n: int, rng: random.Random) -> list[_Spec]:
+def _plan(n: int, rng: random.Random, shape: str = "done") -> list[_Spec]:
     """Every task's state, name, creation time, dependencies and breakage, oldest first."""
-    n_done = round(n * 0.70)
-    n_doing = min(DOING_COUNT, max(0, n - n_done))
-    n_open = min(round(n * 0.20), n - n_done - n_doing)
+    if shape == "even":
+        n_done = n_doing = n_open = n // 4
+    else:
+        n_done = round(n * 0.70)
+        n_doing = min(DOING_COUNT, max(0, n - n_done))
+        n_open = min(round(n * 0.20), n - n_done - n_doing)
     states = ["done"] * n_done + ["doing"] * n_doing + ["open"] * n_open
     states += ["blocked"] * (n - len(states))
     rng.shuffle(states)
@@ -289,8 +295,11 @@ def _plan(n: int, rng: random.Random) -> list[_Spec]:
     return specs
 
 
-def make_board(root: Path, n: int, seed: int = 0) -> None:
-    """Write a board of n tasks under root (which must hold no task folders yet)."""
+def make_board(root: Path, n: int, seed: int = 0, shape: str = "done") -> None:
+    """Write a board of n tasks under root (which must hold no task folders yet), of a shape in
+    SHAPES: `done` (about 70% done, 3 in doing) or `even` (25% in each state)."""
+    if shape not in SHAPES:
+        raise ValueError(f"no board shape {shape!r}: one of {', '.join(SHAPES)}")
     rng = random.Random(f"pulse-bench:{n}:{seed}")
     root.mkdir(parents=True, exist_ok=True)
     for state in STATES:
@@ -300,7 +309,7 @@ def make_board(root: Path, n: int, seed: int = 0) -> None:
         folder.mkdir(exist_ok=True)
     (root / "pulse.yaml").write_text(DEFAULT_CONFIG_TEXT, encoding="utf-8")
     base = os.fspath(root)
-    for spec in _plan(n, rng):
+    for spec in _plan(n, rng, shape):
         data = _render_broken(rng, spec) if spec.broken else _render(rng, spec)
         with open(os.path.join(base, spec.state, spec.name), "wb") as handle:
             handle.write(data)
@@ -311,10 +320,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("dir", type=Path, help="the board folder to create (its state folders must be empty)")
     parser.add_argument("n", type=int, help="how many task files")
     parser.add_argument("--seed", type=int, default=0)
+    shapes = "done: ~70%% done, 3 in doing (the default); even: 25%% in each state"
+    parser.add_argument("--shape", choices=SHAPES, default="done", help=shapes)
     args = parser.parse_args(argv)
     started = time.perf_counter()
     try:
-        make_board(args.dir, args.n, args.seed)
+        make_board(args.dir, args.n, args.seed, args.shape)
     except FileExistsError as exc:
         print(f"make_board: {exc}", file=sys.stderr)
         return 1
