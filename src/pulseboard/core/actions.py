@@ -183,20 +183,32 @@ def wip_check(
 
 
 READ_DIRECTLY = 64  # up to this many tasks in doing are read from their files, not the parse cache
+Held = Callable[[Entry], Task | None]  # a task as the caller holds it, by its entry (None: not held)
 
 
 def overlap_check(
-    board: Board, moving: Entry, record: dict[str, Any], doing: list[Entry], short_of: Callable[[str], str]
+    board: Board,
+    moving: Entry,
+    record: dict[str, Any],
+    doing: list[Entry],
+    short_of: Callable[[str], str],
+    held: Held | None = None,
 ) -> list[str]:
     """A warning when a task going into doing touches what a task already there touches: tasks
     that touch the same files run one after the other. Names WIP_NAMED of them, counts the rest.
-    A few tasks in doing are read from their files (loading the whole parse cache for them would
-    cost more on a big board); many, through the cache."""
+    The tasks in doing come from `held` (what the caller already holds: the board's snapshot),
+    else a few are read from their files (loading the whole parse cache for them would cost more
+    on a big board), many through the cache."""
     touches = record["touches"]
     others = [e for e in doing if e.id != moving.id]
     if not touches or not others:
         return []
-    tasks = [board.load(e) for e in others] if len(others) <= READ_DIRECTLY else board.tasks(["doing"])
+    if held is not None:
+        tasks = [task for e in others if (task := held(e) or board.load(e)) is not None]
+    elif len(others) <= READ_DIRECTLY:
+        tasks = [board.load(e) for e in others]
+    else:
+        tasks = board.tasks(["doing"])
     clashes = [
         (task, item)
         for task in tasks
@@ -263,6 +275,7 @@ def move_entry(
     stamps: dict[str, Any] | None = None,
     undoes: str | None = None,
     batch: str | None = None,
+    held: Held | None = None,
 ) -> MoveResult:
     """Move a task file to another state folder and stamp it; of two racing movers exactly one wins.
 
@@ -271,7 +284,8 @@ def move_entry(
     unique one; the default is the id's first characters).
     stamps, for an undo, are the owned keys to write instead of fresh ones (None removes one);
     undoes is the journal key of the move an undo reverts; batch, the id the journal lines of one
-    batch share (core/batch.py).
+    batch share (core/batch.py); held, the tasks the caller already holds by entry (the board's
+    snapshot), so a start does not read what doing holds from disk.
     """
     check_move_options(to_state, reason, waiting_on, stamps)
     if entry.state == to_state:
@@ -281,7 +295,7 @@ def move_entry(
     _check_movable(board, entry)
     record = read_task_file(entry.path, board.root, entry.fallback_title)
     if to_state == "doing":
-        warnings += overlap_check(board, entry, record, doing, short_of)
+        warnings += overlap_check(board, entry, record, doing, short_of, held)
     before = {key: record.get(key) for key in fields.OWNED_KEYS}  # for the journal: what undo restores
     target_dir = safe_folder(board.root, to_state)
     try:

@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from pulseboard.core import ids, journal
-from pulseboard.core.actions import WIP_NAMED, MoveResult, check_move_options, move_entry, os_reason
+from pulseboard.core.actions import WIP_NAMED, Held, MoveResult, check_move_options, move_entry, os_reason
 from pulseboard.core.board import Board, Entry
 from pulseboard.core.errors import PulseError
 from pulseboard.core.text import clip, named, one_line
@@ -65,6 +65,7 @@ def move_batch(
     force: bool = False,
     now: dt.datetime | None = None,
     short_of: Callable[[str], str] = lambda task_id: task_id[: ids.SHORT_LENGTH],
+    held: Held | None = None,
 ) -> BatchResult:
     """Move each task to to_state as one batch (a task given twice moves once); see the module.
 
@@ -81,7 +82,7 @@ def move_batch(
         try:
             moved = move_entry(
                 board, entry, to_state, reason=reason, waiting_on=waiting_on, force=force, now=moment,
-                short_of=short_of, batch=result.batch,
+                short_of=short_of, batch=result.batch, held=held,
             )  # fmt: skip
         except PulseError as exc:
             result.refused.append(_refused(board, entry, str(exc), short_of))

@@ -163,8 +163,9 @@ class BoardKeys(_Screen):
         entry = Entry(task.state, task.name, task.id, task.folder)
         try:
             result = actions.move_entry(
-                self.board, entry, to_state, short_of=self.live.shorts.short, now=self.clock(), **options
-            )  # type: ignore[arg-type]
+                self.board, entry, to_state, short_of=self.live.shorts.short, now=self.clock(),
+                held=self._held, **options,
+            )  # type: ignore[arg-type]  # fmt: skip
         except PulseError as exc:
             self.say(str(exc), title="Not moved", severity="error", timeout=8)
             self.resync(task)
@@ -209,8 +210,9 @@ class BoardKeys(_Screen):
         entries = [Entry(t.state, t.name, t.id, t.folder) for t in tasks]
         try:
             result = batch.move_batch(
-                self.board, entries, to_state, short_of=self.live.shorts.short, now=self.clock(), **options
-            )  # type: ignore[arg-type]
+                self.board, entries, to_state, short_of=self.live.shorts.short, now=self.clock(),
+                held=self._held, **options,
+            )  # type: ignore[arg-type]  # fmt: skip
         except PulseError as exc:
             self.say(str(exc), title="Not moved", severity="error", timeout=8)
             return
@@ -237,6 +239,10 @@ class BoardKeys(_Screen):
                 self.resync(shown)
         if moves:
             self._show_moves(moves)
+
+    def _held(self, entry: Entry) -> Task | None:
+        """A task as the board holds it (a start's overlap warning reads nothing from disk)."""
+        return self.live.snapshot.get(entry.state, entry.name)
 
     def _commit(self, job: git.CommitJob) -> None:
         """With git.commit on, commit off the UI thread, in the order the changes were made."""
