@@ -141,13 +141,13 @@ def test_waiting_on_counts_open_and_blocked_dependants() -> None:
 
 
 def test_start_terms_add_up_what_ranks_an_open_task() -> None:
-    clash = task("d1", "doing", title="Navbar")
-    terms = dict(rules.start_terms(task("o1", priority="high", estimate=300), view(), 2, clash))
+    age = rules.age_points(3600, CONF.weights)  # made an hour ago
+    terms = dict(rules.start_terms(task("o1", priority="high", estimate=300), CONF, age, 2, "Navbar"))
     assert terms == {
         "priority high": 3.9, "age": 0.01, "estimate up to 10m": 1.5, "unblocks 2": 2.0,
         'touches the same as "Navbar" in doing': -3.0,
     }  # fmt: skip
-    assert dict(rules.start_terms(task("o2", estimate=3600), view(), 0, None)) == {
+    assert dict(rules.start_terms(task("o2", estimate=3600), CONF, age, 0, None)) == {
         "priority medium": 1.8, "age": 0.01, "estimate over 30m": -1.0,
     }  # fmt: skip
 

@@ -11,7 +11,7 @@ import os
 import stat
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Container, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +32,28 @@ class Problem:
     ids: tuple[str, ...] = ()
 
 
+def resolve_dependency(dep: str, id_set: Container[str], sorted_ids: list[str]) -> list[str]:
+    """The ids a dependency names: itself when it is an id, else the ids it is a prefix of (one
+    when all is well). id_set and sorted_ids: every id on the board (sorted_ids sorted, once each)."""
+    return [dep] if dep in id_set else resolve_prefix(dep, sorted_ids)
+
+
+def problem_kind(matches: int) -> str:
+    """What is wrong with a dependency matching this many tasks (not one)."""
+    return "ambiguous-dependency" if matches else "missing-dependency"
+
+
+def dependency_problem(task: Task, dep: str, matches: int, short: str) -> Problem:
+    """A dependency naming no task or several, in the words of doctor and the heartbeat (short:
+    the task's short id)."""
+    who = named(short, task.title)
+    if not matches:
+        message = f"{who} depends on '{dep}', which names no task."
+    else:
+        message = f"{who} depends on '{dep}', which matches {matches} tasks; write more of the ID."
+    return Problem(problem_kind(matches), message, (task.id,))
+
+
 def dependency_graph(tasks: list[Task]) -> tuple[dict[str, list[str]], list[Problem]]:
     """Each task's resolved dependencies (tasks that depend on nothing are left out: they can't
     be in a cycle), and the dependencies that name no task or several."""
@@ -45,46 +67,47 @@ def dependency_graph(tasks: list[Task]) -> tuple[dict[str, list[str]], list[Prob
             continue
         resolved = graph.setdefault(task.id, [])
         for dep in task.depends:
-            matches = [dep] if dep in id_set else resolve_prefix(dep, all_ids)
+            matches = resolve_dependency(dep, id_set, all_ids)
             if len(matches) == 1:
                 resolved.append(matches[0])
                 continue
             shorts = shorts or ids.ShortIds(all_ids)  # only a board with a problem pays for these
-            who = named(shorts.short(task.id), task.title)
-            if not matches:
-                message = f"{who} depends on '{dep}', which names no task."
-                problems.append(Problem("missing-dependency", message, (task.id,)))
-            else:
-                message = (
-                    f"{who} depends on '{dep}', which matches {len(matches)} tasks; write more of the ID."
-                )
-                problems.append(Problem("ambiguous-dependency", message, (task.id,)))
+            problems.append(dependency_problem(task, dep, len(matches), shorts.short(task.id)))
     return graph, problems
 
 
-def find_cycles(graph: dict[str, list[str]]) -> list[list[str]]:
-    """Each dependency cycle once, as a list of ids (Tarjan's strongly connected components)."""
+def find_cycles(
+    graph: Mapping[str, Collection[str]], within: Collection[str] | None = None
+) -> list[list[str]]:
+    """Each dependency cycle once, as a list of ids (Tarjan's strongly connected components).
+    within: only the cycles among these ids (edges leaving them are left out), for a caller that
+    knows where the graph changed (core/engine.py)."""
+
+    def children(node: str) -> Iterator[str]:
+        found = graph.get(node, ())
+        return iter(found) if within is None else (child for child in found if child in within)
+
     index: dict[str, int] = {}
     low: dict[str, int] = {}
     stack: list[str] = []
     on_stack: set[str] = set()
     cycles: list[list[str]] = []
-    for root in sorted(graph):
+    for root in sorted(graph if within is None else within):
         if root in index:
             continue
-        work = [(root, iter(graph.get(root, ())))]
+        work = [(root, children(root))]
         index[root] = low[root] = len(index)
         stack.append(root)
         on_stack.add(root)
         while work:
-            node, children = work[-1]
-            child = next(children, None)
+            node, kids = work[-1]
+            child = next(kids, None)
             if child is not None:
                 if child not in index:
                     index[child] = low[child] = len(index)
                     stack.append(child)
                     on_stack.add(child)
-                    work.append((child, iter(graph.get(child, ()))))
+                    work.append((child, children(child)))
                 elif child in on_stack:
                     low[node] = min(low[node], index[child])
                 continue

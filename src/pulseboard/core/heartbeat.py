@@ -3,10 +3,12 @@ the specs changed since start, why the last push failed) that reads no file and 
 
 `beat` looks at the board once (`BoardView`), runs each rule in `RULES` (core/heartbeat_rules.py,
 one function per thing the heartbeat decides), adds `idle` when none of them asks anyone to act,
-and ranks the lot: highest score first, then by the ids named and the kind. The inputs that live on
+and ranks the lot: highest score first, then by the ids named and the kind (then the text and the
+terms, so that the order never depends on the order the tasks came in). The inputs that live on
 disk (file times, read marks, push status) are gathered by core/heartbeat_inputs.py, whose `suggest`
 is what the board's pane, `pulse next`, `claim` and `beat` call. `group_by_task` turns a ranking into
 each task once, its other suggestions' texts as grouped reasons: what the pane and `pulse next` show.
+core/engine.py gives the same ranking kept up to date from changes, for a live board.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from pulseboard.core.heartbeat_rules import (
 
 __all__ = [
     "BUNDLE_TITLE", "CLASHES_PER_TASK", "RULES", "STALE_GRACE_S", "BoardView", "HeartbeatSettings",
-    "Suggestion", "beat", "group_by_task", "rank", "time_box",
+    "Suggestion", "beat", "group_by_task", "rank", "rank_key", "time_box",
 ]  # fmt: skip
 
 Rule = Callable[[BoardView], list[Suggestion]]
@@ -59,9 +61,16 @@ RULES: tuple[Rule, ...] = (
 )
 
 
+def rank_key(
+    suggestion: Suggestion,
+) -> tuple[float, tuple[str, ...], str, str, tuple[tuple[str, float], ...]]:
+    """Where a suggestion ranks: highest score first; ties by the ids named, the kind, the text, the terms."""
+    return (-suggestion.score, suggestion.ids, suggestion.kind, suggestion.text, suggestion.reasons)
+
+
 def rank(suggestions: Iterable[Suggestion]) -> list[Suggestion]:
-    """Highest score first; ties by the ids named, then the kind."""
-    return sorted(suggestions, key=lambda s: (-s.score, s.ids, s.kind))
+    """The suggestions in rank order (`rank_key`)."""
+    return sorted(suggestions, key=rank_key)
 
 
 def beat(

@@ -1,4 +1,5 @@
-"""The heartbeat's rules, one function each, and what they share: `Suggestion`, `BoardView`, `time_box`.
+"""The heartbeat's rules, one function each, and what they share: `Suggestion`, `BoardView`, `time_box`,
+the score bands (`BAND`).
 
 A rule takes a `BoardView` (the board as the engine sees it at one moment) and returns the
 suggestions it decides, each with the action it proposes, the tasks it names, one line a person
@@ -7,6 +8,10 @@ seeds: three in progress, 15/30-minute time boxes, re-read the spec before going
 who must act, tasks touching the same files run one after the other, small moves first. Pure: no
 file reads, no clock (now is in the view). The engine that runs them in order and ranks what they
 say is core/heartbeat.py; each rule can be called alone.
+
+Each rule decides which tasks it speaks of; the sentence, action and score for one of them is a
+function of its own (`two_places`, `time_box_note`, `start_note`, ...), which the incremental engine
+(core/engine.py) calls too, for the few suggestions it shows: one rule, one place.
 """
 
 from __future__ import annotations
@@ -16,13 +21,23 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from pulseboard.core.board import Task
-from pulseboard.core.config import HeartbeatSettings
+from pulseboard.core.board import STATES, Task
+from pulseboard.core.config import HeartbeatSettings, Weights
 from pulseboard.core.doctor import Problem, dependency_graph, find_cycles
 from pulseboard.core.fields import format_duration, seconds_since
 from pulseboard.core.overlap import TouchIndex, any_overlap, earlier_overlaps, first_overlap
 from pulseboard.core.wip import Wip, distinct, wip_level
 
+# Each kind's score band: the band decides the order first (docs/heartbeat.md, "The rules"). Time
+# boxes and waits add their minutes or hours (up to TERM_CAP), starts their urgency, at-limit
+# subtracts its place.
+BAND = {
+    "two-places": 1100, "conflict-markers": 1050, "push-failed": 1000, "over-limit": 1000, "conflict": 900,
+    "stale-spec": 800, "split": 700, "unblock": 600, "consider-split": 500, "at-limit": 400, "start": 300,
+    "start-after": 300, "split-before-start": 280, "missing-dependency": 250, "ambiguous-dependency": 250,
+    "cycle": 250, "blocked": 150, "idle": 0,
+}  # fmt: skip
+TERM_CAP = 99  # minutes in doing and hours waited stop counting here: a split never outranks a re-read
 STALE_GRACE_S = 5  # pulse writes `started` a moment after the move; later edits mean a new spec
 CLASHES_PER_TASK = 3  # a task in doing is paired with at most this many earlier ones touching the same
 # "Add the tests and update the docs": two phrases of two words or more around and/&/+, so that
@@ -86,12 +101,22 @@ class BoardView:
         by_state: dict[str, list[Task]] = {"open": [], "doing": [], "done": [], "blocked": []}
         for task in tasks:
             by_state.setdefault(task.state, []).append(task)
-        doing = sorted(by_state["doing"], key=lambda t: (t.started or "", t.id))
+        doing = sorted(by_state["doing"], key=doing_order)
         graph, dep_problems = dependency_graph(tasks)
         return cls(
             tasks, by_state, doing, [seconds_since(t.started, now) for t in doing],
             {t.id for t in by_state["done"]}, graph, dep_problems, now, settings, modified or {}, push_failed,
         )  # fmt: skip
+
+    def deps_done(self, task: Task) -> bool:
+        """`deps_done` over the board's dependency graph."""
+        resolved = self.graph.get(task.id, [])
+        return deps_done(task, len(resolved), sum(d not in self.done_ids for d in resolved))
+
+
+def doing_order(task: Task) -> tuple[str, str, str]:
+    """Where a task in doing sorts: by its `started` stamp as written, then id, then file name."""
+    return (task.started or "", task.id, task.name)
 
 
 def time_box(task: Task, settings: HeartbeatSettings) -> tuple[int, int]:
@@ -109,13 +134,30 @@ def is_bundle(task: Task, settings: HeartbeatSettings) -> bool:
     return unchecked >= settings.bundle and len(task.touches) >= 2 and not any_overlap(task.touches)
 
 
-def deps_done(task: Task, graph: dict[str, list[str]], done_ids: set[str]) -> bool:
-    """Every dependency names a task, and each is done (one naming no task is never done)."""
-    resolved = graph.get(task.id, [])
-    return len(resolved) == len(task.depends) and all(d in done_ids for d in resolved)
+def deps_done(task: Task, resolved: int, undone: int) -> bool:
+    """Every dependency names a task, and each is done (one naming no task is never done).
+    resolved: how many dependencies of the task's id name one task (a copy's count too, as the
+    graph joins them); undone: how many of those are not done."""
+    return resolved == len(task.depends) and not undone
 
 
 # What git leaves for people to settle comes first.
+
+
+def _listed(task: Task) -> tuple[int, str, str]:
+    """Where `Board.tasks` lists a task: by state folder, then file name."""
+    return (STATES.index(task.state) if task.state in STATES else len(STATES), task.state, task.name)
+
+
+def two_places(copies: Sequence[Task]) -> Suggestion:
+    """resolve: the copies of one task id, in two folders or more (named by the copy listed first)."""
+    first = min(copies, key=_listed)
+    where = " and ".join(sorted(f"{t.state}/" for t in copies))
+    return Suggestion(
+        "two-places", "resolve", (first.id,),
+        f'"{first.title}" is in {where}: moved on both sides, or copied; keep one (pulse doctor --fix).',
+        BAND["two-places"], (("one task in two places", BAND["two-places"]),),
+    )  # fmt: skip
 
 
 def in_two_places(board: BoardView) -> list[Suggestion]:
@@ -123,41 +165,63 @@ def in_two_places(board: BoardView) -> list[Suggestion]:
     copies: dict[str, list[Task]] = {}
     for task in board.tasks:
         copies.setdefault(task.id, []).append(task)
-    out: list[Suggestion] = []
-    for task_id, group in copies.items():
-        if len(group) > 1:
-            where = " and ".join(sorted(f"{t.state}/" for t in group))
-            out.append(Suggestion(
-                "two-places", "resolve", (task_id,),
-                f'"{group[0].title}" is in {where}: moved on both sides, or copied; keep one '
-                "(pulse doctor --fix).", 1100, (("one task in two places", 1100),),
-            ))  # fmt: skip
-    return out
+    return [two_places(group) for group in copies.values() if len(group) > 1]
+
+
+def has_conflict_markers(task: Task) -> bool:
+    """Whether a merge left the task's file with conflict markers (both sides changed it)."""
+    return bool(task.error and "conflict markers" in task.error)
+
+
+def conflict_marker(task: Task) -> Suggestion:
+    """resolve: a task file with conflict markers."""
+    return Suggestion(
+        "conflict-markers", "resolve", (task.id,), f"{task.state}/{task.name} {task.error}.",
+        BAND["conflict-markers"], (("changed on both sides", BAND["conflict-markers"]),),
+    )  # fmt: skip
 
 
 def conflict_markers(board: BoardView) -> list[Suggestion]:
-    """resolve: a task file a merge left with conflict markers (both sides changed it)."""
-    out: list[Suggestion] = []
-    for task in board.tasks:
-        if task.error and "conflict markers" in task.error:
-            out.append(Suggestion(
-                "conflict-markers", "resolve", (task.id,), f"{task.state}/{task.name} {task.error}.", 1050,
-                (("changed on both sides", 1050),),
-            ))  # fmt: skip
-    return out
+    """resolve: each task file a merge left with conflict markers."""
+    return [conflict_marker(task) for task in board.tasks if has_conflict_markers(task)]
 
 
-def failed_push(board: BoardView) -> list[Suggestion]:
-    """sync: the last push from here failed, so the remote is behind."""
-    if not board.push_failed:
+def push_note(push_failed: str | None) -> list[Suggestion]:
+    """sync: the last push from here failed (why: push_failed), so the remote is behind."""
+    if not push_failed:
         return []
     return [Suggestion(
-        "push-failed", "sync", (), f"The last push failed: {board.push_failed}; run pulse sync.", 1000,
-        (("the remote is behind", 1000),),
+        "push-failed", "sync", (), f"The last push failed: {push_failed}; run pulse sync.",
+        BAND["push-failed"], (("the remote is behind", BAND["push-failed"]),),
     )]  # fmt: skip
 
 
+def failed_push(board: BoardView) -> list[Suggestion]:
+    """sync: the last push from here failed."""
+    return push_note(board.push_failed)
+
+
 # Work in progress.
+
+
+def over_limit(wip: Wip, oldest: Task) -> Suggestion:
+    """finish: doing is over its limit; name the oldest task in it."""
+    return Suggestion(
+        "over-limit", "finish", (oldest.id,),
+        f"Doing is over its limit ({wip.count}/{wip.limit}): finish or block something before starting "
+        f'more; the oldest is "{oldest.title}".',
+        BAND["over-limit"], (("over the WIP limit", BAND["over-limit"]),),
+    )  # fmt: skip
+
+
+def at_limit(wip: Wip, place: int, task: Task) -> Suggestion:
+    """finish: doing is at its limit; one per task in doing, place 0 the oldest."""
+    return Suggestion(
+        "at-limit", "finish", (task.id,),
+        f'Doing is full ({wip.limit}/{wip.limit}): finish "{task.title}" before starting anything new.',
+        BAND["at-limit"] - place,
+        (("doing at its limit", BAND["at-limit"]), ("older in doing first", -place)),
+    )  # fmt: skip
 
 
 def wip_limit(board: BoardView) -> list[Suggestion]:
@@ -165,59 +229,95 @@ def wip_limit(board: BoardView) -> list[Suggestion]:
     first); the level is core/wip.py's, counting a copy in doing once."""
     wip = board.wip
     if wip.level == "over":
-        oldest = board.doing[0]
-        return [Suggestion(
-            "over-limit", "finish", (oldest.id,),
-            f"Doing is over its limit ({wip.count}/{wip.limit}): finish or block something before starting "
-            f'more; the oldest is "{oldest.title}".', 1000, (("over the WIP limit", 1000),),
-        )]  # fmt: skip
+        return [over_limit(wip, board.doing[0])]
     if wip.level == "at":
-        return [Suggestion(
-            "at-limit", "finish", (task.id,),
-            f'Doing is full ({wip.limit}/{wip.limit}): finish "{task.title}" before starting anything new.',
-            400 - rank, (("doing at its limit", 400), ("older in doing first", -rank)),
-        ) for rank, task in enumerate(distinct(board.doing))]  # fmt: skip
+        return [at_limit(wip, place, task) for place, task in enumerate(distinct(board.doing))]
     return []
+
+
+def minutes_in_doing(elapsed: float) -> float:
+    """A time box's score term: more minutes in doing, more urgent (up to TERM_CAP)."""
+    return round(min(elapsed / 60, TERM_CAP), 1)
+
+
+def past_box(task: Task, elapsed: float, settings: HeartbeatSettings) -> str | None:
+    """ "split" past twice the task's time box, "consider-split" past it, else None."""
+    consider, split = time_box(task, settings)
+    if elapsed > split:
+        return "split"
+    return "consider-split" if elapsed > consider else None
+
+
+def time_box_note(task: Task, elapsed: float, settings: HeartbeatSettings) -> Suggestion | None:
+    """split: a task in doing `elapsed` seconds, past twice its time box; consider splitting one
+    past its box."""
+    kind = past_box(task, elapsed, settings)
+    if kind is None:
+        return None
+    consider, _ = time_box(task, settings)
+    minutes = minutes_in_doing(elapsed)
+    if kind == "split":
+        text = (
+            f'"{task.title}" has been in progress {format_duration(elapsed)}, past twice its '
+            f"{format_duration(consider)} box: split it and ship the part that is done."
+        )
+        why = "past twice its time box"
+    else:
+        text = (
+            f'"{task.title}" has been in progress {format_duration(elapsed)}, '
+            f"past its {format_duration(consider)} box: consider splitting it."
+        )
+        why = "past its time box"
+    return Suggestion(
+        kind,
+        "split",
+        (task.id,),
+        text,
+        BAND[kind] + minutes,
+        ((why, BAND[kind]), ("minutes in doing", minutes)),
+    )
 
 
 def time_boxes(board: BoardView) -> list[Suggestion]:
     """split: a task in doing past twice its time box; consider splitting one past its box."""
-    out: list[Suggestion] = []
-    for task, elapsed in zip(board.doing, board.elapsed, strict=True):
-        if elapsed is None:
-            continue
-        consider, split = time_box(task, board.settings)
-        minutes = round(min(elapsed / 60, 99), 1)  # a score term: more minutes, more urgent
-        if elapsed > split:
-            out.append(Suggestion(
-                "split", "split", (task.id,),
-                f'"{task.title}" has been in progress {format_duration(elapsed)}, past twice its '
-                f"{format_duration(consider)} box: split it and ship the part that is done.",
-                700 + minutes, (("past twice its time box", 700), ("minutes in doing", minutes)),
-            ))  # fmt: skip
-        elif elapsed > consider:
-            out.append(Suggestion(
-                "consider-split", "split", (task.id,),
-                f'"{task.title}" has been in progress {format_duration(elapsed)}, '
-                f"past its {format_duration(consider)} box: consider splitting it.", 500 + minutes,
-                (("past its time box", 500), ("minutes in doing", minutes)),
-            ))  # fmt: skip
-    return out
+    notes = (
+        time_box_note(task, elapsed, board.settings)
+        for task, elapsed in zip(board.doing, board.elapsed, strict=True)
+        if elapsed is not None
+    )
+    return [note for note in notes if note is not None]
+
+
+def stale_spec(task: Task, elapsed: float | None, mtime: float | None, now_ts: float) -> Suggestion | None:
+    """re-read: a task in doing (`elapsed` seconds) whose file changed (at mtime, if it was not
+    re-read since) after it was started."""
+    if elapsed is None or mtime is None or mtime <= now_ts - elapsed + STALE_GRACE_S:
+        return None
+    return Suggestion(
+        "stale-spec", "re-read", (task.id,),
+        f'"{task.title}" changed after it was started: re-read it before going on.', BAND["stale-spec"],
+        (("spec changed since start", BAND["stale-spec"]),),
+    )  # fmt: skip
 
 
 def stale_specs(board: BoardView) -> list[Suggestion]:
     """re-read: a task in doing whose file changed after it was started (and was not re-read since)."""
     now_ts = board.now.timestamp()
-    out: list[Suggestion] = []
-    for task, elapsed in zip(board.doing, board.elapsed, strict=True):
-        mtime = board.modified.get(task.id)
-        if elapsed is not None and mtime is not None and mtime > now_ts - elapsed + STALE_GRACE_S:
-            out.append(Suggestion(
-                "stale-spec", "re-read", (task.id,),
-                f'"{task.title}" changed after it was started: re-read it before going on.', 800,
-                (("spec changed since start", 800),),
-            ))  # fmt: skip
-    return out
+    notes = (
+        stale_spec(task, elapsed, board.modified.get(task.id), now_ts)
+        for task, elapsed in zip(board.doing, board.elapsed, strict=True)
+    )
+    return [note for note in notes if note is not None]
+
+
+def conflict(a: Task, b: Task) -> Suggestion:
+    """finish: two tasks in doing touch the same things (a started first)."""
+    return Suggestion(
+        "conflict", "finish", (a.id, b.id),
+        f'"{a.title}" and "{b.title}" both touch {first_overlap(a.touches, b.touches)}: '
+        "run them one after the other.",
+        BAND["conflict"], (("two tasks in doing touch the same things", BAND["conflict"]),),
+    )  # fmt: skip
 
 
 def overlaps_in_doing(board: BoardView) -> list[Suggestion]:
@@ -226,59 +326,71 @@ def overlaps_in_doing(board: BoardView) -> list[Suggestion]:
     that grows with the square of doing."""
     doing = board.doing
     clashes = earlier_overlaps([t.touches for t in doing], CLASHES_PER_TASK)
-    out: list[Suggestion] = []
-    for i, j in sorted((i, j) for j, earlier in enumerate(clashes) for i in earlier):
-        a, b = doing[i], doing[j]
-        out.append(Suggestion(
-            "conflict", "finish", (a.id, b.id),
-            f'"{a.title}" and "{b.title}" both touch {first_overlap(a.touches, b.touches)}: '
-            "run them one after the other.",
-            900, (("two tasks in doing touch the same things", 900),),
-        ))  # fmt: skip
-    return out
+    return [conflict(doing[i], doing[j]) for j, earlier in enumerate(clashes) for i in earlier]
 
 
 # Blocked tasks and dependencies.
 
 
+def unblock_note(task: Task) -> Suggestion:
+    """unblock: a blocked task whose dependencies are all done."""
+    return Suggestion(
+        "unblock", "unblock", (task.id,),
+        f'"{task.title}" waited on tasks that are now all done: unblock it.',
+        BAND["unblock"], (("its dependencies are done", BAND["unblock"]),),
+    )  # fmt: skip
+
+
+def hours_waited(waited: float) -> float:
+    """A blocked task's score term: more hours waited, more urgent (up to TERM_CAP)."""
+    return round(min(waited / 3600, TERM_CAP), 1)
+
+
+def wait_note(task: Task, now: dt.datetime) -> Suggestion:
+    """wait: a blocked task, ranked by how long it has waited and saying on whom."""
+    info = task.blocked or {}
+    waited = seconds_since(info.get("since"), now) or 0.0
+    hours = hours_waited(waited)
+    who = info.get("waiting_on") or "someone (nobody named)"
+    return Suggestion(
+        "blocked", "wait", (task.id,),
+        f'"{task.title}" has waited {format_duration(waited)} on {who}: '
+        f'{info.get("reason") or "no reason given"}.',
+        BAND["blocked"] + hours, (("blocked", BAND["blocked"]), ("hours waited", hours)),
+    )  # fmt: skip
+
+
 def unblock_or_wait(board: BoardView) -> list[Suggestion]:
     """unblock: a blocked task whose dependencies are all done; else wait, ranked by how long it has
     waited and saying on whom."""
-    out: list[Suggestion] = []
-    for task in board.by_state["blocked"]:
-        if task.depends and deps_done(task, board.graph, board.done_ids):
-            out.append(Suggestion(
-                "unblock", "unblock", (task.id,),
-                f'"{task.title}" waited on tasks that are now all done: unblock it.', 600,
-                (("its dependencies are done", 600),),
-            ))  # fmt: skip
-            continue
-        info = task.blocked or {}
-        waited = seconds_since(info.get("since"), board.now) or 0.0
-        hours = round(min(waited / 3600, 99), 1)
-        who = info.get("waiting_on") or "someone (nobody named)"
-        out.append(Suggestion(
-            "blocked", "wait", (task.id,),
-            f'"{task.title}" has waited {format_duration(waited)} on {who}: '
-            f'{info.get("reason") or "no reason given"}.',
-            150 + hours, (("blocked", 150), ("hours waited", hours)),
-        ))  # fmt: skip
-    return out
+    return [
+        unblock_note(task) if task.depends and board.deps_done(task) else wait_note(task, board.now)
+        for task in board.by_state["blocked"]
+    ]
+
+
+def problem_note(problem: Problem) -> Suggestion:
+    """resolve: a dependency naming no task or several (core/doctor.py says which)."""
+    return Suggestion(
+        problem.kind, "resolve", problem.ids, problem.message, BAND[problem.kind],
+        (("dependency problem", BAND[problem.kind]),),
+    )  # fmt: skip
+
+
+def cycle_note(cycle: Sequence[str]) -> Suggestion:
+    """resolve: tasks that depend on each other in a cycle (ids sorted)."""
+    return Suggestion(
+        "cycle", "resolve", tuple(cycle), "These tasks depend on each other in a cycle: break it.",
+        BAND["cycle"], (("dependency cycle", BAND["cycle"]),),
+    )  # fmt: skip
 
 
 def dependency_problems(board: BoardView) -> list[Suggestion]:
     """resolve: a dependency naming no task or several, and each dependency cycle. Problems in the
     graph never crash the engine: they become suggestions."""
-    out = [
-        Suggestion(problem.kind, "resolve", problem.ids, problem.message, 250, (("dependency problem", 250),))
-        for problem in board.dep_problems
+    return [problem_note(problem) for problem in board.dep_problems] + [
+        cycle_note(cycle) for cycle in find_cycles(board.graph)
     ]
-    for cycle in find_cycles(board.graph):
-        out.append(Suggestion(
-            "cycle", "resolve", tuple(cycle), "These tasks depend on each other in a cycle: break it.", 250,
-            (("dependency cycle", 250),),
-        ))  # fmt: skip
-    return out
 
 
 # Next to start.
@@ -293,13 +405,22 @@ def waiting_on(board: BoardView) -> dict[str, int]:
     return counts
 
 
-def start_terms(task: Task, board: BoardView, unblocks: int, clash: Task | None) -> list[tuple[str, float]]:
-    """The score terms of an open task: priority, age, estimate, what it unblocks (unblocks: how
-    many wait on it) and, if it touches the same as `clash` in doing, the overlap penalty."""
-    settings, w = board.settings, board.settings.weights
-    terms: list[tuple[str, float]] = [(f"priority {task.priority}", getattr(w, task.priority, 0.0))]
-    age_days = (seconds_since(task.created, board.now) or 0.0) / 86400
-    terms.append(("age", round(min(age_days * w.age_per_day, w.age_cap), 2)))
+def age_points(age_s: float, weights: Weights) -> float:
+    """An open task's `age` term, for `age_s` seconds since it was created."""
+    return round(min(age_s / 86400 * weights.age_per_day, weights.age_cap), 2)
+
+
+def start_terms(
+    task: Task, settings: HeartbeatSettings, age: float, unblocks: int, clash: str | None
+) -> list[tuple[str, float]]:
+    """The score terms of an open task: priority, age (its `age_points`, always the second term),
+    estimate, what it unblocks (unblocks: how many wait on it) and, if it touches the same as the
+    task in doing titled `clash`, the overlap penalty."""
+    w = settings.weights
+    terms: list[tuple[str, float]] = [
+        (f"priority {task.priority}", getattr(w, task.priority, 0.0)),
+        ("age", age),
+    ]
     if task.estimate is not None:
         if task.estimate <= settings.small_s:
             terms.append((f"estimate up to {format_duration(settings.small_s)}", w.small_estimate))
@@ -310,8 +431,46 @@ def start_terms(task: Task, board: BoardView, unblocks: int, clash: Task | None)
     if unblocks:
         terms.append((f"unblocks {unblocks}", w.unblocks * min(unblocks, 3)))
     if clash is not None:
-        terms.append((f'touches the same as "{clash.title}" in doing', w.overlap))
+        terms.append((f'touches the same as "{clash}" in doing', w.overlap))
     return terms
+
+
+def urgency(points: Iterable[float]) -> float:
+    """What ranks open tasks among themselves: the sum of their terms' points, in the terms' order."""
+    return round(sum(points), 2)
+
+
+def start_kind(task: Task, settings: HeartbeatSettings, clash: bool) -> str:
+    """split-before-start for a task too big to start or a bundle, start-after for one touching the
+    same as a task in doing (clash), else start."""
+    if (task.estimate is not None and task.estimate > settings.big_s) or is_bundle(task, settings):
+        return "split-before-start"
+    return "start-after" if clash else "start"
+
+
+def start_note(
+    task: Task, settings: HeartbeatSettings, age: float, unblocks: int, clash: Task | None
+) -> Suggestion:
+    """An open task ready to start (terms: `start_terms`): split it first, start it after the task in
+    doing it overlaps (clash), or start it."""
+    terms = start_terms(task, settings, age, unblocks, None if clash is None else clash.title)
+    score = urgency(points for _, points in terms)
+    kind = start_kind(task, settings, clash is not None)
+    if kind == "split-before-start":
+        too_big = task.estimate is not None and task.estimate > settings.big_s
+        why = (
+            f"is estimated over {format_duration(settings.big_s)}" if too_big else "bundles independent parts"
+        )
+        return Suggestion(
+            kind, "split", (task.id,), f'"{task.title}" {why}: split it before starting.', BAND[kind] + score,
+            (("too big to start" if too_big else "bundles independent parts", BAND[kind]), *terms),
+        )  # fmt: skip
+    text = f'Start "{task.title}".'
+    if clash is not None:  # startable, but better after the task in doing it overlaps
+        text = f'Start "{task.title}" after "{clash.title}": they touch the same things.'
+    return Suggestion(
+        kind, "start", (task.id,), text, BAND[kind] + score, (("startable", BAND[kind]), *terms)
+    )
 
 
 def next_to_start(board: BoardView) -> list[Suggestion]:
@@ -325,41 +484,38 @@ def next_to_start(board: BoardView) -> list[Suggestion]:
     in_doing = TouchIndex(d.touches for d in doing)  # the first in doing that an open task overlaps
     result: list[Suggestion] = []
     for task in board.by_state["open"]:
-        if task.error or not deps_done(task, board.graph, board.done_ids):
+        if task.error or not board.deps_done(task):
             continue  # unreadable, or waiting on unfinished work
         first = in_doing.first(task.touches) if task.touches else []
-        clash = doing[first[0]] if first else None
-        terms = start_terms(task, board, counts.get(task.id, 0), clash)
-        score = round(sum(v for _, v in terms), 2)
-        too_big = task.estimate is not None and task.estimate > settings.big_s
-        if too_big or is_bundle(task, settings):
-            big = format_duration(settings.big_s)
-            why = f"is estimated over {big}" if too_big else "bundles independent parts"
-            result.append(Suggestion(
-                "split-before-start", "split", (task.id,), f'"{task.title}" {why}: split it before starting.',
-                280 + score, (("too big to start" if too_big else "bundles independent parts", 280), *terms),
-            ))  # fmt: skip
-        elif clash is None:
-            result.append(Suggestion(
-                "start", "start", (task.id,), f'Start "{task.title}".',
-                300 + score, (("startable", 300), *terms),
-            ))  # fmt: skip
-        else:  # startable, but better after the task in doing it overlaps
-            result.append(Suggestion(
-                "start-after", "start", (task.id,),
-                f'Start "{task.title}" after "{clash.title}": they touch the same things.',
-                300 + score, (("startable", 300), *terms),
-            ))  # fmt: skip
+        age = age_points(seconds_since(task.created, board.now) or 0.0, settings.weights)
+        result.append(
+            start_note(task, settings, age, counts.get(task.id, 0), doing[first[0]] if first else None)
+        )
     return result
+
+
+def is_active(suggestion: Suggestion) -> bool:
+    """Whether a suggestion asks someone to act (with none, the board is idle)."""
+    return suggestion.action in ACTIVE or suggestion.score >= 1000
+
+
+def idle_note(blocked: int, waiting: Iterable[str]) -> Suggestion:
+    """wait: nothing to start or finish; say who the blocked tasks (how many: blocked) wait on."""
+    names = sorted(set(waiting))
+    text = "Nothing to start or finish."
+    if names:
+        text += f" {blocked} blocked, waiting on {', '.join(names)}."
+    return Suggestion("idle", "wait", (), text, BAND["idle"])
+
+
+def waits_on(task: Task) -> str:
+    """Whom a blocked task waits on, as the idle note names them."""
+    return (task.blocked or {}).get("waiting_on") or "someone"
 
 
 def idle(board: BoardView, suggestions: Iterable[Suggestion]) -> list[Suggestion]:
     """wait: nothing the other rules said asks anyone to act; say who the blocked tasks wait on."""
-    if any(s.action in ACTIVE or s.score >= 1000 for s in suggestions):
+    if any(is_active(s) for s in suggestions):
         return []
     blocked = board.by_state["blocked"]
-    waiting = sorted({(t.blocked or {}).get("waiting_on") or "someone" for t in blocked})
-    text = "Nothing to start or finish."
-    if waiting:
-        text += f" {len(blocked)} blocked, waiting on {', '.join(waiting)}."
-    return [Suggestion("idle", "wait", (), text, 0)]
+    return [idle_note(len(blocked), map(waits_on, blocked))]

@@ -13,13 +13,15 @@ sorted entries, and a glob is matched only against the distinct entries that sta
 literal part (and an entry only against the globs whose literal part starts it). An entry longer
 than MAX_GLOB characters is compared whole (equal, folder), never as a glob or against one: no
 real path is that long, and fnmatch's cost on such text grows with the product of the lengths.
+An index can also change in place, an owner at a time: the incremental heartbeat (core/engine.py)
+keeps the tasks in doing and the open tasks ready to start in two.
 """
 
 from __future__ import annotations
 
 import heapq
-from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from bisect import bisect_left, bisect_right, insort
+from collections.abc import Iterable, Iterator, Sequence
 from fnmatch import fnmatchcase
 from functools import lru_cache
 from itertools import islice
@@ -74,14 +76,16 @@ def overlaps(a: Iterable[str], b: Iterable[str]) -> list[tuple[str, str]]:
 
 
 class TouchIndex:
-    """Many owners' `touches` (owner n is the n-th list given), asked which owners overlap an entry.
+    """Many owners' `touches`, asked which owners overlap an entry. Built at once from lists (owner
+    n is the n-th list given), or changed in place (`add`, `discard`) with any owners that sort
+    (core/engine.py keeps the tasks in doing, in start order, this way).
 
     Answers exactly what `items_overlap` answers pair by pair; the work per question grows with
     what overlaps, not with the number of owners (see the module's first lines).
     """
 
-    def __init__(self, touch_lists: Iterable[Iterable[str]]) -> None:
-        owners: dict[str, list[int]] = {}  # normalised entry -> its owners, ascending, once each
+    def __init__(self, touch_lists: Iterable[Iterable[str]] = ()) -> None:
+        owners: dict[str, list[Any]] = {}  # normalised entry -> its owners, ascending, once each
         for number, touches in enumerate(touch_lists):
             for item in touches:
                 key = _normal(item)
@@ -92,17 +96,65 @@ class TouchIndex:
         self._owners = owners
         self._sorted = sorted(owners)
         self._tree: dict[Any, Any] = {}  # path part -> subtree; the key None holds the entry ending there
-        globs: dict[str, list[str]] = {}  # literal prefix -> the globs starting with it
+        self._globs: dict[str, list[str]] = {}  # literal prefix -> the globs starting with it
+        self._prefix_lengths: list[int] = []  # of the globs' literal prefixes, ascending, once each
         for key in owners:
-            node = self._tree
-            for part in key.split("/"):
-                node = node.setdefault(part, {})
-            node[None] = key
-            if _is_glob(key):
-                globs.setdefault(_literal_prefix(key), []).append(key)
-        self._globs = globs
-        self._prefix_lengths = sorted({len(prefix) for prefix in globs})
-        self._firsts: dict[tuple[str, int], list[int]] = {}
+            self._place(key)
+        self._firsts: dict[tuple[str, int], list[Any]] = {}
+
+    def _place(self, key: str) -> None:
+        """Put a new entry in the tree of parts and, for a glob, under its literal prefix."""
+        node = self._tree
+        for part in key.split("/"):
+            node = node.setdefault(part, {})
+        node[None] = key
+        if _is_glob(key):
+            prefix = _literal_prefix(key)
+            self._globs.setdefault(prefix, []).append(key)
+            if len(self._globs[prefix]) == 1 and len(prefix) not in self._prefix_lengths:
+                insort(self._prefix_lengths, len(prefix))
+
+    def _unplace(self, key: str) -> None:
+        """Take an entry no owner names any more out of the tree and the globs."""
+        parts = key.split("/")
+        nodes = [self._tree]
+        for part in parts:
+            nodes.append(nodes[-1][part])
+        del nodes[-1][None]
+        for depth in range(len(parts), 0, -1):  # prune the branches left empty
+            if nodes[depth]:
+                break
+            del nodes[depth - 1][parts[depth - 1]]
+        if _is_glob(key):
+            prefix = _literal_prefix(key)
+            self._globs[prefix].remove(key)
+            if not self._globs[prefix]:
+                del self._globs[prefix]
+                if not any(len(other) == len(prefix) for other in self._globs):
+                    self._prefix_lengths.remove(len(prefix))
+
+    def add(self, owner: Any, touches: Iterable[str]) -> None:
+        """Index one more owner's touches (an owner sorts among the others; it is new here)."""
+        for key in {_normal(item) for item in touches} - {""}:
+            numbers = self._owners.get(key)
+            if numbers is None:
+                self._owners[key] = [owner]
+                insort(self._sorted, key)
+                self._place(key)
+            else:
+                insort(numbers, owner)
+        self._firsts.clear()
+
+    def discard(self, owner: Any, touches: Iterable[str]) -> None:
+        """Forget one owner, given the touches it was added with."""
+        for key in {_normal(item) for item in touches} - {""}:
+            numbers = self._owners[key]
+            del numbers[bisect_left(numbers, owner)]
+            if not numbers:
+                del self._owners[key]
+                del self._sorted[bisect_left(self._sorted, key)]
+                self._unplace(key)
+        self._firsts.clear()
 
     def matching(self, item: str) -> set[str]:
         """The distinct indexed entries (normalised) that overlap item."""
@@ -140,20 +192,38 @@ class TouchIndex:
                     found.add(glob)
         return found
 
-    def _first_of(self, key: str, k: int) -> list[int]:
-        """The k smallest owners overlapping one normalised entry (remembered per entry)."""
+    def _first_of(self, key: str, k: int) -> list[Any]:
+        """The k smallest owners overlapping one normalised entry (remembered per entry until the
+        index changes)."""
         first = self._firsts.get((key, k))
         if first is None:
             heads = {n for entry in self._matching(key) for n in self._owners[entry][:k]}
             first = self._firsts[(key, k)] = heapq.nsmallest(k, heads)
         return first
 
-    def first(self, touches: Iterable[str], k: int = 1) -> list[int]:
+    def first(self, touches: Iterable[str], k: int = 1) -> list[Any]:
         """The k smallest owners with an entry overlapping any of touches, ascending."""
-        heads: set[int] = set()
+        heads: set[Any] = set()
         for item in touches:
             heads.update(self._first_of(_normal(item), k))
         return heapq.nsmallest(k, heads)
+
+    def owner_lists(self, touches: Iterable[str]) -> Iterator[list[Any]]:
+        """For each pair (a distinct entry of touches, an indexed entry overlapping it), the
+        indexed entry's owners: an owner overlaps touches when it is in one of these lists (as
+        often as its entries and touches' make overlapping pairs), so counting needs no set."""
+        for key in {_normal(item) for item in touches} - {""}:
+            for entry in self._matching(key):
+                yield self._owners[entry]
+
+    def owners(self, touches: Iterable[str], after: Any = None) -> set[Any]:
+        """Every owner with an entry overlapping any of touches; with `after`, only the owners
+        that sort after it."""
+        found: set[Any] = set()
+        for entry in {match for item in touches for match in self.matching(item)}:
+            numbers = self._owners[entry]
+            found.update(numbers if after is None else numbers[bisect_right(numbers, after) :])
+        return found
 
 
 def first_overlap(a: Sequence[str], b: Sequence[str]) -> str | None:
