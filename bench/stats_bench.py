@@ -20,7 +20,12 @@ Rows:
   (`list(read_events(root))`), `compute(...)` alone (on those events, with the file times
   `board_stats` passes), and `JournalTail(root).events()`: a first call on a new tail, then a second
   after one more line was appended (what each beat of the board pays). `board_stats` with the
-  collector off (as in the CLI) is a row too.
+  collector off (as in the CLI) is a row too. The incremental figures (core/figures.py): a new
+  `Figures` on the tasks and the tail's events and its first `stats` (every timeline worked out),
+  then one move (an open task into doing, with its journal line) fed to it and the figures asked
+  for again (`tasks_changed`, `follow` with the tail's events, `stats`: what a board holding one
+  `Figures` would pay after a move, besides the tail's own row); the first sample also checks
+  these figures against `compute`'s.
 - **the board** in a real terminal (common.py's private tmux server, as tui_bench.py, 160x48, control-mode
   screen reads polled every millisecond): from just before `tmux new-session` to the first capture
   showing the loaded board (every column title with its true count, the key bar, no `Loading…`),
@@ -56,7 +61,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -88,9 +93,11 @@ from common import (
 
 from pulseboard.core.board import Board, Task
 from pulseboard.core.fields import format_time
+from pulseboard.core.figures import Figures
 from pulseboard.core.journal import JournalTail, ensure_pulse_dir, read_events
 from pulseboard.core.metrics import Stats, compute
 from pulseboard.core.progress import FileTimes, board_stats
+from pulseboard.core.reconcile import Event as Change
 
 DAYS = 14  # the board app's window (tui/app.py STATS_DAYS), and `pulse stats`'s default
 UNMOVED_DONE = 0.05  # share of done tasks left without their `done` move: moved outside pulse
@@ -277,7 +284,10 @@ def time_in_process(
         tasks = board.tasks()  # also brings the parse cache up to date
     finally:
         gc.enable()
-    names = ("board_stats", "read_events", "compute", "JournalTail first call", "JournalTail after +1 line")
+    names = (
+        "board_stats", "read_events", "compute", "JournalTail first call", "JournalTail after +1 line",
+        "Figures: new + first stats", "Figures: one move + stats",
+    )  # fmt: skip
     rows = {name: Row(size, name) for name in names}
     rows["board_stats, gc off"] = Row(size, "board_stats, gc off")
     settings = board.settings.heartbeat
@@ -285,7 +295,7 @@ def time_in_process(
     gc.collect()
     gc.freeze()  # the board app freezes the loaded board out of the collector
     try:
-        for _ in range(count):
+        for sample in range(count):
             now = dt.datetime.now().astimezone()
             rows["board_stats"].seconds.append(_timed(board_stats, board, now, DAYS, tasks)[0])
             seconds, events = _timed(list, read_events(root))
@@ -299,6 +309,10 @@ def time_in_process(
             tail = JournalTail(root)
             seconds, first = _timed(tail.events)
             rows["JournalTail first call"].seconds.append(seconds)
+            started = time.perf_counter()
+            figures = Figures(tasks, first)
+            figures.stats(now, DAYS, settings)
+            rows["Figures: new + first stats"].seconds.append(time.perf_counter() - started)
             path, size_before = _append_move(root, target)
             try:
                 seconds, second = _timed(tail.events)
@@ -310,7 +324,21 @@ def time_in_process(
             rows["JournalTail after +1 line"].seconds.append(seconds)
             if len(second) != len(first) + 1:
                 raise BenchError(f"JournalTail saw {len(second) - len(first)} new events, not 1")
-            del first, second, tail
+            moved = replace(target, state="doing", folder=root / "doing")
+            later = dt.datetime.now().astimezone()
+            started = time.perf_counter()
+            figures.tasks_changed([Change("moved", target, moved)])
+            figures.follow(second)
+            incremental = figures.stats(later, DAYS, settings)
+            rows["Figures: one move + stats"].seconds.append(time.perf_counter() - started)
+            if sample == 0:  # the same figures as a full pass
+                after = [moved if t is target else t for t in tasks]
+                full = compute(
+                    after, second, later, days=DAYS, settings=settings, file_times=FileTimes(after)
+                )
+                if incremental != full:
+                    raise BenchError("the incremental figures differ from compute's after one move")
+            del first, second, tail, figures
             print(".", end="", flush=True)
         gc.disable()
         for _ in range(count):

@@ -101,11 +101,11 @@ def test_filled_in_a_move_made_outside_pulse() -> None:
 
 
 def test_flow_counts_each_folder_at_each_days_end() -> None:
-    flow = Flow(WINDOW)
+    flow = Flow(WINDOW.ordinal)
     flow.before_window("done")
     flow.add([(ts(20, 9), "open", False), (ts(21, 9), "doing", False), (ts(22, 9), "blocked", False)])
     flow.add([(ts(22, 8), "open", False)])
-    assert flow.days() == (FlowDay(D(21), 0, 1, 1, 0), FlowDay(D(22), 1, 0, 1, 1))
+    assert flow.days(WINDOW) == (FlowDay(D(21), 0, 1, 1, 0), FlowDay(D(22), 1, 0, 1, 1))
 
 
 def test_blocked_time_is_clipped_and_the_longest_named() -> None:
@@ -118,15 +118,16 @@ def test_blocked_time_is_clipped_and_the_longest_named() -> None:
     assert blocked.time() == BlockedTime(21600.0 * 3 + 3600, 3, BlockedInterval("b0", 21600.0), 1)
 
 
-def test_finished_counts_velocity_hours_cycle_and_lead() -> None:
-    finished = Finished(WINDOW)
+def test_finished_files_velocity_cycle_and_lead_by_day() -> None:
+    finished = Finished(WINDOW.ordinal)
     finished.add([(ts(21, 8), "open", False), (ts(21, 9), "doing", True), (ts(21, 10), "done", False)])
     finished.add([(ts(22, 9, 30), "done", True)])  # only its finish is known: no lead or cycle time
-    assert (finished.velocity, finished.hours[9], sum(finished.hours), finished.velocity_estimated) == (
-        [1, 1], 1, 1, 1,
-    )  # fmt: skip
-    assert (finished.cycles, finished.cycle_estimated) == ([3600.0], 1)
-    assert (finished.leads, finished.lead_estimated) == ([7200.0], 0)
+    velocity, done = finished.window(WINDOW)
+    assert (velocity, done.moments, done.estimated) == ([1, 1], [ts(21, 10), ts(22, 9, 30)], 1)
+    assert (done.cycles, done.cycle_estimated) == ([3600.0], 1)
+    assert (done.leads, done.lead_estimated) == ([7200.0], 0)
+    finished.add([(ts(22, 9, 30), "done", True)], -1)  # taken back out
+    assert finished.window(WINDOW)[0] == [1, 0] and list(finished.days) == [D(21).toordinal()]
 
 
 def test_ageing_against_the_box_a_blocker_gets_four() -> None:

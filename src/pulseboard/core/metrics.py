@@ -4,18 +4,18 @@ A pure function of (tasks, journal events, now): no file I/O. `compute` takes ea
 of (moment, state) transitions (core/metrics_history.py: from the journal, or where it is silent,
 as with a plain `mv` or a git pull, from stamps or the file time; such transitions are "estimated",
 and so is every figure that uses one) and hands it to one tally per figure: `Flow` (cumulative
-flow), `Blocked` (time blocked), `Finished` (velocity, cycle and lead time) and `ageing`. Calendar
-days and "today" are in `now`'s time zone.
+flow), `Blocked` (time blocked), `Finished` (velocity, cycle and lead time) and `ageing`; `tally`
+makes the `Stats` of them. Calendar days and "today" are in `now`'s time zone. The same tallies
+serve the incremental figures (core/figures.py), so no result depends on the order tasks come in.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from bisect import bisect_right
-from collections.abc import Iterable, Mapping, Sequence
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import cache, partial
-from itertools import accumulate
 from typing import Any
 
 from pulseboard.core.board import STATES, Task
@@ -134,40 +134,64 @@ def spread(values: list[float], estimated: int = 0) -> Spread:
 
 
 class Flow:
-    """Cumulative flow: how many tasks entered (+1) and left (-1) each folder on each day of the
-    window (anything earlier counts on its first day); the running sums are the counts at each
-    day's end."""
+    """Cumulative flow. A timeline adds +1 to each state it enters and -1 to the one it leaves, on
+    the day of that transition (`day`: a moment's date ordinal), and counts in the state it ends
+    in; the count in a state at the end of a day is its count now less what later days added
+    (nothing happens after now). `sign` -1 takes a timeline back out."""
 
-    def __init__(self, window: Window) -> None:
-        self.window = window
-        self.deltas = {state: [0] * len(window.dates) for state in STATES}
+    def __init__(self, day: Callable[[float], int]) -> None:
+        self.day = day
+        self.now = dict.fromkeys(STATES, 0)
+        self.deltas: dict[str, dict[int, int]] = {state: {} for state in STATES}
 
     def before_window(self, state: str) -> None:
-        """A task whose whole history is before the window: in its folder from the first day."""
-        self.deltas[state][0] += 1
+        """A task whose whole history is before the window: in its folder on every day of it."""
+        self.now[state] += 1
 
-    def add(self, line: Sequence[Transition]) -> None:
-        deltas, starts, start = self.deltas, self.window.starts, self.window.start
+    def add(self, line: Sequence[Transition], sign: int = 1) -> None:
+        deltas, day = self.deltas, self.day
         previous = None
         for moment, state, _ in line:
-            day = 0 if moment < start else bisect_right(starts, moment) - 1
-            deltas[state][day] += 1
+            key = day(moment)
+            entered = deltas[state]
+            entered[key] = entered.get(key, 0) + sign
             if previous is not None:
-                deltas[previous][day] -= 1
+                left = deltas[previous]
+                left[key] = left.get(key, 0) - sign
             previous = state
+        self.now[line[-1][1]] += sign
 
-    def days(self) -> tuple[FlowDay, ...]:
-        totals = [list(accumulate(self.deltas[state])) for state in STATES]  # the sweep: running sums
-        return tuple(FlowDay(d, *(counts[i] for counts in totals)) for i, d in enumerate(self.window.dates))
+    def days(self, window: Window) -> tuple[FlowDay, ...]:
+        """The counts at the end of each day of the window (the sweep back from now)."""
+        ordinals = [d.toordinal() for d in reversed(window.dates)]
+        columns = []
+        for state in STATES:
+            count, deltas, counts = self.now[state], self.deltas[state], []
+            for ordinal in ordinals:
+                counts.append(count)
+                count -= deltas.get(ordinal, 0)
+            columns.append(counts[::-1])
+        return tuple(FlowDay(d, *(counts[i] for counts in columns)) for i, d in enumerate(window.dates))
 
 
 class Blocked:
-    """Time in blocked/ within the window, task by task (see `BlockedTime`)."""
+    """Time in blocked/ within the window, task by task (see `BlockedTime`); the total is summed
+    exactly (`math.fsum`), whatever order the tasks come in."""
 
     def __init__(self, window: Window) -> None:
         self.start, self.now_ts = window.start, window.now_ts
-        self.total_s, self.tasks, self.estimated = 0.0, 0, 0
+        self.stays: list[float] = []
+        self.tasks, self.estimated = 0, 0
         self.longest: BlockedInterval | None = None
+
+    @staticmethod
+    def last_end(line: Sequence[Transition]) -> float | None:
+        """When the task's last stay in blocked/ ended (inf: it is still blocked), or None if it
+        never was: a stay ending before the window's start adds nothing to it."""
+        for k in range(len(line) - 1, -1, -1):
+            if line[k][1] == "blocked":
+                return line[k + 1][0] if k + 1 < len(line) else math.inf
+        return None
 
     def add(self, task_id: str, line: Sequence[Transition]) -> None:
         """Each stay in blocked/ runs until the next transition, or to now if still blocked."""
@@ -178,7 +202,7 @@ class Blocked:
             end = line[k + 1] if k + 1 < len(line) else (self.now_ts, "", False)
             seconds = end[0] - max(moment, self.start)
             if seconds > 0 or not end[1]:
-                self.total_s += max(seconds, 0.0)
+                self.stays.append(max(seconds, 0.0))
                 was_blocked, estimated_any = True, estimated_any or estimated or end[2]
                 longest = self.longest
                 if seconds > 0 and (longest is None or (seconds, longest.id) > (longest.seconds, task_id)):
@@ -187,35 +211,70 @@ class Blocked:
         self.estimated += estimated_any
 
     def time(self) -> BlockedTime:
-        return BlockedTime(self.total_s, self.tasks, self.longest, self.estimated)
+        return BlockedTime(math.fsum(self.stays), self.tasks, self.longest, self.estimated)
+
+
+@dataclass(slots=True)
+class Finishes:
+    """The tasks that last entered done/ on one day (or in one window): when, how many of those
+    moments are estimated, and their cycle and lead times (estimated when an end they run
+    between is)."""
+
+    moments: list[float] = field(default_factory=list)
+    estimated: int = 0
+    cycles: list[float] = field(default_factory=list)
+    cycle_estimated: int = 0
+    leads: list[float] = field(default_factory=list)
+    lead_estimated: int = 0
 
 
 class Finished:
-    """What the tasks finished in the window did: velocity by day, today's finishes by hour, and
-    cycle and lead times (estimated when an end they run between is)."""
+    """What the tasks in done/ did, filed by the day they last entered it (`day`: a moment's date
+    ordinal). `sign` -1 takes a task back out; `window` sums a window's days."""
 
-    def __init__(self, window: Window) -> None:
-        self.window = window
-        self.velocity, self.hours, self.velocity_estimated = [0] * len(window.dates), [0] * 24, 0
-        self.cycles: list[float] = []
-        self.leads: list[float] = []
-        self.cycle_estimated, self.lead_estimated = 0, 0
+    def __init__(self, day: Callable[[float], int]) -> None:
+        self.day = day
+        self.days: dict[int, Finishes] = {}
 
-    def add(self, line: Sequence[Transition]) -> None:
-        """A task in done/ whose last entry into it is within the window."""
+    def add(self, line: Sequence[Transition], sign: int = 1) -> None:
+        """A task in done/: its last entry into done/, its first into doing/ (cycle time) and its
+        first transition, its creation (lead time)."""
         last, _, last_est = line[-1]
-        day = self.window.day(last)
-        self.velocity[day] += 1
-        self.velocity_estimated += last_est
-        if day == len(self.velocity) - 1:
-            self.hours[dt.datetime.fromtimestamp(last, self.window.tz).hour] += 1
+        key = self.day(last)
+        day = self.days.get(key)
+        if day is None:
+            day = self.days[key] = Finishes()
+        _put(day.moments, last, sign)
+        day.estimated += sign * last_est
         if len(line) > 1:  # else all it knows is the finish: no lead time
-            self.leads.append(last - line[0][0])
-            self.lead_estimated += line[0][2] or last_est
+            _put(day.leads, last - line[0][0], sign)
+            day.lead_estimated += sign * (line[0][2] or last_est)
         started = next((step for step in line if step[1] == "doing"), None)  # its first entry into doing
         if started is not None:
-            self.cycles.append(last - started[0])
-            self.cycle_estimated += started[2] or last_est
+            _put(day.cycles, last - started[0], sign)
+            day.cycle_estimated += sign * (started[2] or last_est)
+        if not day.moments:
+            del self.days[key]
+
+    def window(self, window: Window) -> tuple[list[int], Finishes]:
+        """How many finished on each day of the window, and all of them together."""
+        days = [self.days.get(d.toordinal()) or Finishes() for d in window.dates]
+        total = Finishes()
+        for day in days:
+            total.moments += day.moments
+            total.estimated += day.estimated
+            total.cycles += day.cycles
+            total.cycle_estimated += day.cycle_estimated
+            total.leads += day.leads
+            total.lead_estimated += day.lead_estimated
+        return [len(day.moments) for day in days], total
+
+
+def _put(values: list[float], value: float, sign: int) -> None:
+    if sign > 0:
+        values.append(value)
+    else:
+        values.remove(value)
 
 
 def ageing(task: Task, entered: float, estimated: bool, now_ts: float, settings: HeartbeatSettings) -> Ageing:
@@ -223,6 +282,32 @@ def ageing(task: Task, entered: float, estimated: bool, now_ts: float, settings:
     age = now_ts - entered
     box = settings.box_s * BLOCKED_BOX_FACTOR if task.state == "blocked" else time_box(task, settings)[0]
     return Ageing(task.id, task.state, age, box, age / box, estimated)
+
+
+def _ageing_order(a: Ageing) -> tuple[float, str, str, float, int, bool]:
+    """Furthest past its box first, then by id; the rest only orders two files of one id."""
+    return (-a.ratio, a.id, a.state, -a.age_s, a.box_s, a.estimated)
+
+
+def tally(window: Window, flow: Flow, finished: Finished, blocked: Blocked, work: Iterable[Ageing]) -> Stats:
+    """The figures of one window from its tallies (and the ageing of the work in progress)."""
+    velocity, done = finished.window(window)
+    hours = [0] * 24
+    for moment in finished.days.get(window.dates[-1].toordinal(), Finishes()).moments:
+        hours[dt.datetime.fromtimestamp(moment, window.tz).hour] += 1
+    return Stats(
+        today=window.dates[-1],
+        days=len(window.dates),
+        done_today=velocity[-1],
+        done_per_hour_today=tuple(hours),
+        velocity=tuple(DayCount(d, n) for d, n in zip(window.dates, velocity, strict=True)),
+        velocity_estimated=done.estimated,
+        cycle=spread(done.cycles, done.cycle_estimated),
+        lead=spread(done.leads, done.lead_estimated),
+        blocked=blocked.time(),
+        flow=flow.days(window),
+        ageing=tuple(sorted(work, key=_ageing_order)),
+    )
 
 
 def compute(
@@ -243,7 +328,7 @@ def compute(
     now_ts, file_times = window.now_ts, file_times or {}
     parse = cache(partial(seconds, now_ts=now_ts))  # the tasks' stamps: each string parsed once
     journal, undone = by_task(events, {task.id for task in tasks})
-    flow, blocked, finished, ageing_work = Flow(window), Blocked(window), Finished(window), []
+    flow, finished, blocked, work = Flow(window.ordinal), Finished(window.ordinal), Blocked(window), []
     for task in tasks:
         line = timeline(task, journal.get(task.id, ()), parse, file_times, now_ts, undone)
         last, _, last_est = line[-1]  # the entry into the task's current folder
@@ -255,17 +340,5 @@ def compute(
         if task.state == "done":  # and finished within the window (else it was counted above)
             finished.add(line)
         elif task.state in ("doing", "blocked"):
-            ageing_work.append(ageing(task, last, last_est, now_ts, settings))
-    return Stats(
-        today=window.dates[-1],
-        days=days,
-        done_today=finished.velocity[-1],
-        done_per_hour_today=tuple(finished.hours),
-        velocity=tuple(DayCount(d, n) for d, n in zip(window.dates, finished.velocity, strict=True)),
-        velocity_estimated=finished.velocity_estimated,
-        cycle=spread(finished.cycles, finished.cycle_estimated),
-        lead=spread(finished.leads, finished.lead_estimated),
-        blocked=blocked.time(),
-        flow=flow.days(),
-        ageing=tuple(sorted(ageing_work, key=lambda a: (-a.ratio, a.id, a.state))),
-    )
+            work.append(ageing(task, last, last_est, now_ts, settings))
+    return tally(window, flow, finished, blocked, work)

@@ -1,5 +1,5 @@
-"""What the metrics count from: each task's history as a timeline, the journal grouped by task, and
-the window of days the figures cover.
+"""What the metrics count from: each task's history as a timeline, the journal grouped by task, the
+window of days the figures cover, and the calendar that files moments by day.
 
 A timeline is a task's (moment, state, estimated) transitions, oldest first, taken from the journal.
 Where the journal is silent (a task moved with plain `mv` or by git) its stamps or its file time fill
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 
@@ -22,6 +22,12 @@ _PATHS = {"open": ("open",), "doing": ("open", "doing"), "done": ("open", "doing
 _PATHS["blocked"] = ("open", "doing", "blocked")
 _moment = itemgetter(0)
 Transition = tuple[float, str, bool]  # (POSIX seconds, the state entered, estimated)
+EPOCH = dt.date(1970, 1, 1).toordinal()
+
+
+def midnight(day: dt.date, tz: dt.tzinfo) -> float:
+    """The first moment of a calendar day in a zone, as POSIX seconds: where the figures' days begin."""
+    return dt.datetime.combine(day, dt.time(), tz).timestamp()
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,8 +46,7 @@ class Window:
         if tz is None or days < 1:
             raise ValueError("a window needs a zone-aware now and days >= 1")
         dates = tuple(now.date() - dt.timedelta(days=days - 1 - i) for i in range(days))
-        starts = tuple(dt.datetime.combine(d, dt.time(), tz).timestamp() for d in dates)
-        return cls(now.timestamp(), tz, dates, starts)
+        return cls(now.timestamp(), tz, dates, tuple(midnight(d, tz) for d in dates))
 
     @property
     def start(self) -> float:
@@ -50,6 +55,42 @@ class Window:
     def day(self, moment: float) -> int:
         """The index of the day a moment falls on; 0 for any moment before the window."""
         return 0 if moment < self.starts[0] else bisect_right(self.starts, moment) - 1
+
+    def ordinal(self, moment: float) -> int:
+        """The date ordinal of the day a moment falls on; the first day's for any moment before it."""
+        return self.dates[0].toordinal() + self.day(moment)
+
+
+class Calendar:
+    """Moments filed by calendar day (date ordinals) in one zone, by the window's rule: a day runs
+    from its `midnight` to the next. Each day's span is worked out once."""
+
+    def __init__(self, tz: dt.tzinfo) -> None:
+        self.tz = tz
+        offset = tz.utcoffset(None) if isinstance(tz, dt.timezone) else None
+        self._offset = None if offset is None else offset.total_seconds()  # a fixed zone: plain arithmetic
+        self._spans: dict[int, tuple[float, float]] = {}
+
+    def day(self, moment: float) -> int:
+        """The ordinal of the day a moment falls on; 0 (before every window) for one too far back to
+        have a date."""
+        try:
+            if self._offset is None:
+                ordinal = dt.datetime.fromtimestamp(moment, self.tz).toordinal()
+            else:
+                ordinal = EPOCH + int((moment + self._offset) // 86400)
+            span = self._spans.get(ordinal) or self._span(ordinal)
+            while not span[0] <= moment < span[1]:  # the guess checked against the midnights themselves
+                ordinal += 1 if moment >= span[1] else -1
+                span = self._spans.get(ordinal) or self._span(ordinal)
+        except (OverflowError, ValueError, OSError):
+            return 0
+        return ordinal
+
+    def _span(self, ordinal: int) -> tuple[float, float]:
+        day = dt.date.fromordinal(ordinal)
+        span = self._spans[ordinal] = (midnight(day, self.tz), midnight(day + dt.timedelta(days=1), self.tz))
+        return span
 
 
 def seconds(stamp: str | None, now_ts: float) -> float | None:
@@ -64,15 +105,17 @@ def seconds(stamp: str | None, now_ts: float) -> float | None:
     return min(moment.timestamp(), now_ts)
 
 
-def by_task(events: Iterable[Event], on_board: set[str]) -> tuple[dict[str, list[Event]], set[str]]:
-    """Each task's events, in one pass (a deleted task's events are left out), and the keys of the
-    moves `pulse undo` reverted (from every event, a deleted task's too)."""
+def by_task(
+    events: Iterable[Event], on_board: Container[str] | None = None
+) -> tuple[dict[str, list[Event]], set[str]]:
+    """Each task's events, in one pass (only those of the ids `on_board` when given), and the keys
+    of the moves `pulse undo` reverted (from every event, a deleted task's too)."""
     journal: dict[str, list[Event]] = {}
     undone: set[str] = set()
     for event in events:
         if event.undoes:
             undone.add(event.undoes)
-        if event.id in on_board:
+        if on_board is None or event.id in on_board:
             found = journal.get(event.id)
             if found is None:
                 journal[event.id] = [event]
