@@ -11,12 +11,13 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pulseboard.core.board import STATES, Board, Entry, Task
 from pulseboard.core.ids import ShortIds
-from pulseboard.core.reconcile import Changes, Plan, Reconciler
+from pulseboard.core.reconcile import Changes, Event, Plan, Reconciler
 from pulseboard.core.snapshot import Snapshot
 
 INLINE_HINTS = 64  # up to this many hinted paths are re-read at once (~30 ms); more are read apart
@@ -135,6 +136,9 @@ class LiveBoard:
         self._missing: set[str] = set()  # state folders known to be gone
         self._watching = False  # the watcher is set up: every later change comes as a hint
         self._stamps: dict[str, int | None] = {}  # per state folder, taken before the last read
+        # Told every change to the snapshot after `install`, in order (the incremental heartbeat):
+        # the face's own writes and what reconciles found, as reconcile Events.
+        self.followers: list[Callable[[Sequence[Event]], None]] = []
 
     # -- reading the whole board --------------------------------------------------------------
 
@@ -220,14 +224,21 @@ class LiveBoard:
 
     def put(self, task: Task) -> None:
         """A task the face just wrote (created, moved, edited): shown at once, before the echo."""
-        self.snapshot.put(task)
+        old = self.snapshot.put(task)
         self.shorts.add(task.id)
+        self._tell([Event("added" if old is None else "changed", old, task)])
 
     def remove(self, task: Task) -> None:
         """A task file the face just moved away."""
-        self.snapshot.remove(task.state, task.name)
+        shown = self.snapshot.remove(task.state, task.name)
         if not self.snapshot.with_id(task.id):
             self.shorts.discard(task.id)
+        if shown is not None:
+            self._tell([Event("removed", shown, None)])
+
+    def _tell(self, events: Sequence[Event]) -> None:
+        for follower in self.followers:
+            follower(events)
 
     def resync(self, task: Task) -> None:
         """Re-read one task's file from disk: wherever it now is, or gone."""
@@ -247,7 +258,9 @@ class LiveBoard:
     # -- bookkeeping --------------------------------------------------------------------------
 
     def _took(self, changes: Changes) -> Changes:
-        """Keep the short ids in step with what a reconcile changed."""
+        """Keep the short ids (and the followers) in step with what a reconcile changed."""
+        if changes.events:
+            self._tell(changes.events)
         for task_id in changes.ids_added:
             self.shorts.add(task_id)
         for task_id in changes.ids_removed:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from textual.message import Message
 
+from pulseboard.core.engine import HeartbeatEngine
 from pulseboard.core.heartbeat import Suggestion
 from pulseboard.core.live import Hints, Loaded
 from pulseboard.core.metrics import Stats
@@ -65,6 +66,30 @@ class BeatDone(Message):
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, BeatDone)
+
+
+class EngineBuilt(Message):
+    """A heartbeat engine built over the board as it was when the build began (`generation`: which
+    build, so an older one that ends late is dropped)."""
+
+    def __init__(self, engine: HeartbeatEngine, generation: int) -> None:
+        super().__init__()
+        self.engine = engine
+        self.generation = generation
+
+
+class BeatInputs(Message):
+    """What a beat reads from disk (the files in doing changed since read, why a push failed), read
+    off the UI thread; the engine ranks on the UI thread (a change costs its own size there)."""
+
+    def __init__(self, modified: dict[str, float], push_failure: str | None, at: dt.datetime) -> None:
+        super().__init__()
+        self.modified = modified
+        self.push_failure = push_failure
+        self.at = at
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, BeatInputs)
 
 
 class FiguresDone(Message):

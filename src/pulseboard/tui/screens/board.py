@@ -13,7 +13,7 @@ import asyncio
 import datetime as dt
 import os
 from collections import Counter
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
@@ -29,9 +29,10 @@ from pulseboard.core import journal
 from pulseboard.core.board import STATES, Board, Task
 from pulseboard.core.bodies import BodyIndex
 from pulseboard.core.config import CONFIG_NAME, load_settings
+from pulseboard.core.engine import HeartbeatEngine
 from pulseboard.core.errors import PulseError
 from pulseboard.core.heartbeat import group_by_task
-from pulseboard.core.heartbeat_inputs import push_failure, suggest
+from pulseboard.core.heartbeat_inputs import modified_times, push_failure, suggest
 from pulseboard.core.keymap import BOARD
 from pulseboard.core.live import LiveBoard, Loaded, ReadAhead, Step
 from pulseboard.core.metrics import Stats
@@ -39,7 +40,7 @@ from pulseboard.core.overlap import TouchIndex
 from pulseboard.core.prefs import Prefs
 from pulseboard.core.progress import board_stats
 from pulseboard.core.query import Bodies, Query, find_tasks
-from pulseboard.core.reconcile import Changes
+from pulseboard.core.reconcile import Changes, Event
 from pulseboard.core.schedule import BEAT, Schedule
 from pulseboard.core.snapshot import Snapshot
 from pulseboard.core.task_view import display_path
@@ -66,6 +67,7 @@ if TYPE_CHECKING:
 ChangeSource = Callable[[], AsyncIterator["Batch"]]
 STATS_DAYS = 14
 PANE_KEEPS = 100  # suggestions the pane keeps to step through (a 100,000-task board makes ~28,000)
+RANKED = 4 * PANE_KEEPS  # ranked by the engine, then grouped by task and cut to PANE_KEEPS
 STATS_PACE = 9  # the figures wait nine times as long as they took before they are computed again
 IDLE_S = 0.4  # background work waits until the keys have paused this long
 BEAT_DELAY_S = 0.15  # a beat comes this soon after a change: one beat for a burst of changes
@@ -77,7 +79,8 @@ NO_MATCH = "Nothing here matches the filter; escape clears it."
 FOOTER_FIRST = ("help", "quit")  # a narrow terminal cuts the footer's end: these two stay in view
 FAILED = {"load": "Could not read the board", "reconcile": "Could not re-read the board",
           "beat": "Could not work out the heartbeat", "figures": "Could not work out the figures",
-          "watch": "Stopped following changes on disk"}  # fmt: skip
+          "watch": "Stopped following changes on disk",
+          "engine": "Could not build the heartbeat's engine; the full beat goes on"}  # fmt: skip
 
 
 class BoardScreen(BoardKeys, Screen[None]):
@@ -128,6 +131,13 @@ class BoardScreen(BoardKeys, Screen[None]):
         self._settings_paths = frozenset({str(path), os.path.abspath(path)})  # as a watcher names it
         self._journal = journal.JournalTail(board.root)  # read incrementally for the figures
         self._commits: CommitQueue | None = None
+        # The incremental heartbeat (core/engine.py): level with the snapshot through its followers,
+        # built off the UI thread after each read of the whole board; the changes made while it is
+        # built wait for it. Until it is there, a beat is the full pass in a worker.
+        self._engine: HeartbeatEngine | None = None
+        self._engine_waiting: list[Event] | None = None
+        self._engine_builds = 0
+        self.live.followers.append(self._engine_follow)
 
     # -- layout and life ------------------------------------------------------------------------
 
@@ -184,7 +194,10 @@ class BoardScreen(BoardKeys, Screen[None]):
             return
         if fresh == self.board.settings:
             return
+        heartbeat_changed = fresh.heartbeat != self.board.settings.heartbeat
         self.board.__dict__["settings"] = fresh  # Board.settings is a cached property
+        if heartbeat_changed and self.live.loaded:
+            self._build_engine()
         self.schedule.interval = fresh.heartbeat.interval_s
         self.app.follow_settings(fresh)  # type: ignore[attr-defined]
         for state in STATES:
@@ -230,6 +243,8 @@ class BoardScreen(BoardKeys, Screen[None]):
         elif group in ("beat", "figures"):
             self.schedule.ended(group)
             self._rearm()
+        elif group == "engine":
+            self._engine_waiting = None  # nothing waits for it: the full beat in a worker goes on
 
     # -- following the disk ---------------------------------------------------------------------
 
@@ -242,6 +257,7 @@ class BoardScreen(BoardKeys, Screen[None]):
         self._show_all()
         self.call_after_refresh(self._first_beat)  # the board on screen first, then the engine
         self._take(step, selected)
+        self._build_engine()
 
     def _first_beat(self) -> None:
         settle_long_lived()
@@ -334,15 +350,82 @@ class BoardScreen(BoardKeys, Screen[None]):
     def _wake_up(self) -> None:
         self._wake = None
         due = self.schedule.due()
-        if due:
-            tasks, now = list(self.live.snapshot), self.clock()  # one copy for the beat and the figures
+        now = self.clock()
+        engine = self._engine is not None
+        # Copies of the board for the work in workers, made only for the jobs that run: the full
+        # beat and the figures take every task; the engine's beat only what is in doing.
+        tasks = list(self.live.snapshot) if "figures" in due or (BEAT in due and not engine) else []
+        doing = list(self.live.snapshot.column("doing")) if BEAT in due and engine else []
         for job in due:
             self.schedule.began(job)
-            if job == BEAT:
+            if job == BEAT and engine:
+                self._run(lambda: self._beat_inputs(doing, now), "beat")
+            elif job == BEAT:
                 self._run(lambda: self._beat(tasks, now), "beat")
             else:
                 self._run(lambda: self._figures(tasks, now), "figures")
         self._rearm()
+
+    def _beat_inputs(self, doing: list[Task], now: dt.datetime) -> messages.BeatInputs:
+        """What the engine's beat reads from disk, off the UI thread (it stats the files in doing)."""
+        root = self.board.root
+        return messages.BeatInputs(modified_times(doing, root), push_failure(root), now)
+
+    # -- the incremental heartbeat --------------------------------------------------------------
+
+    def _build_engine(self) -> None:
+        """A heartbeat engine over the board as it is now, built off the UI thread (1.9-2.8 s at
+        100,000 tasks); the changes made meanwhile wait for it."""
+        self._engine_builds += 1
+        generation, settings = self._engine_builds, self.board.settings.heartbeat
+        self._engine, self._engine_waiting = None, []
+        tasks = list(self.live.snapshot)
+
+        def build() -> Message:
+            engine = HeartbeatEngine(settings)
+            with collector_paused():
+                engine.load(tasks)
+            return messages.EngineBuilt(engine, generation)
+
+        self._run(build, "engine")
+
+    def _engine_follow(self, events: Sequence[Event]) -> None:
+        """Every change to the snapshot, in order: to the engine, or to wait for it."""
+        if self._engine is not None:
+            try:
+                self._engine.follow(events)
+            except Exception as exc:  # never the board's undoing: the full beat takes over
+                self._engine_failed(exc)
+        elif self._engine_waiting is not None:
+            self._engine_waiting.extend(events)
+
+    def _engine_failed(self, exc: Exception) -> None:
+        self._engine = self._engine_waiting = None
+        self.say(f"{FAILED['engine']}: {exc}", severity="error", timeout=10)
+
+    def on_engine_built(self, message: messages.EngineBuilt) -> None:
+        if message.generation != self._engine_builds or self._engine_waiting is None:
+            return  # a newer build is under way
+        message.engine.follow(self._engine_waiting)
+        self._engine, self._engine_waiting = message.engine, None
+        self.request_beat()
+
+    def on_beat_inputs(self, message: messages.BeatInputs) -> None:
+        """A beat by the engine, on the UI thread: a one-file change costs about a millisecond and
+        the ranking of what the pane shows a few more, at any board size."""
+        if self._engine is None:  # dropped meanwhile (a reload): the full pass comes next
+            self.schedule.ended(BEAT)
+            self._rearm()
+            return
+        try:
+            found = self._engine.suggest(message.at, message.modified, message.push_failure, RANKED)
+        except Exception as exc:  # the next beat is the full pass
+            self._engine_failed(exc)
+            self.schedule.ended(BEAT)
+            self._rearm()
+            return
+        ranked = group_by_task(found)[:PANE_KEEPS]
+        self.on_beat_done(messages.BeatDone(ranked, message.at, message.push_failure))
 
     def _beat(self, tasks: list[Task], now: dt.datetime) -> messages.BeatDone:
         """The engine, off the UI thread (it stats the files in doing; 190 ms at 100,000 tasks)."""
