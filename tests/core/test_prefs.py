@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import pytest
+from support.helpers import user_config, write_file
 
 from pulseboard.core import fsops
 from pulseboard.core.config import Settings
@@ -27,14 +28,7 @@ from pulseboard.core.safeyaml import BOMB
 
 @pytest.fixture
 def path(tmp_path: Path) -> Path:
-    """The user's settings file, as the suite's XDG_CONFIG_HOME (tests/conftest.py) places it."""
-    return tmp_path / "config" / "pulseboard" / "config.yaml"
-
-
-def write(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
+    return user_config(tmp_path)
 
 
 def test_the_file_is_under_xdg_config_home_or_dot_config(
@@ -56,7 +50,7 @@ def test_a_missing_file_is_the_defaults(path: Path) -> None:
 
 
 def test_every_setting_is_read(path: Path) -> None:
-    write(
+    write_file(
         path,
         "theme: nord  # mine\nview:\n  compact: true\n  folded: true\n  sort: rank\n  hide_empty: true\n"
         "  compact_below: 100\n"
@@ -74,7 +68,7 @@ def test_every_setting_is_read(path: Path) -> None:
         ),
         None,
     )
-    write(path, TEMPLATE)  # all comments: the defaults
+    write_file(path, TEMPLATE)  # all comments: the defaults
     assert load_prefs(path) == (Prefs(), None)
 
 
@@ -90,7 +84,7 @@ def test_every_setting_is_read(path: Path) -> None:
     ids=["bad YAML", "not a mapping", "bomb"],
 )  # fmt: skip
 def test_a_broken_file_is_the_defaults_and_one_sentence(path: Path, text: str, said: str) -> None:
-    write(path, text)
+    write_file(path, text)
     prefs, problem = load_prefs(path)
     assert prefs == Prefs()
     assert problem is not None and problem.startswith(str(path)) and said in problem
@@ -121,7 +115,7 @@ def test_a_file_that_is_not_a_regular_file_is_the_defaults_and_one_sentence(path
     ],
 )
 def test_a_bad_setting_falls_back_alone_with_one_sentence(path: Path, text: str, said: str) -> None:
-    write(path, "theme: nord\n" + text)
+    write_file(path, "theme: nord\n" + text)
     prefs, problem = load_prefs(path)
     assert prefs.theme == "nord"  # the good settings are kept
     assert problem is not None and problem.startswith(f"{path}: ") and said in problem
@@ -140,7 +134,7 @@ def test_saving_changes_only_the_lines_of_the_settings_changed(path: Path) -> No
         "# my settings\ntheme: nord   # cold\nview:\n  sort: rank  # the heartbeat's order\n  compact: true\n"
         "keys:\n  start: x\n# the end\n"
     )
-    write(path, text)
+    write_file(path, text)
     save_prefs({"theme": "pulse-light"}, path)
     text = text.replace("theme: nord   # cold", 'theme: "pulse-light"   # cold')
     assert path.read_text(encoding="utf-8") == text
@@ -152,7 +146,7 @@ def test_saving_changes_only_the_lines_of_the_settings_changed(path: Path) -> No
 
 
 def test_a_failed_write_leaves_the_file_as_it_was(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    write(path, "theme: nord\n")
+    write_file(path, "theme: nord\n")
 
     def full_disk(fd: int, data: bytes) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
@@ -168,14 +162,14 @@ def test_a_failed_write_leaves_the_file_as_it_was(path: Path, monkeypatch: pytes
 
 @pytest.mark.parametrize("text", ["theme: [unclosed\n", "view: {compact: true}\n", "- a list\n"])
 def test_a_file_pulse_cannot_edit_safely_is_never_overwritten(path: Path, text: str) -> None:
-    write(path, text)
+    write_file(path, text)
     with pytest.raises(PulseError, match=r"view\.folded was not saved|can't safely save view\.folded"):
         save_prefs({"folded": True}, path)
     assert path.read_text(encoding="utf-8") == text
 
 
 def test_saving_never_writes_through_a_link(path: Path, tmp_path: Path) -> None:
-    target = write(tmp_path / "elsewhere.yaml", "theme: nord\n")
+    target = write_file(tmp_path / "elsewhere.yaml", "theme: nord\n")
     path.parent.mkdir(parents=True)
     path.symlink_to(target)
     with pytest.raises(PulseError, match="symbolic link"):

@@ -245,3 +245,15 @@ def memory_task(task_id: str, state: str = "open", **fields: Any) -> Task:
     }  # fmt: skip
     values.update(fields)
     return Task(task_id, state, f"{task_id}.md", Path("/b") / state, **values)
+
+
+def user_config(tmp_path: Path) -> Path:
+    """The user's own settings file, where the suite's XDG_CONFIG_HOME puts it (tests/conftest.py)."""
+    return tmp_path / "config" / "pulseboard" / "config.yaml"
+
+
+def write_file(path: Path, text: str) -> Path:
+    """Write a text file, making its folder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from support.board_helpers import Maker, drive, make_board, new_app, notices, wait_for
-from support.helpers import where_is
+from support.helpers import user_config, where_is, write_file
 from textual.command import CommandList, CommandPalette
 from textual.pilot import Pilot
 
@@ -23,13 +23,7 @@ pytestmark = pytest.mark.timeout(60)
 
 @pytest.fixture
 def mine(tmp_path: Path) -> Path:
-    """The user's settings file."""
-    return tmp_path / "config" / "pulseboard" / "config.yaml"
-
-
-def write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    return user_config(tmp_path)
 
 
 async def pick(pilot: Pilot, *words: str) -> None:
@@ -69,7 +63,7 @@ def test_a_theme_picked_in_the_palette_goes_to_the_users_config_only(tmp_path: P
 
 def test_the_users_theme_beats_pulse_yamls(tmp_path: Path, mine: Path) -> None:
     board = make_board(tmp_path / "tasks", "theme: pulse-light\n")
-    write(mine, "theme: pulse-high-contrast  # mine\n")
+    write_file(mine, "theme: pulse-high-contrast  # mine\n")
     app = new_app(board)
 
     async def script(pilot: Pilot) -> None:
@@ -83,7 +77,7 @@ def test_the_users_theme_beats_pulse_yamls(tmp_path: Path, mine: Path) -> None:
 
 def test_an_unknown_user_theme_falls_back_to_the_teams_and_is_not_saved(tmp_path: Path, mine: Path) -> None:
     board = make_board(tmp_path / "tasks", "theme: pulse-light\n")
-    write(mine, "theme: gone\n")
+    write_file(mine, "theme: gone\n")
     app = new_app(board)
 
     async def script(pilot: Pilot) -> None:
@@ -108,7 +102,7 @@ def test_a_fallback_theme_is_saved_nowhere(tmp_path: Path, mine: Path) -> None:
 
 def test_the_users_keys_go_on_top_of_the_teams(tmp_path: Path, mine: Path) -> None:
     board = make_board(tmp_path / "tasks", "keys:\n  start: x\n  done: D\n")
-    write(mine, "keys:\n  start: y\n")
+    write_file(mine, "keys:\n  start: y\n")
     maker = Maker(board)
     first, second = maker.task("First"), maker.task("Second")
     app = new_app(board)
@@ -127,7 +121,7 @@ def test_the_users_keys_go_on_top_of_the_teams(tmp_path: Path, mine: Path) -> No
 
 def test_a_clash_with_the_teams_keys_is_one_warning_naming_the_users_file(tmp_path: Path, mine: Path) -> None:
     board = make_board(tmp_path / "tasks", "keys:\n  start: x\n")
-    write(mine, "keys:\n  stats: x\n")  # fine alone; x is the team's key for start
+    write_file(mine, "keys:\n  stats: x\n")  # fine alone; x is the team's key for start
     task = Maker(board).task("Task")
     app = new_app(board)
 
@@ -147,7 +141,7 @@ def test_a_broken_personal_file_is_one_warning_the_defaults_and_never_overwritte
     tmp_path: Path, mine: Path
 ) -> None:
     board = make_board(tmp_path / "tasks", "theme: pulse-light\n")
-    write(mine, "theme: [pulse-dark\nview: {compact: true\n")
+    write_file(mine, "theme: [pulse-dark\nview: {compact: true\n")
     broken = mine.read_bytes()
     app = new_app(board)
 
@@ -167,7 +161,7 @@ def test_a_broken_personal_file_is_one_warning_the_defaults_and_never_overwritte
 
 def test_remember_writes_only_what_changed(tmp_path: Path, mine: Path) -> None:
     board = make_board(tmp_path / "tasks")
-    write(mine, "# mine\ntheme: pulse-light\n")
+    write_file(mine, "# mine\ntheme: pulse-light\n")
     app = new_app(board)
 
     async def script(pilot: Pilot) -> None:
@@ -194,7 +188,7 @@ def follow(app: PulseApp, board: Board, text: str) -> None:
 
 def test_an_edit_of_pulse_yaml_keeps_the_users_theme_and_keys_on_top(tmp_path: Path, mine: Path) -> None:
     board = make_board(tmp_path / "tasks", "theme: pulse-dark\n")
-    write(mine, "keys:\n  start: y\n")
+    write_file(mine, "keys:\n  start: y\n")
     task = Maker(board).task("Task")
     app = new_app(board)
 

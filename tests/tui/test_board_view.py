@@ -17,6 +17,7 @@ from support.board_helpers import (
     screen_text,
     wait_for,
 )
+from support.helpers import user_config, write_file
 from textual.pilot import Pilot
 from textual.widgets import Static
 
@@ -177,13 +178,11 @@ def test_r_shows_open_in_the_heartbeats_order_and_is_remembered(tmp_path: Path) 
         assert [t.id for t in screen.column("open").tasks] == by_priority
 
     drive(app, script, size=(120, 30))
-    assert "sort: rank" not in (tmp_path / "config" / "pulseboard" / "config.yaml").read_text()  # r twice
+    assert "sort: rank" not in user_config(tmp_path).read_text()  # r twice
 
 
 def test_the_view_starts_as_the_users_own_settings_say(tmp_path: Path) -> None:
-    config = tmp_path / "config" / "pulseboard" / "config.yaml"
-    config.parent.mkdir(parents=True)
-    config.write_text("view:\n  compact: true\n  folded: true\n  hide_empty: true\n", encoding="utf-8")
+    config = write_file(user_config(tmp_path), "view:\n  compact: true\n  folded: true\n  hide_empty: true\n")
     app = board_with(tmp_path)
 
     async def script(pilot: Pilot) -> None:
