@@ -31,7 +31,6 @@ from pulseboard.core.bodies import BodyIndex
 from pulseboard.core.config import CONFIG_NAME, load_settings
 from pulseboard.core.engine import HeartbeatEngine
 from pulseboard.core.errors import PulseError
-from pulseboard.core.figures import Figures
 from pulseboard.core.heartbeat import group_by_task
 from pulseboard.core.heartbeat_inputs import modified_times, push_failure, suggest
 from pulseboard.core.keymap import BOARD
@@ -39,6 +38,7 @@ from pulseboard.core.live import LiveBoard, Loaded, ReadAhead, Step
 from pulseboard.core.metrics import Stats
 from pulseboard.core.overlap import TouchIndex
 from pulseboard.core.prefs import Prefs
+from pulseboard.core.progress import board_stats
 from pulseboard.core.query import Bodies, Query, find_tasks
 from pulseboard.core.reconcile import Changes, Event
 from pulseboard.core.schedule import BEAT, Schedule
@@ -138,12 +138,6 @@ class BoardScreen(BoardKeys, Screen[None]):
         self._engine_waiting: list[Event] | None = None
         self._engine_builds = 0
         self.live.followers.append(self._engine_follow)
-        # The incremental figures (core/figures.py), held by the figures' worker (one runs at a
-        # time): the changes since it last ran wait here; a whole read starts them afresh.
-        self._figures_kept: tuple[int, Figures] | None = None  # (the read they follow, the figures)
-        self._figure_changes: list[Event] = []
-        self._reads = 0  # whole reads of the board installed
-        self.live.followers.append(self._figures_follow)
 
     # -- layout and life ------------------------------------------------------------------------
 
@@ -249,8 +243,6 @@ class BoardScreen(BoardKeys, Screen[None]):
         elif group in ("beat", "figures"):
             self.schedule.ended(group)
             self._rearm()
-            if group == "figures":
-                self._figures_kept = None  # half updated, perhaps: made afresh next time
         elif group == "engine":
             self._engine_waiting = None  # nothing waits for it: the full beat in a worker goes on
 
@@ -262,8 +254,6 @@ class BoardScreen(BoardKeys, Screen[None]):
     def _show_loaded(self, loaded: Loaded) -> None:
         selected = self._selections()
         step = self.live.install(loaded)
-        self._reads += 1
-        self._figures_kept, self._figure_changes = None, []
         self._show_all()
         self.call_after_refresh(self._first_beat)  # the board on screen first, then the engine
         self._take(step, selected)
@@ -363,17 +353,9 @@ class BoardScreen(BoardKeys, Screen[None]):
         now = self.clock()
         engine = self._engine is not None
         # Copies of the board for the work in workers, made only for the jobs that run: the full
-        # beat and the figures' first run after a read take every task; the engine's beat only
-        # what is in doing; the figures' later runs what changed since.
-        held = self._figures_kept
-        kept = held[1] if held is not None and held[0] == self._reads else None
-        whole = (BEAT in due and not engine) or ("figures" in due and kept is None)
-        tasks = list(self.live.snapshot) if whole else []
+        # beat and the figures take every task; the engine's beat only what is in doing.
+        tasks = list(self.live.snapshot) if "figures" in due or (BEAT in due and not engine) else []
         doing = list(self.live.snapshot.column("doing")) if BEAT in due and engine else []
-        changes: list[Event] = []  # the changes since the figures last ran (in `tasks`, if taken)
-        if "figures" in due:
-            changes, self._figure_changes = self._figure_changes, []
-        reads = self._reads
         for job in due:
             self.schedule.began(job)
             if job == BEAT and engine:
@@ -381,7 +363,7 @@ class BoardScreen(BoardKeys, Screen[None]):
             elif job == BEAT:
                 self._run(lambda: self._beat(tasks, now), "beat")
             else:
-                self._run(lambda: self._figures(kept, reads, tasks, changes, now), "figures")
+                self._run(lambda: self._figures(tasks, now), "figures")
         self._rearm()
 
     def _beat_inputs(self, doing: list[Task], now: dt.datetime) -> messages.BeatInputs:
@@ -452,25 +434,12 @@ class BoardScreen(BoardKeys, Screen[None]):
             ranked = group_by_task(found)[:PANE_KEEPS]  # each task once, then cut: no reason lost to the cut
         return messages.BeatDone(ranked, now, push_failure(self.board.root))
 
-    def _figures(
-        self, kept: Figures | None, reads: int, tasks: list[Task], changes: list[Event], now: dt.datetime
-    ) -> messages.FiguresDone:
-        """The figures, off the UI thread: made from the whole board the first time after a read
-        (~1.7 s at 100,000 tasks), then from what changed since they last ran (a move: a few ms)."""
+    def _figures(self, tasks: list[Task], now: dt.datetime) -> messages.FiguresDone:
+        """The figures, off the UI thread (~0.8 s at 100,000 tasks: the pace keeps them rare)."""
         with collector_paused():
-            events = self._journal.events()
-            if kept is None:
-                kept = Figures(tasks, events)
-                self._figures_kept = (reads, kept)  # for the next run, unless the board was read again
-            else:
-                kept.tasks_changed(changes)
-                kept.follow(events)
-            stats = kept.stats(now.astimezone(), STATS_DAYS, settings=self.board.settings.heartbeat)
-        return messages.FiguresDone(stats)
-
-    def _figures_follow(self, events: Sequence[Event]) -> None:
-        """Every change to the snapshot, for the figures' next run."""
-        self._figure_changes.extend(events)
+            return messages.FiguresDone(
+                board_stats(self.board, now.astimezone(), STATS_DAYS, tasks, self._journal.events())
+            )
 
     def on_beat_done(self, message: messages.BeatDone) -> None:
         self.schedule.ended(BEAT)
