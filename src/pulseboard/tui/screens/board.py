@@ -131,6 +131,13 @@ class BoardScreen(BoardKeys, Screen[None]):
         self._settings_paths = frozenset({str(path), os.path.abspath(path)})  # as a watcher names it
         self._journal = journal.JournalTail(board.root)  # read incrementally for the figures
         self._commits: CommitQueue | None = None
+        # The filter's query, parsed once per text typed; the task bodies its words look in
+        # (core/bodies.py), made the first time it looks, read in a worker when the disk may have changed.
+        self._query = Query.parse("")
+        self._narrowing: dict[str, tuple[Query, list[Task]]] = {}  # per column: the query shown, its tasks
+        self._body_index: BodyIndex | None = None
+        self._bodies_stale = True
+        self._bodies_reading = False
         # The incremental heartbeat (core/engine.py): level with the snapshot through its followers,
         # built off the UI thread after each read of the whole board; the changes made while it is
         # built wait for it. Until it is there, a beat is the full pass in a worker.
@@ -528,14 +535,6 @@ class BoardScreen(BoardKeys, Screen[None]):
             self._overlap_check = check
         return self._overlap_check
 
-    # The filter's query, parsed once per text typed; the task bodies its words look in (core/bodies.py),
-    # made the first time it looks, read in a worker whenever the disk may have changed since.
-    _query = Query.parse("")
-    _narrowing: dict[str, tuple[Query, list[Task]]] | None = None  # per column: the query shown, its tasks
-    _body_index: BodyIndex | None = None
-    _bodies_stale = True
-    _bodies_reading = False
-
     def _matches(self, task: Task) -> bool:
         """The filter's rule is core/query.py's, shared with the palette and `pulse ls`; its words
         look in task bodies too, as far as the body index has read them."""
@@ -548,8 +547,6 @@ class BoardScreen(BoardKeys, Screen[None]):
         the bodies read, the filter opened again) looks at every task in the column. The same tasks
         as shown come back as the list shown, so the column need not draw them again."""
         query, column = self._filter_query(), self.column(state)
-        if self._narrowing is None:
-            self._narrowing = {}
         last = self._narrowing.get(state)
         shown = last[1] if last is not None and column.tasks is last[1] else None
         if shown is not None and last is not None and last[0] != query and query.narrows(last[0]):
