@@ -117,6 +117,20 @@ def test_cache_reparses_only_changed_files(board: Board) -> None:
     assert board.tasks()[0].priority == "high"
 
 
+def test_the_cache_is_ascii_and_gives_back_every_character(board: Board) -> None:
+    """An accent in one title must not make the whole cache two bytes a character when read
+    (tens of MB at 100,000 tasks): it is written as ASCII, and read back as it was."""
+    title = "Café → naïve 日本, ok"
+    create_task(board, title)
+    first = board.tasks()
+    raw = (board.root / ".pulse" / "cache" / "tasks.json").read_bytes()
+    assert raw.isascii()
+    assert first[0].title == title
+    assert board.tasks() == first
+    (board.root / ".pulse" / "cache" / "tasks.json").write_bytes(b'{"version": \xff}')  # not UTF-8
+    assert board.tasks() == first
+
+
 def test_settings_defaults_and_errors(tmp_path: Path) -> None:
     assert load_settings(tmp_path).wip_doing == 3
     init_board(tmp_path / "tasks")

@@ -77,11 +77,11 @@ class ParseCache:
         self._seen: set[str] = set()
         self._dirty = False
         try:  # a regular file only: a FIFO in its place must not stall every listing
-            with open_regular(self.path) as handle:
-                data = json.loads(handle.read())
+            with open_regular(self.path) as handle:  # the bytes go before the parse: tens of MB at 100,000
+                data = json.loads(handle.read().decode("utf-8"))
             if data.get("version") == CACHE_VERSION and isinstance(data.get("entries"), dict):
                 self._entries = data["entries"]
-        except (OSError, ValueError, AttributeError, RecursionError):
+        except (OSError, ValueError, AttributeError, RecursionError):  # UnicodeError is a ValueError
             pass
 
     def get(self, key: str, sig: Signature) -> list[Any] | None:
@@ -112,8 +112,8 @@ class ParseCache:
         for key in stale:
             del self._entries[key]
         data = json.dumps(
-            {"version": CACHE_VERSION, "entries": self._entries}, ensure_ascii=False, separators=(",", ":")
-        )
+            {"version": CACHE_VERSION, "entries": self._entries}, separators=(",", ":")
+        )  # ASCII: one title with an accent would make the whole text two bytes a character when read
         try:  # .pulse/cache must be a real folder of the board's: never a link to elsewhere
             atomic_write(cache_file(self._root, PARSE_CACHE), data.encode("utf-8"), durable=False)
         except (OSError, PulseError):
