@@ -22,7 +22,7 @@ from textual.app import ComposeResult
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
 from pulseboard.core import journal
@@ -58,6 +58,7 @@ from pulseboard.tui.widgets.column import TaskColumn
 from pulseboard.tui.widgets.columns import Columns, TopBar
 from pulseboard.tui.widgets.filter_field import FilterField
 from pulseboard.tui.widgets.heartbeat import HeartbeatPane
+from pulseboard.tui.widgets.key_bar import KeyBar
 from pulseboard.tui.widgets.status import StatusLine
 
 if TYPE_CHECKING:
@@ -76,7 +77,7 @@ FILTER_HINT = (
 )
 FIRST_RUN = "No tasks yet. {key} adds one here; `pulse add TITLE` or any .md file in open/ does too."
 NO_MATCH = "Nothing here matches the filter; escape clears it."
-FOOTER_FIRST = ("help", "quit")  # a narrow terminal cuts the footer's end: these two stay in view
+FOOTER_FIRST = ("help", "quit")  # a narrow terminal cuts the key bar's end: these two stay in view
 FAILED = {"load": "Could not read the board", "reconcile": "Could not re-read the board",
           "beat": "Could not work out the heartbeat", "figures": "Could not work out the figures",
           "watch": "Stopped following changes on disk",
@@ -154,7 +155,7 @@ class BoardScreen(BoardKeys, Screen[None]):
         yield HeartbeatPane(id="heartbeat")
         yield StatusLine(id="status")
         yield FilterField(self.apply_filter, placeholder=FILTER_HINT, id="filter")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#filter", Input).display = False
