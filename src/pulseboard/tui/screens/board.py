@@ -262,13 +262,14 @@ class BoardScreen(BoardKeys, Screen[None]):
     def _show_loaded(self, loaded: Loaded) -> None:
         selected = self._selections()
         step = self.live.install(loaded)
+        self._engine = self._engine_waiting = None  # built anew from the board as it is then:
+        self.call_after_refresh(self._first_beat)  # after the board is on screen (its build would slow it)
         self._show_all()
-        self.call_after_refresh(self._first_beat)  # the board on screen first, then the engine
         self._take(step, selected)
-        self._build_engine()
 
     def _first_beat(self) -> None:
         settle_long_lived()
+        self._build_engine()
         self.schedule.start()
         self._rearm()
 

@@ -22,6 +22,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
 
 from pulseboard.core.board import Task
 from pulseboard.tui.widgets.cards import (
@@ -46,11 +47,10 @@ def _wrapped(text: str, width: int) -> list[str]:
     return textwrap.wrap(text, width)
 
 
-class TaskColumn(ScrollView, can_focus=True, inherit_bindings=False):
-    """The cards of one state folder, with a cursor.
-
-    It has no keys of its own (a ScrollView's home/end/page keys would scroll away from the cursor):
-    the board screen's keys move the cursor, and the column scrolls to keep it in view."""
+class CardStyles(Widget):
+    """The cards' styles (pulse.tcss: `CardStyles > .card--title` and the like), held once for the
+    four columns: a widget's component classes are worked out again each time its own classes
+    change, which a column's do whenever it gains or loses the focus."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         *STYLE_NAMES,
@@ -58,13 +58,28 @@ class TaskColumn(ScrollView, can_focus=True, inherit_bindings=False):
         "card--cursor-blurred",
         "column--empty",
     }
+    DEFAULT_CSS = "CardStyles { display: none; }"
+
+    def style(self, name: str) -> Style:
+        """What the style adds to a column's own (its colour, weight, background)."""
+        return self.get_component_rich_style(name, partial=True)
+
+
+class TaskColumn(ScrollView, can_focus=True, inherit_bindings=False):
+    """The cards of one state folder, with a cursor.
+
+    It has no keys of its own (a ScrollView's home/end/page keys would scroll away from the cursor):
+    the board screen's keys move the cursor, and the column scrolls to keep it in view."""
 
     cursor: reactive[int] = reactive(0, always_update=True, init=False)
 
-    def __init__(self, state: str, context: Callable[[], CardContext], *, id: str | None = None) -> None:
+    def __init__(
+        self, state: str, context: Callable[[], CardContext], styles: CardStyles, *, id: str | None = None
+    ) -> None:
         super().__init__(id=id)
         self.state = state
         self._card_context = context
+        self._styles = styles
         self.tasks: Sequence[Task] = ()
         self.empty_text = "Loading…"
         self._strips: dict[tuple[str, int, bool, bool], list[Strip]] = {}
@@ -198,7 +213,7 @@ class TaskColumn(ScrollView, can_focus=True, inherit_bindings=False):
             lines = _wrapped(self.empty_text, max(width - 2, 1))  # from the second line down
             if 1 <= y <= len(lines):
                 text = f" {lines[y - 1]}"[:width].ljust(width)
-                return Strip([Segment(text, self.get_component_rich_style("column--empty"))], width)
+                return Strip([Segment(text, self.rich_style + self._styles.style("column--empty"))], width)
             return Strip.blank(width, self.rich_style)
         if index >= len(self.tasks) or (row == height - 1 and not self.compact):  # the gap
             return Strip.blank(width, self.rich_style)
@@ -218,14 +233,14 @@ class TaskColumn(ScrollView, can_focus=True, inherit_bindings=False):
         base = self.rich_style
         if selected:
             name = "card--cursor" if self.has_focus else "card--cursor-blurred"
-            base = base + self.get_component_rich_style(name)
+            base = base + self._styles.style(name)
         styles: dict[str, Style] = {}
         context = self._card_context()
         self._clocks[task.name] = clock_text(task, context.now)
 
         def style_of(name: str) -> Style:
             if name not in styles:
-                styles[name] = base + self.get_component_rich_style(name, partial=True) if name else base
+                styles[name] = base + self._styles.style(name) if name else base
             return styles[name]
 
         inner = max(width - 2, 1)

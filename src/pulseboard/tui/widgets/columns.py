@@ -18,7 +18,7 @@ from pulseboard.core.board import STATES
 from pulseboard.core.text import inert
 from pulseboard.core.wip import Wip
 from pulseboard.tui.widgets.cards import CardContext
-from pulseboard.tui.widgets.column import TaskColumn
+from pulseboard.tui.widgets.column import CardStyles, TaskColumn
 
 TITLES = {"open": "Open", "doing": "Doing", "done": "Done", "blocked": "Blocked"}
 
@@ -32,10 +32,12 @@ class Columns(Horizontal):
         self._card_context = context
 
     def compose(self) -> ComposeResult:
+        styles = CardStyles()
+        yield styles
         for state in STATES:
             with Vertical(classes=f"column-box column-{state}", id=f"box-{state}"):
                 yield Static(TITLES[state], classes="column-title", id=f"title-{state}")
-                yield TaskColumn(state, self._card_context, id=f"col-{state}")
+                yield TaskColumn(state, self._card_context, styles, id=f"col-{state}")
 
     def column(self, state: str) -> TaskColumn:
         return self.query_one(f"#col-{state}", TaskColumn)
