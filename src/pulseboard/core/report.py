@@ -7,9 +7,12 @@ No markup and no colours: each face adds its own. Durations read `24m`, `3h05m`,
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from pulseboard.core.fields import format_duration
-from pulseboard.core.metrics import Stats
+
+if TYPE_CHECKING:  # the board's status line uses `span` before any figure exists
+    from pulseboard.core.metrics import Stats
 
 BARS = "▁▂▃▄▅▆▇█"
 

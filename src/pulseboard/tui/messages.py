@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from pulseboard.core.engine import HeartbeatEngine
 from pulseboard.core.heartbeat import Suggestion
 from pulseboard.core.live import Hints, Loaded
-from pulseboard.core.metrics import Stats
 from pulseboard.core.reconcile import Plan
+
+if TYPE_CHECKING:  # made in workers after the first paint, imported there
+    from pulseboard.core.engine import HeartbeatEngine
+    from pulseboard.core.metrics import Stats
 
 
 class BoardLoaded(Message):

@@ -29,16 +29,13 @@ from pulseboard.core import journal
 from pulseboard.core.board import STATES, Board, Task
 from pulseboard.core.bodies import BodyIndex
 from pulseboard.core.config import CONFIG_NAME, load_settings
-from pulseboard.core.engine import HeartbeatEngine
 from pulseboard.core.errors import PulseError
 from pulseboard.core.heartbeat import group_by_task
 from pulseboard.core.heartbeat_inputs import modified_times, push_failure, suggest
 from pulseboard.core.keymap import BOARD
 from pulseboard.core.live import LiveBoard, Loaded, ReadAhead, Step
-from pulseboard.core.metrics import Stats
 from pulseboard.core.overlap import TouchIndex
 from pulseboard.core.prefs import Prefs
-from pulseboard.core.progress import board_stats
 from pulseboard.core.query import Bodies, Query, find_tasks
 from pulseboard.core.reconcile import Changes, Event
 from pulseboard.core.schedule import BEAT, Schedule
@@ -51,7 +48,6 @@ from pulseboard.tui import messages
 from pulseboard.tui.bindings import bindings
 from pulseboard.tui.plain import say
 from pulseboard.tui.screens.board_keys import BoardKeys
-from pulseboard.tui.screens.stats import StatsScreen
 from pulseboard.tui.tuning import collector_paused, settle_long_lived
 from pulseboard.tui.widgets.cards import CardContext
 from pulseboard.tui.widgets.column import TaskColumn
@@ -61,7 +57,9 @@ from pulseboard.tui.widgets.heartbeat import HeartbeatPane
 from pulseboard.tui.widgets.key_bar import KeyBar
 from pulseboard.tui.widgets.status import StatusLine
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # and what is imported where first used: not needed for the first paint
+    from pulseboard.core.engine import HeartbeatEngine
+    from pulseboard.core.metrics import Stats
     from pulseboard.services.watcher import Batch
     from pulseboard.tui.screens.detail import DetailScreen  # imported when first opened: Markdown is slow
 
@@ -164,7 +162,7 @@ class BoardScreen(BoardKeys, Screen[None]):
         self._take_prefs(self.app.prefs)  # type: ignore[attr-defined]  # PulseApp's
         self._refresh_chrome()
         self.set_interval(1, self._tick_clock)  # a card's time shows seconds in its first minute
-        self.follow_disk()
+        self.call_after_refresh(self.follow_disk)  # the watcher's start-up after the first paint
         if self.live.read_ahead:  # read while pulse started: the first frame shows the board
             self._show_loaded(self.live.load())
         else:
@@ -391,6 +389,8 @@ class BoardScreen(BoardKeys, Screen[None]):
         tasks = list(self.live.snapshot)
 
         def build() -> Message:
+            from pulseboard.core.engine import HeartbeatEngine
+
             engine = HeartbeatEngine(settings)
             with collector_paused():
                 engine.load(tasks)
@@ -445,6 +445,8 @@ class BoardScreen(BoardKeys, Screen[None]):
 
     def _figures(self, tasks: list[Task], now: dt.datetime) -> messages.FiguresDone:
         """The figures, off the UI thread (~0.8 s at 100,000 tasks: the pace keeps them rare)."""
+        from pulseboard.core.progress import board_stats
+
         with collector_paused():
             return messages.FiguresDone(
                 board_stats(self.board, now.astimezone(), STATS_DAYS, tasks, self._journal.events())
@@ -484,6 +486,8 @@ class BoardScreen(BoardKeys, Screen[None]):
         if self.stats is None:
             self.say("The figures come with the first heartbeat, in a moment.", timeout=4)
             return
+        from pulseboard.tui.screens.stats import StatsScreen
+
         self.app.push_screen(StatsScreen(self.stats, self.live.shorts.short))
 
     def action_step_suggestion(self, delta: int) -> None:

@@ -4,14 +4,18 @@ failed push (which stays in view until a later push succeeds) and a short note a
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.timer import Timer
 from textual.widgets import Sparkline, Static
 
-from pulseboard.core.metrics import Stats
 from pulseboard.core.report import span
+
+if TYPE_CHECKING:
+    from pulseboard.core.metrics import Stats  # the figures come after the first paint
 
 
 class StatusLine(Horizontal):
