@@ -896,6 +896,34 @@ def test_a_file_moved_behind_the_apps_back_shows_where_it_now_is(board: Board, m
     drive(app, script)
 
 
+def test_the_process_is_tuned_once_the_board_is_shown_and_put_back_after(board: Board, maker: Maker) -> None:
+    """While the board is first read and painted the switch interval is Python's own (a short one
+    makes the read and the paint hand the interpreter to and fro); once it is shown the keys get
+    the interpreter back soon from the workers; at exit the setting is as it was."""
+    from pulseboard.tui.tuning import SWITCH_INTERVAL_S
+
+    maker.task("One")
+    before = sys.getswitchinterval()
+    app = new_app(board)
+    seen: list[float] = []
+    show = BoardScreen._show_loaded
+
+    def showing(screen: BoardScreen, loaded: object) -> None:
+        seen.append(sys.getswitchinterval())
+        show(screen, loaded)  # type: ignore[arg-type]
+
+    async def script(pilot: Pilot) -> None:
+        await wait_for(pilot, lambda: sys.getswitchinterval() == SWITCH_INTERVAL_S)
+
+    BoardScreen._show_loaded = showing  # type: ignore[method-assign]
+    try:
+        drive(app, script)
+    finally:
+        BoardScreen._show_loaded = show  # type: ignore[method-assign]
+    assert seen == [before] and before != SWITCH_INTERVAL_S
+    assert sys.getswitchinterval() == before
+
+
 # -- 11. `pulse` with no board -------------------------------------------------------------------
 
 

@@ -64,7 +64,6 @@ class PulseApp(App[None]):
         self.prefs_file = prefs_path()  # where they are kept ($XDG_CONFIG_HOME/pulseboard/config.yaml)
 
     def on_mount(self) -> None:
-        self._tuning.start()
         self.prefs, problem = load_prefs(self.prefs_file)
         if problem:
             say(self, problem, title="Your settings not all used", severity="warning", timeout=10)
@@ -76,6 +75,13 @@ class PulseApp(App[None]):
 
     def on_unmount(self) -> None:
         self._tuning.stop()
+
+    def board_shown(self) -> None:
+        """The board is on screen (or could not be read): tune the process for the keys from now on
+        (tui/tuning.py). Not before: while the board is first read and painted, a short switch
+        interval only makes two threads hand the interpreter to and fro (at 10,000 tasks the read
+        took twice as long)."""
+        self._tuning.start()
 
     def follow_settings(self, settings: Settings) -> None:
         """pulse.yaml changed while the board runs: its keys (under the user's) and its theme

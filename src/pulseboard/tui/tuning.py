@@ -21,7 +21,11 @@ class ProcessTuning:
         self._switch_before: float | None = None
 
     def start(self) -> None:
-        self._switch_before = sys.getswitchinterval()
+        """The board is read and shown (again, after a reload): its objects are long-lived now,
+        and the UI thread gets the interpreter back soon from the workers."""
+        settle_long_lived()
+        if self._switch_before is None:
+            self._switch_before = sys.getswitchinterval()
         sys.setswitchinterval(SWITCH_INTERVAL_S)
 
     def stop(self) -> None:

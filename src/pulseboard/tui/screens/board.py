@@ -48,7 +48,7 @@ from pulseboard.tui import messages
 from pulseboard.tui.bindings import bindings
 from pulseboard.tui.plain import say
 from pulseboard.tui.screens.board_keys import BoardKeys
-from pulseboard.tui.tuning import collector_paused, settle_long_lived
+from pulseboard.tui.tuning import collector_paused
 from pulseboard.tui.widgets.cards import CardContext
 from pulseboard.tui.widgets.column import TaskColumn
 from pulseboard.tui.widgets.columns import Columns, TopBar
@@ -243,7 +243,7 @@ class BoardScreen(BoardKeys, Screen[None]):
         self.say(f"{FAILED[group]}: {event.worker.error}", severity="error", timeout=10)
         if group == "load":
             self.query_one(Columns).empty_text("Could not read the board.")  # never "Loading…" forever
-            settle_long_lived()  # the collector runs even if the board never shows
+            self.app.board_shown()  # type: ignore[attr-defined]  # the collector runs even if the board never shows
         elif group == "reconcile":
             self.live.read_failed()
         elif group in ("beat", "figures"):
@@ -266,7 +266,7 @@ class BoardScreen(BoardKeys, Screen[None]):
         self._take(step, selected)
 
     def _first_beat(self) -> None:
-        settle_long_lived()
+        self.app.board_shown()  # type: ignore[attr-defined]  # PulseApp's
         self._build_engine()
         self.schedule.start()
         self._rearm()
