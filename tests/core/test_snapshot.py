@@ -6,10 +6,12 @@ import datetime as dt
 import os
 import random
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from support.clock import at
 
 from pulseboard.core.actions import create_task, move_task
-from pulseboard.core.board import STATES, Board
+from pulseboard.core.board import STATES, Board, Task
 from pulseboard.core.fields import parse_time
 from pulseboard.core.progress import board_stats
 from pulseboard.core.snapshot import Snapshot, column_key
@@ -93,3 +95,54 @@ def test_a_task_moved_into_doing_by_hand_is_taken_as_started_when_it_moved(board
         assert task.started is not None
         assert abs(parse_time(task.started).timestamp() - changed) < 1
     assert (board.root / "doing" / by_hand.path.name).read_bytes() == before
+
+
+_RANKS = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+
+
+def _tuple_key(task: Task) -> tuple[int, str, str]:
+    """The column order written plainly, as tuples: what column_key's one string must agree with."""
+    if task.state == "open":
+        return (_RANKS[task.priority], task.created or "~", task.name)
+    stamp = {"doing": task.started, "blocked": (task.blocked or {}).get("since"), "done": task.done}[
+        task.state
+    ]
+    return (0, stamp or "", task.name)
+
+
+_stamps = st.one_of(
+    st.none(), st.sampled_from(["2026", "2026-01", "2026-01-02T00:00:00Z", "2026-01-02T00:00:01Z", "~"])
+)
+
+
+@st.composite
+def _tasks(draw: st.DrawFn) -> Task:
+    state = draw(st.sampled_from(STATES))
+    stamp = draw(_stamps)
+    return Task(
+        draw(st.sampled_from(["aaaa1", "bbbb2", "cccc3", "dddd4"])), state,
+        draw(st.sampled_from(["a.md", "a-b.md", "ab.md", "b.md", "~.md"])), None,  # type: ignore[arg-type]
+        "T", draw(st.sampled_from(list(_RANKS))), None, (), (), (), draw(_stamps),
+        stamp if state == "doing" else None, stamp if state == "done" else None,
+        {"since": stamp} if state == "blocked" else None, (0, 0), None, True,
+    )  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.booleans(), _tasks()), max_size=40))
+def test_any_puts_and_removes_keep_the_order_and_every_copy_of_an_id(steps: list[tuple[bool, Task]]) -> None:
+    """Random files put and taken off (the same ids in several folders, times that are prefixes of
+    each other or missing): each column in the tuple order, and with_id every copy, oldest first."""
+    snap, model = Snapshot(), {}
+    for remove, task in steps:
+        if remove:
+            assert snap.remove(task.state, task.name) == model.pop((task.state, task.name), None)
+        else:
+            assert snap.put(task) == model.pop((task.state, task.name), None)
+            model[(task.state, task.name)] = task
+    for state in STATES:
+        expected = sorted((t for t in model.values() if t.state == state), key=_tuple_key)
+        assert list(snap.column(state)) == (expected[::-1] if state == "done" else expected)
+    for task_id in {t.id for t in model.values()} | {"none"}:
+        assert snap.with_id(task_id) == [t for t in model.values() if t.id == task_id]
+    assert Snapshot(model.values()).column("open") == snap.column("open")

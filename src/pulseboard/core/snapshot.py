@@ -8,7 +8,6 @@ costs a bisection, never a re-sort, so a change on a 100,000-task board stays ch
 from __future__ import annotations
 
 import bisect
-from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from typing import overload
 
@@ -16,19 +15,22 @@ from pulseboard.core.board import STATES, Task
 from pulseboard.core.fields import PRIORITIES
 
 NEWEST_FIRST = frozenset({"done"})
-_RANK = {p: i for i, p in enumerate(PRIORITIES)}
-SortKey = tuple[int, str, str]
+_RANK = {p: str(i) for i, p in enumerate(PRIORITIES)}
+SortKey = str
 
 
 def column_key(task: Task) -> SortKey:
-    """Where a task sorts within its column (ascending; done is shown reversed)."""
+    """Where a task sorts within its column (ascending; done is shown reversed): open by priority,
+    then when it was made (none: last); doing by when it started, blocked by since when, done by
+    when (none: first); then by file name. One string ("\\0" before the name, so a shorter time
+    sorts first, as in a tuple): strings compare in C, and 100,000 tuples sorted took 0.15 s."""
     if task.state == "open":
-        return (_RANK.get(task.priority, 2), task.created or "~", task.name)
+        return f"{_RANK.get(task.priority, '2')}{task.created or '~'}\0{task.name}"
     if task.state == "doing":
-        return (0, task.started or "", task.name)
+        return f"{task.started or ''}\0{task.name}"
     if task.state == "blocked":
-        return (0, (task.blocked or {}).get("since") or "", task.name)
-    return (0, task.done or "", task.name)
+        return f"{(task.blocked or {}).get('since') or ''}\0{task.name}"
+    return f"{task.done or ''}\0{task.name}"
 
 
 class _Reversed(Sequence[Task]):
@@ -64,13 +66,14 @@ class Snapshot:
         self._tasks: dict[str, list[Task]] = {s: [] for s in STATES}
         self._keys: dict[str, list[SortKey]] = {s: [] for s in STATES}
         self._by_file: dict[tuple[str, str], Task] = {}
-        self._by_id: dict[str, list[Task]] = defaultdict(list)
+        self._by_id: dict[str, Task] = {}  # each id's first copy; a list each would be 100,000 lists
+        self._twins: dict[str, list[Task]] = {}  # its other copies (the same task in two folders)
         for task in tasks:
             self._by_file[(task.state, task.name)] = task
-            self._by_id[task.id].append(task)
         columns: dict[str, list[Task]] = {s: [] for s in STATES}
         for task in self._by_file.values():
             columns[task.state].append(task)
+            self._add_id(task)
         for state, items in columns.items():  # each key worked out once: 100,000 of them on a big board
             keys = [column_key(t) for t in items]
             order = sorted(range(len(items)), key=keys.__getitem__)
@@ -97,7 +100,8 @@ class Snapshot:
 
     def with_id(self, task_id: str) -> list[Task]:
         """Every copy of a task (more than one means the same task sits in two folders)."""
-        return list(self._by_id.get(task_id, ()))
+        first = self._by_id.get(task_id)
+        return [] if first is None else [first, *self._twins.get(task_id, ())]
 
     def ids(self) -> Iterable[str]:
         return self._by_id.keys()
@@ -118,7 +122,7 @@ class Snapshot:
         self._keys[task.state].insert(i, key)
         self._tasks[task.state].insert(i, task)
         self._by_file[(task.state, task.name)] = task
-        self._by_id[task.id].append(task)
+        self._add_id(task)
         return old
 
     def remove(self, state: str, name: str) -> Task | None:
@@ -132,8 +136,20 @@ class Snapshot:
             i += 1
         del keys[i]
         del self._tasks[state][i]
-        copies = self._by_id[task.id]
-        copies.remove(task)
-        if not copies:
-            del self._by_id[task.id]
+        if self._by_id[task.id] is task:
+            twins = self._twins.get(task.id)
+            if twins:
+                self._by_id[task.id] = twins.pop(0)
+            else:
+                del self._by_id[task.id]
+        else:
+            twins = self._twins[task.id]
+            twins.remove(task)
+        if twins is not None and not twins:
+            del self._twins[task.id]
         return task
+
+    def _add_id(self, task: Task) -> None:
+        first = self._by_id.setdefault(task.id, task)
+        if first is not task:
+            self._twins.setdefault(task.id, []).append(task)
