@@ -359,6 +359,10 @@ class BoardScreen(BoardKeys, Screen[None]):
         due = self.schedule.due()
         now = self.clock()
         engine = self._engine is not None
+        if BEAT in due and self._engine_waiting is not None:  # the engine is being built: it beats
+            due.remove(BEAT)  # when it is ready (on_engine_built); a full pass now would do the work twice
+            self.schedule.began(BEAT)
+            self.schedule.ended(BEAT)
         # Copies of the board for the work in workers, made only for the jobs that run: the full
         # beat and the figures take every task; the engine's beat only what is in doing.
         tasks = list(self.live.snapshot) if "figures" in due or (BEAT in due and not engine) else []
