@@ -362,8 +362,8 @@ def test_a_fifo_as_the_journal_month_does_not_hang_commands(board: Board, unbloc
 def test_a_fifo_as_the_parse_cache_does_not_hang_ls(board: Board, unblock: None) -> None:
     cache = board.root / ".pulse" / "cache"
     cache.mkdir(exist_ok=True)
-    (cache / "tasks.json").unlink(missing_ok=True)
-    os.mkfifo(cache / "tasks.json")
+    (cache / "tasks-open.json").unlink(missing_ok=True)
+    os.mkfifo(cache / "tasks-open.json")
     write_task(board.root, "open", "normal.md", "---\ntitle: Normal task\n---\n")
     cwd = board.root.parent
     for _ in range(2):

@@ -107,13 +107,13 @@ def test_discovery_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
 def test_cache_reparses_only_changed_files(board: Board) -> None:
     task = create_task(board, "Cached", priority="low")
     assert board.tasks()[0].priority == "low"
-    assert (board.root / ".pulse" / "cache" / "tasks.json").exists()
+    assert (board.root / ".pulse" / "cache" / "tasks-open.json").exists()
     text = task.path.read_text().replace("priority: low", "priority: high")
     task.path.write_text(text)  # same size or not, mtime/ctime move on
     assert board.tasks()[0].priority == "high"
     shutil.rmtree(board.root / ".pulse" / "cache")
     assert board.tasks()[0].priority == "high"
-    (board.root / ".pulse" / "cache" / "tasks.json").write_text("{not json")
+    (board.root / ".pulse" / "cache" / "tasks-open.json").write_text("{not json")
     assert board.tasks()[0].priority == "high"
 
 
@@ -123,11 +123,11 @@ def test_the_cache_is_ascii_and_gives_back_every_character(board: Board) -> None
     title = "Café → naïve 日本, ok"
     create_task(board, title)
     first = board.tasks()
-    raw = (board.root / ".pulse" / "cache" / "tasks.json").read_bytes()
+    raw = (board.root / ".pulse" / "cache" / "tasks-open.json").read_bytes()
     assert raw.isascii()
     assert first[0].title == title
     assert board.tasks() == first
-    (board.root / ".pulse" / "cache" / "tasks.json").write_bytes(b'{"version": \xff}')  # not UTF-8
+    (board.root / ".pulse" / "cache" / "tasks-open.json").write_bytes(b'{"version": \xff}')  # not UTF-8
     assert board.tasks() == first
 
 

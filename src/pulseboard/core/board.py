@@ -256,27 +256,29 @@ class Board:
         states = tuple(states)
         if not states:
             return []  # and no cache to load (it is megabytes on a big board)
-        cache = ParseCache(self.root)
         result: list[Task] = []
+        saving = True  # until the cache can't be written (a read-only board)
         for state in states:
             folder = self.root / state
+            cache = ParseCache(self.root, state)
             for name, st in _stats(folder):
                 entry = Entry(state, name, ids.id_from_stem(name[:-3]), folder)
                 if stat.S_ISLNK(st.st_mode):  # its target can change under an unchanged link
                     result.append(self.load(entry))
                     continue
                 sig = signature(st)
-                values = cache.get(entry.key, sig)
+                values = cache.get(name, sig)
                 if values is None:
                     values = self._parse(entry)
-                    cache.put(entry.key, sig, values)
+                    cache.put(name, sig, values)
                 result.append(Task.from_values(entry, dated(state, values, st.st_ctime)))
-        if cache.needs_save and states == STATES:
-            try:
-                ensure_pulse_dir(self.root)
-            except (OSError, PulseError):  # read-only, or a link where .pulse/ should be: no cache
-                return result
-            cache.save()
+            if saving and cache.needs_save:
+                try:
+                    ensure_pulse_dir(self.root)
+                except (OSError, PulseError):  # read-only, or a link where .pulse/ should be: no cache
+                    saving = False
+                    continue
+                cache.save()
         return result
 
     def find(self, query: str, entries: list[Entry] | None = None) -> Entry:

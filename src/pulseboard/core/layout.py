@@ -4,7 +4,7 @@
       .gitattributes   journal/*.jsonl merge=union: git merges two clones' histories
       .gitignore       cache/ and trash/: local to one machine, never committed
       journal/         YYYY-MM.jsonl, the history (journal.py)
-      cache/           tasks.json (the parse cache, cache.py), read-marks.json (heartbeat_inputs.py),
+      cache/           tasks-<state>.json (the parse cache, cache.py), read-marks.json (heartbeat_inputs.py),
                        push.json (written by services/git, read by heartbeat_inputs.py),
                        claim.lock (claim.py); everything here is safe to delete
       trash/           copies `pulse doctor --fix` set aside (doctor.py)
@@ -26,7 +26,7 @@ JOURNAL = "journal"
 CACHE = "cache"
 TRASH = "trash"
 
-PARSE_CACHE = "tasks.json"
+PARSE_CACHE = "tasks-{state}.json"  # one per state folder: read (and freed) one at a time
 READ_MARKS = "read-marks.json"
 PUSH_STATUS = "push.json"
 CLAIM_LOCK = "claim.lock"
