@@ -1,8 +1,10 @@
 """The incremental figures (core/figures.py) against the full pass: for random boards and random
 sequences of moves, edits, new and deleted tasks, journal lines from elsewhere, undos, journal
 rewrites, clocks that pass midnight (and go back) and zones that change, `Figures.stats` equals
-`metrics.compute` on the board and journal as they are then; and the calendar files moments by
-day exactly as the window does."""
+`metrics.compute` on the board and journal as they are then (with `ageing=n`, its first n rows);
+time blocked kept by day equals the stay-by-stay pass for random timelines and windows; a call
+costs what changed, not the work in progress; and the calendar files moments by day exactly as
+the window does."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from support.helpers import memory_task as task
 from test_metrics import HISTORY, NOW, STATES, at, board_from, history, minutes_ago, ts
@@ -26,7 +28,7 @@ from pulseboard.core.board import Task
 from pulseboard.core.config import HeartbeatSettings
 from pulseboard.core.figures import Figures
 from pulseboard.core.journal import Event, JournalTail
-from pulseboard.core.metrics import Blocked, Stats, compute
+from pulseboard.core.metrics import Blocked, Stats, ageing, compute
 from pulseboard.core.metrics_history import Calendar, Window, timeline
 from pulseboard.core.reconcile import Event as Change
 
@@ -56,7 +58,8 @@ class Model:
         self.changes: list[Change] = []
         self.fed, self.rewritten, self.uid = len(events), False, 0
 
-    def check(self, days: int, follow: bool) -> None:
+    def check(self, days: int, follow: bool, rows: int | None = None) -> None:
+        """The figures against the full pass; rows: also the first rows of ageing alone."""
         self.figures.tasks_changed(self.changes)
         if follow or self.rewritten:
             self.figures.follow(list(self.journal))
@@ -65,6 +68,11 @@ class Model:
         self.changes, self.fed, self.rewritten = [], len(self.journal), False
         full = compute(list(self.tasks.values()), self.journal, self.now, days=days, settings=SETTINGS,
                        file_times=self.file_times)  # fmt: skip
+        if rows is not None:
+            same(
+                self.figures.stats(self.now, days, SETTINGS, ageing=rows),
+                replace(full, ageing=full.ageing[:rows]),
+            )
         same(self.figures.stats(self.now, days, SETTINGS), full)
 
     def pick(self, n: int) -> Task | None:
@@ -193,14 +201,17 @@ OPS = st.one_of(
 @settings(max_examples=250, deadline=None)
 @given(
     histories=st.lists(HISTORY, max_size=8),
-    ops=st.lists(st.tuples(OPS, st.integers(1, 16), st.booleans()), max_size=25),
+    ops=st.lists(
+        st.tuples(OPS, st.integers(1, 16), st.booleans(), st.one_of(st.none(), st.integers(0, 3))),
+        max_size=25,
+    ),
 )
 def test_property_the_incremental_figures_equal_the_full_pass(histories: list, ops: list) -> None:
     model = Model(*board_from(histories))
     model.check(14, follow=True)
-    for op, days, follow in ops:
+    for op, days, follow, rows in ops:
         model.apply(op)
-        model.check(days, follow)
+        model.check(days, follow, rows)
 
 
 def test_midnight_passing_needs_no_timeline_again(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -233,17 +244,24 @@ def test_a_moment_of_the_clock_is_worked_out_again_as_it_moves() -> None:
         same(figures.stats(now, 1), compute([ahead, unstamped], [], now, days=1))
 
 
-def test_follows_a_journal_tail_through_appends_and_a_rewrite(tmp_path: Path) -> None:
+def test_fed_from_a_journal_tail_through_appends_a_rewrite_and_a_new_month(tmp_path: Path) -> None:
     folder = tmp_path / ".pulse" / "journal"
     folder.mkdir(parents=True)
-    month = folder / "2026-11.jsonl"
 
-    def write(events: list[Event], mode: str = "w") -> None:
+    def write(events: list[Event], mode: str = "w", month: str = "2026-11") -> None:
         fields = (("at", "at"), ("op", "op"), ("id", "id"), ("file", "file"), ("from", "from_state"),
                   ("to", "to_state"), ("by", "by"))  # fmt: skip
-        with month.open(mode) as handle:
+        with (folder / f"{month}.jsonl").open(mode) as handle:
             for e in events:
                 handle.write(json.dumps({name: getattr(e, attr) for name, attr in fields}) + "\n")
+
+    def poll() -> None:
+        """What the board does at each look at the journal: the new lines, or all of it again."""
+        added = tail.appended()
+        if added is None:
+            figures.follow(tail.events())
+        else:
+            figures.add_events(added)
 
     one = history("j1", (at(22, 9), "open"), (at(22, 10), "doing"))
     write(one)
@@ -255,13 +273,20 @@ def test_follows_a_journal_tail_through_appends_and_a_rewrite(tmp_path: Path) ->
     write(two[2:], "a")
     done = [task("j1", "done")]
     figures.tasks_changed([Change("moved", tasks[0], done[0])])
-    figures.follow(tail.events())
+    poll()
     same(figures.stats(NOW, 3), compute(done, two, NOW, days=3))
     merged = history("j1", (at(21, 9), "open"), (at(22, 10), "doing"), (at(22, 11), "done"))
     write(merged[:1] + history("j2", (at(21, 10), "open")) + merged[1:])  # a git merge: j1 made earlier
-    figures.follow(tail.events())
+    poll()
     same(figures.stats(NOW, 3), compute(done, merged, NOW, days=3))
     assert figures.stats(NOW, 3).lead.median_s == ts(22, 11) - ts(21, 9)
+    later = NOW + dt.timedelta(days=9)
+    reopened = [task("j1", "doing")]
+    moved = [replace(merged[-1], at=stamp(later), from_state="done", to_state="doing")]
+    write(moved, month="2026-12")
+    figures.tasks_changed([Change("moved", done[0], reopened[0])])
+    poll()
+    same(figures.stats(later, 3), compute(reopened, merged + moved, later, days=3))
 
 
 def test_the_calendar_files_moments_by_the_windows_days() -> None:
@@ -285,6 +310,130 @@ def test_the_last_stay_in_blocked() -> None:
     ) == float("inf")
 
 
+MIDNIGHTS = (24, 26, 35)  # half hours back from NOW (12:00 UTC) to midnight in UTC, Berlin, +5:30
+STAY = st.tuples(
+    st.one_of(  # half hours back from NOW, often to a midnight: a window's start
+        st.integers(0, 8 * 48),
+        st.builds(lambda days, zone: 48 * days + zone, st.integers(0, 6), st.sampled_from(MIDNIGHTS)),
+    ),
+    st.sampled_from([0, 0, 0.25, 1 / 3, 1e-6]),  # and a fraction of a second less (a file time's)
+    st.sampled_from(STATES),
+    st.booleans(),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    lines=st.lists(st.tuples(st.lists(STAY, min_size=1, max_size=6), st.sampled_from("abc")), max_size=10),
+    zone=st.sampled_from([dt.UTC, BERLIN, dt.timezone(dt.timedelta(hours=5.5))]),
+    asks=st.lists(
+        st.tuples(st.integers(1, 6), st.integers(0, 900), st.integers(0, 12)), min_size=1, max_size=5
+    ),
+)
+@example(  # stays that end at the window's start (no time in it), or begin there, one still blocked
+    lines=[
+        ([(100, 0, "blocked", False), (72, 0, "open", True)], "b"),
+        ([(90, 0, "blocked", True), (72, 0, "doing", False), (10, 0, "done", False)], "c"),
+        ([(72, 0, "blocked", False), (30, 0, "open", False)], "a"),
+        ([(72, 0, "blocked", False)], "c"),
+        ([(80, 0, "blocked", False)], "d"),
+    ],
+    zone=dt.UTC,
+    asks=[(2, 0, 12), (2, 0, 4), (3, 0, 12)],
+)
+def test_property_time_blocked_kept_by_day_equals_the_stay_by_stay_pass(
+    lines: list, zone: dt.tzinfo, asks: list
+) -> None:
+    """Random timelines (stays that end at midnight, empty stays, equal stays of one id, estimated
+    ends, moments with fractions of a second) filed by day, some taken out again between the
+    questions, for windows of a few days, clocks and zones."""
+    files = figures_module._Blocked(Calendar(zone))
+    held = []
+    for steps, task_id in lines:
+        moments = ((NOW.timestamp() - back * 1800 - less, state, guess) for back, less, state, guess in steps)
+        line = sorted(moments, key=lambda step: step[0])
+        held.append(figures_module._Held(task(task_id, line[-1][1]), line))
+        files.add(held[-1], 1)
+    for days, minutes, drop in asks:
+        if drop < len(held):
+            files.add(held.pop(drop), -1)
+        window = Window.of((NOW + dt.timedelta(minutes=minutes)).astimezone(zone), days)
+        full = Blocked(window)
+        for one in held:
+            full.add(one.task.id, one.line)
+        assert files.time(window) == full.time()
+
+
+def test_a_window_reaching_back_decades_sums_stay_by_stay() -> None:
+    tasks = [task("b1", "blocked"), task("b2", "doing"), task("b3", "blocked")]
+    events = [
+        *history("b1", (at(20, 9), "open"), (at(21, 9, 30), "blocked")),
+        *history("b2", (at(20, 9), "open"), (at(20, 10), "blocked"), (at(22, 8), "doing")),
+        *history("b3", ("1990-01-01T00:00:00Z", "open"), ("1996-05-01T00:00:00Z", "blocked")),
+    ]
+    figures = Figures(tasks, events)
+    for days in (3, 12_000, 20_000):  # the last two begin before NOW / 2 (June 1998)
+        same(figures.stats(NOW, days), compute(tasks, events, NOW, days=days))
+
+
+def test_the_first_rows_of_ageing_across_boxes_and_ties() -> None:
+    """Each box's rows come oldest first; rows as far past their boxes as the last one asked for
+    (here four at 1x: 600 s of a 600 s box, 1,200 of 1,200, 2,400 of a blocker's 2,400) are
+    ordered by id, as the full pass orders them."""
+
+    def ago(seconds: int) -> str:
+        return stamp(NOW - dt.timedelta(seconds=seconds))
+
+    tasks = [
+        task("z1", "doing", started=ago(600)),
+        task("y2", "doing", started=ago(300)),
+        task("a3", "doing", estimate=1200, started=ago(1200)),
+        task("m4", "blocked", blocked={"reason": "r", "waiting_on": None, "since": ago(2400)}),
+        task("b5", "doing", estimate=1200, started=ago(2400)),
+        task("c6", "doing", estimate=1200, started=ago(1200)),
+        task("k7", "blocked", blocked={"reason": "r", "waiting_on": None, "since": ago(1200)}),
+    ]
+    figures = Figures(tasks, [])
+    full = compute(tasks, [], NOW, days=1, settings=SETTINGS)
+    assert [row.id for row in full.ageing] == ["b5", "a3", "c6", "m4", "z1", "k7", "y2"]
+    for rows in range(len(tasks) + 2):
+        same(figures.stats(NOW, 1, SETTINGS, ageing=rows), replace(full, ageing=full.ageing[:rows]))
+
+
+def test_a_call_costs_what_changed_not_the_work_in_progress(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once the figures are made, a move and the figures after it (the next day's too) make no
+    pass over the tasks blocked (no `Blocked`) and as many ageing rows as asked for, and one per
+    box at most besides."""
+    tasks, events = big_board(3_000, busy=300)  # 300 in doing, 300 blocked: two boxes
+    figures = Figures(tasks, events)
+    figures.stats(NOW, 14, SETTINGS, ageing=0)
+    rows: list[str] = []
+
+    def counted(task: Task, *args: Any) -> Any:
+        rows.append(task.id)
+        return ageing(task, *args)
+
+    monkeypatch.setattr(figures_module, "ageing", counted)
+    monkeypatch.setattr(figures_module, "Blocked", None)  # a pass stay by stay would fail
+    opened = next(t for t in tasks if t.state == "open")
+    moved = replace(opened, state="blocked", folder=Path("/b/blocked"))
+    later = NOW + dt.timedelta(minutes=1)
+    line = Event(stamp(later), "move", moved.id, moved.name, "open", "blocked", "me", uid="m1")
+    figures.tasks_changed([Change("moved", opened, moved)])
+    figures.add_events([line])
+    quick = figures.stats(later, 14, SETTINGS, ageing=0)
+    assert rows == []
+    tomorrow = later + dt.timedelta(days=1)
+    figures.stats(tomorrow, 14, SETTINGS, ageing=0)
+    first = figures.stats(tomorrow, 14, SETTINGS, ageing=3)
+    assert len(rows) <= 3 + 2 and len(first.ageing) == 3
+    monkeypatch.undo()
+    board = [t for t in tasks if t is not opened] + [moved]
+    same(quick, replace(compute(board, [*events, line], later, settings=SETTINGS), ageing=()))
+    full = compute(board, [*events, line], tomorrow, settings=SETTINGS)
+    same(first, replace(full, ageing=full.ageing[:3]))
+
+
 def big_board(n: int, busy: int) -> tuple[list[Task], list[Event]]:
     """A task every 5 minutes a year back, 70% done, the rest open but for `busy` in doing and
     `busy` blocked; every move in the journal."""
@@ -305,13 +454,12 @@ def big_board(n: int, busy: int) -> tuple[list[Task], list[Event]]:
 
 @pytest.mark.skipif(os.environ.get("PULSE_BENCH") != "1", reason="timing check: set PULSE_BENCH=1")
 def test_speed_of_one_move_at_100k_tasks() -> None:
-    """A move costs the moved task's timeline; the figures then cost the window's days, what
-    finished or was blocked in it and the work in progress (here 100 in doing, 100 blocked: each
-    such task adds ~4 µs, its ageing and its time blocked), not the 100,000 tasks' history."""
-    tasks, events = big_board(100_000, busy=100)
+    """A move costs the moved task's timeline; the figures then cost the window's days, not the
+    100,000 tasks' history nor the work in progress (here 10,000 in doing, 10,000 blocked)."""
+    tasks, events = big_board(100_000, busy=10_000)
     later = NOW + dt.timedelta(minutes=1)
     figures = Figures(tasks, events)
-    figures.stats(NOW)  # the first figures work out every timeline: a full pass
+    figures.stats(NOW, ageing=0)  # the first figures work out every timeline: a full pass
     started = time.perf_counter()
     full = compute(tasks, events, later)
     full_s = time.perf_counter() - started
@@ -320,10 +468,10 @@ def test_speed_of_one_move_at_100k_tasks() -> None:
     line = Event(stamp(later), "move", moved.id, moved.name, "open", "doing", "me", uid="m1")
     started = time.perf_counter()
     figures.tasks_changed([Change("moved", opened, moved)])
-    figures.follow([*events, line])
-    stats = figures.stats(later)
+    figures.add_events([line])
+    stats = figures.stats(later, ageing=0)
     update_s = time.perf_counter() - started
-    assert stats.flow[-1].doing == full.flow[-1].doing + 1 == 101
-    assert update_s < 0.02 and full_s > 20 * update_s, (
+    assert stats.flow[-1].doing == full.flow[-1].doing + 1 == 10_001
+    assert update_s < 0.005 and full_s > 100 * update_s, (
         f"one move {update_s * 1000:.1f} ms, full {full_s:.2f} s"
     )

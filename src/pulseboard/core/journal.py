@@ -4,7 +4,8 @@ Lines go to `tasks/.pulse/journal/YYYY-MM.jsonl` with single O_APPEND writes (sa
 writers); a `.gitattributes` marks the files `merge=union`, so git merges two clones' histories
 without conflicts. Readers skip lines they cannot parse (a torn line from a crash, a merge).
 The moves of one batch (several tasks moved at once) share a `batch` key; lines without it (every
-journal from before batches) are single moves.
+journal from before batches) are single moves. `JournalTail` follows the journal for the board,
+reading only what was appended and handing over just the new lines.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import os
 import secrets
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -165,45 +166,85 @@ def _compact(event: Event) -> Event:
     )  # fmt: skip
 
 
-class JournalTail:
-    """The journal's events, kept up to date by reading only what was appended since the last call
-    (the board reads it after every change). A month file that changed other than by appending
-    (a git merge, say) is read again whole."""
+@dataclass(slots=True)
+class _Month:
+    """What a `JournalTail` has read of one month file: up to `offset` (whole lines only), the last
+    line read (to tell an append from a rewrite) and its events."""
 
-    def __init__(self, board_root: Path) -> None:
-        self.root = board_root
-        self._files: dict[Path, tuple[int, bytes, list[Event]]] = {}  # offset, last line, events
+    offset: int = 0
+    last: bytes = b""
+    events: list[Event] = field(default_factory=list)
 
-    def events(self) -> list[Event]:
-        months = _months(self.root)
-        for gone in set(self._files) - set(months):
-            del self._files[gone]
-        for path in months:
-            try:
-                with open_regular(path) as handle:
-                    self._files[path] = self._catch_up(handle, *self._files.get(path, (0, b"", [])))
-            except OSError:
-                self._files.pop(path, None)
-        return [event for _, _, events in self._files.values() for event in events]
-
-    @staticmethod
-    def _catch_up(
-        handle: BinaryIO, offset: int, last: bytes, events: list[Event]
-    ) -> tuple[int, bytes, list[Event]]:
-        if offset:
-            handle.seek(offset - len(last))
-            if handle.read(len(last)) != last:  # not a plain append: read it all again
+    def catch_up(self, handle: BinaryIO) -> tuple[list[Event], bool]:
+        """The events of the lines appended since the last call, and whether the file only grew;
+        a file that changed otherwise (rewritten, shortened) is read again whole."""
+        grew = True
+        if self.offset:
+            handle.seek(self.offset - len(self.last))
+            if handle.read(len(self.last)) != self.last:  # not a plain append: read it all again
                 handle.seek(0)
-                offset, last, events = 0, b"", []
+                self.offset, self.last, self.events, grew = 0, b"", [], False
         added: list[Event] = []
         for line in handle:  # line by line: a 40 MB journal is never all in memory at once
             if not line.endswith(b"\n"):
                 break  # a line still being written waits for the next call
-            offset, last = offset + len(line), line
+            self.offset, self.last = self.offset + len(line), line
             event = _parse(line)
             if event is not None:
                 added.append(_compact(event))
-        return offset, last, events + added if added else events
+        self.events += added
+        return added, grew
+
+
+class JournalTail:
+    """The journal kept up to date by reading only what was appended since the tail last read it.
+
+    `appended()` hands over just the new events, so a caller that keeps its own copy (the board's
+    figures, core/figures.py) pays for the lines added, not for the journal; `events()` gives the
+    whole journal. A month file that changed other than by appending (a git merge, say) is read
+    again whole, and `appended()` then says so (None). Either call moves the tail on.
+    """
+
+    def __init__(self, board_root: Path) -> None:
+        self.root = board_root
+        self._months: dict[Path, _Month] = {}  # oldest month first
+
+    def appended(self) -> list[Event] | None:
+        """The events appended since the tail last read the journal, in journal order (all of it
+        on the first call); None when the journal changed other than by appending (a month file
+        rewritten, shortened or gone, or a new one before the last month read): then read the
+        whole of it again with `events()`."""
+        added, grew = self._read()
+        return added if grew else None
+
+    def events(self) -> list[Event]:
+        """Every event, oldest month first, in file order within a month (as `read_events`)."""
+        self._read()
+        return [event for month in self._months.values() for event in month.events]
+
+    def _read(self) -> tuple[list[Event], bool]:
+        """Catch up with every month file: the events added, and whether the journal only grew."""
+        known, paths = self._months, _months(self.root)
+        latest = next(reversed(known), None)
+        grew = known.keys() <= set(paths)
+        months: dict[Path, _Month] = {}
+        added: list[Event] = []
+        for path in paths:
+            month = known.get(path)
+            if month is None:
+                month = _Month()
+                grew = grew and (latest is None or path > latest)  # else the months' order changed
+            try:
+                with open_regular(path) as handle:
+                    new, appended = month.catch_up(handle)
+            except OSError:  # a link or a FIFO posing as a month: not history pulse wrote
+                grew = grew and path not in known
+                continue
+            months[path] = month
+            added += new
+            grew = grew and appended
+        self._months = months
+        return added, grew
 
 
 def history(board_root: Path, task_id: str) -> list[Event]:

@@ -277,20 +277,26 @@ def _put(values: list[float], value: float, sign: int) -> None:
         values.remove(value)
 
 
+def ageing_box(task: Task, settings: HeartbeatSettings) -> int:
+    """The seconds a task in doing/ or blocked/ is held to (a blocker's box is longer)."""
+    return settings.box_s * BLOCKED_BOX_FACTOR if task.state == "blocked" else time_box(task, settings)[0]
+
+
 def ageing(task: Task, entered: float, estimated: bool, now_ts: float, settings: HeartbeatSettings) -> Ageing:
-    """A task in doing/ or blocked/ since `entered`, against its box (a blocker's is longer)."""
-    age = now_ts - entered
-    box = settings.box_s * BLOCKED_BOX_FACTOR if task.state == "blocked" else time_box(task, settings)[0]
+    """A task in doing/ or blocked/ since `entered`, against its box."""
+    age, box = now_ts - entered, ageing_box(task, settings)
     return Ageing(task.id, task.state, age, box, age / box, estimated)
 
 
-def _ageing_order(a: Ageing) -> tuple[float, str, str, float, int, bool]:
+def ageing_order(a: Ageing) -> tuple[float, str, str, float, int, bool]:
     """Furthest past its box first, then by id; the rest only orders two files of one id."""
     return (-a.ratio, a.id, a.state, -a.age_s, a.box_s, a.estimated)
 
 
-def tally(window: Window, flow: Flow, finished: Finished, blocked: Blocked, work: Iterable[Ageing]) -> Stats:
-    """The figures of one window from its tallies (and the ageing of the work in progress)."""
+def tally(
+    window: Window, flow: Flow, finished: Finished, blocked: BlockedTime, work: Iterable[Ageing]
+) -> Stats:
+    """The figures of one window from its tallies, its time blocked and the ageing work in progress."""
     velocity, done = finished.window(window)
     hours = [0] * 24
     for moment in finished.days.get(window.dates[-1].toordinal(), Finishes()).moments:
@@ -304,9 +310,9 @@ def tally(window: Window, flow: Flow, finished: Finished, blocked: Blocked, work
         velocity_estimated=done.estimated,
         cycle=spread(done.cycles, done.cycle_estimated),
         lead=spread(done.leads, done.lead_estimated),
-        blocked=blocked.time(),
+        blocked=blocked,
         flow=flow.days(window),
-        ageing=tuple(sorted(work, key=_ageing_order)),
+        ageing=tuple(sorted(work, key=ageing_order)),
     )
 
 
@@ -341,4 +347,4 @@ def compute(
             finished.add(line)
         elif task.state in ("doing", "blocked"):
             work.append(ageing(task, last, last_est, now_ts, settings))
-    return tally(window, flow, finished, blocked, work)
+    return tally(window, flow, finished, blocked.time(), work)

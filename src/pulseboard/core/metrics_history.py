@@ -87,6 +87,14 @@ class Calendar:
             return 0
         return ordinal
 
+    def last_day(self, moment: float) -> int:
+        """The ordinal of the last day a stay that ends at `moment` has time in: the day it falls
+        on, or the day before for a day's first instant (nothing of the stay is in that day)."""
+        ordinal = self.day(moment)
+        if ordinal and moment == (self._spans.get(ordinal) or self._span(ordinal))[0]:
+            return ordinal - 1
+        return ordinal
+
     def _span(self, ordinal: int) -> tuple[float, float]:
         day = dt.date.fromordinal(ordinal)
         span = self._spans[ordinal] = (midnight(day, self.tz), midnight(day + dt.timedelta(days=1), self.tz))
