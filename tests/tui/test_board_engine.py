@@ -18,7 +18,7 @@ from pulseboard.core.board import STATES
 from pulseboard.core.heartbeat import beat, group_by_task
 from pulseboard.core.heartbeat_inputs import modified_times, push_failure
 from pulseboard.tui.app import PulseApp
-from pulseboard.tui.screens.board import PANE_KEEPS
+from pulseboard.tui.screens.board_pulse import PANE_KEEPS
 
 pytestmark = pytest.mark.timeout(120)
 TOUCHES = ["src/a.py", "src/b.py", "docs/x.md"]
@@ -27,12 +27,13 @@ TOUCHES = ["src/a.py", "src/b.py", "docs/x.md"]
 def level(app: PulseApp) -> bool:
     """The engine ranks what a full beat over the screen's snapshot ranks."""
     screen = app.board_screen
-    if screen._engine is None:
+    engine = screen._engine.value
+    if engine is None:
         return False
     now = screen.clock()
     tasks = list(screen.live.snapshot)
     full = beat(tasks, now, screen.board.settings.heartbeat)
-    return screen._engine.suggest(now) == full
+    return engine.suggest(now) == full
 
 
 def on_disk(app: PulseApp) -> dict[str, set[str]]:

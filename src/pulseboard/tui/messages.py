@@ -18,7 +18,6 @@ from pulseboard.core.live import Hints, Loaded
 from pulseboard.core.reconcile import Plan
 
 if TYPE_CHECKING:  # made in workers after the first paint, imported there
-    from pulseboard.core.engine import HeartbeatEngine
     from pulseboard.core.metrics import Stats
 
 
@@ -71,13 +70,14 @@ class BeatDone(Message):
         return isinstance(message, BeatDone)
 
 
-class EngineBuilt(Message):
-    """A heartbeat engine built over the board as it was when the build began (`generation`: which
-    build, so an older one that ends late is dropped)."""
+class Built(Message):
+    """Something kept level with the board (`name`: "engine" or "figures"), built over the board as
+    it was when the build began (`generation`: which build, so an older one that ends late is dropped)."""
 
-    def __init__(self, engine: HeartbeatEngine, generation: int) -> None:
+    def __init__(self, name: str, value: object, generation: int) -> None:
         super().__init__()
-        self.engine = engine
+        self.name = name
+        self.value = value
         self.generation = generation
 
 

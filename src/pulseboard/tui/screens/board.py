@@ -13,7 +13,7 @@ import asyncio
 import datetime as dt
 import os
 from collections import Counter
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
@@ -25,20 +25,17 @@ from textual.timer import Timer
 from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
-from pulseboard.core import journal
 from pulseboard.core.board import STATES, Board, Task
 from pulseboard.core.bodies import BodyIndex
 from pulseboard.core.config import CONFIG_NAME, load_settings
 from pulseboard.core.errors import PulseError
-from pulseboard.core.heartbeat import group_by_task
-from pulseboard.core.heartbeat_inputs import modified_times, push_failure, suggest
 from pulseboard.core.keymap import BOARD
 from pulseboard.core.live import LiveBoard, Loaded, ReadAhead, Step
 from pulseboard.core.overlap import TouchIndex
 from pulseboard.core.prefs import Prefs
 from pulseboard.core.query import Bodies, Query, find_tasks
-from pulseboard.core.reconcile import Changes, Event
-from pulseboard.core.schedule import BEAT, Schedule
+from pulseboard.core.reconcile import Changes
+from pulseboard.core.schedule import Schedule
 from pulseboard.core.snapshot import Snapshot
 from pulseboard.core.task_view import display_path
 from pulseboard.core.text import inert
@@ -48,7 +45,7 @@ from pulseboard.tui import messages
 from pulseboard.tui.bindings import bindings
 from pulseboard.tui.plain import say
 from pulseboard.tui.screens.board_keys import BoardKeys
-from pulseboard.tui.tuning import collector_paused
+from pulseboard.tui.screens.board_pulse import BoardPulse
 from pulseboard.tui.widgets.cards import CardContext
 from pulseboard.tui.widgets.column import TaskColumn
 from pulseboard.tui.widgets.columns import Columns, TopBar
@@ -58,15 +55,10 @@ from pulseboard.tui.widgets.key_bar import KeyBar
 from pulseboard.tui.widgets.status import StatusLine
 
 if TYPE_CHECKING:  # and what is imported where first used: not needed for the first paint
-    from pulseboard.core.engine import HeartbeatEngine
-    from pulseboard.core.metrics import Stats
     from pulseboard.services.watcher import Batch
     from pulseboard.tui.screens.detail import DetailScreen  # imported when first opened: Markdown is slow
 
 ChangeSource = Callable[[], AsyncIterator["Batch"]]
-STATS_DAYS = 14
-PANE_KEEPS = 100  # suggestions the pane keeps to step through (a 100,000-task board makes ~28,000)
-RANKED = 4 * PANE_KEEPS  # ranked by the engine, then grouped by task and cut to PANE_KEEPS
 STATS_PACE = 9  # the figures wait nine times as long as they took before they are computed again
 IDLE_S = 0.4  # background work waits until the keys have paused this long
 BEAT_DELAY_S = 0.15  # a beat comes this soon after a change: one beat for a burst of changes
@@ -79,10 +71,11 @@ FOOTER_FIRST = ("help", "quit")  # a narrow terminal cuts the key bar's end: the
 FAILED = {"load": "Could not read the board", "reconcile": "Could not re-read the board",
           "beat": "Could not work out the heartbeat", "figures": "Could not work out the figures",
           "watch": "Stopped following changes on disk",
-          "engine": "Could not build the heartbeat's engine; the full beat goes on"}  # fmt: skip
+          "engine": "Could not build the heartbeat's engine; the full beat goes on",
+          "figures-build": "Could not keep the figures up to date; they are worked out whole"}  # fmt: skip
 
 
-class BoardScreen(BoardKeys, Screen[None]):
+class BoardScreen(BoardKeys, BoardPulse, Screen[None]):
     """The pulse board."""
 
     BINDINGS: ClassVar = bindings(BOARD, first=FOOTER_FIRST)  # the table of actions, core/keymap.py
@@ -105,7 +98,6 @@ class BoardScreen(BoardKeys, Screen[None]):
         self.schedule = Schedule(
             board.settings.heartbeat.interval_s, after_change=BEAT_DELAY_S, idle=IDLE_S, pace=STATS_PACE
         )
-        self.stats: Stats | None = None
         self.keys_hint = ""  # the heartbeat pane's hint, with the keys as mapped (set by the app)
         self.why_hint = ""  # the pane's hint for its score terms ("w why"), as mapped
         self.new_key = "n"  # the new-task key as mapped (set by the app)
@@ -128,7 +120,6 @@ class BoardScreen(BoardKeys, Screen[None]):
         self._suggested: str | None = None  # the id of the selected suggestion's first task: its card wears ★
         path = board.root / CONFIG_NAME
         self._settings_paths = frozenset({str(path), os.path.abspath(path)})  # as a watcher names it
-        self._journal = journal.JournalTail(board.root)  # read incrementally for the figures
         self._commits: CommitQueue | None = None
         # The filter's query, parsed once per text typed; the task bodies its words look in
         # (core/bodies.py), made the first time it looks, read in a worker when the disk may have changed.
@@ -137,13 +128,7 @@ class BoardScreen(BoardKeys, Screen[None]):
         self._body_index: BodyIndex | None = None
         self._bodies_stale = True
         self._bodies_reading = False
-        # The incremental heartbeat (core/engine.py): level with the snapshot through its followers,
-        # built off the UI thread after each read of the whole board; the changes made while it is
-        # built wait for it. Until it is there, a beat is the full pass in a worker.
-        self._engine: HeartbeatEngine | None = None
-        self._engine_waiting: list[Event] | None = None
-        self._engine_builds = 0
-        self.live.followers.append(self._engine_follow)
+        self.init_pulse()  # the heartbeat's engine and the figures, kept level with the board
 
     # -- layout and life ------------------------------------------------------------------------
 
@@ -203,7 +188,7 @@ class BoardScreen(BoardKeys, Screen[None]):
         heartbeat_changed = fresh.heartbeat != self.board.settings.heartbeat
         self.board.__dict__["settings"] = fresh  # Board.settings is a cached property
         if heartbeat_changed and self.live.loaded:
-            self._build_engine()
+            self.build_kept(("engine",))
         self.schedule.interval = fresh.heartbeat.interval_s
         self.app.follow_settings(fresh)  # type: ignore[attr-defined]
         for state in STATES:
@@ -249,8 +234,8 @@ class BoardScreen(BoardKeys, Screen[None]):
         elif group in ("beat", "figures"):
             self.schedule.ended(group)
             self._rearm()
-        elif group == "engine":
-            self._engine_waiting = None  # nothing waits for it: the full beat in a worker goes on
+        elif group in ("engine", "figures-build"):
+            self.kept_build_failed(group.removesuffix("-build"))  # nothing waits: the full pass goes on
 
     # -- following the disk ---------------------------------------------------------------------
 
@@ -260,14 +245,14 @@ class BoardScreen(BoardKeys, Screen[None]):
     def _show_loaded(self, loaded: Loaded) -> None:
         selected = self._selections()
         step = self.live.install(loaded)
-        self._engine = self._engine_waiting = None  # built anew from the board as it is then:
-        self.call_after_refresh(self._first_beat)  # after the board is on screen (its build would slow it)
+        self.drop_kept()  # built anew from the board as it is then: after the board is on screen
+        self.call_after_refresh(self._first_beat)  # (their builds would slow the paint)
         self._show_all()
         self._take(step, selected)
 
     def _first_beat(self) -> None:
         self.app.board_shown()  # type: ignore[attr-defined]  # PulseApp's
-        self._build_engine()
+        self.build_kept()
         self.schedule.start()
         self._rearm()
 
@@ -336,145 +321,6 @@ class BoardScreen(BoardKeys, Screen[None]):
             if now is not None and now != self._detail.task:
                 self._refresh_detail(self._detail.task, now)
 
-    # -- the heartbeat and the figures ----------------------------------------------------------
-
-    def request_beat(self) -> None:
-        """Something changed: beat soon (one beat for a burst), the figures as their pace allows."""
-        if self.live.loaded:
-            self.schedule.changed()
-            self._rearm()
-
-    def on_key(self, event: events.Key) -> None:
-        self.schedule.key_pressed()  # background work waits while keys come
-
-    def _rearm(self) -> None:
-        if self._wake is not None:
-            self._wake.stop()
-        wait = self.schedule.wait()
-        # A zero delay would fail inside textual's Timer: a millisecond is "now".
-        self._wake = None if wait is None else self.set_timer(max(wait, 0.001), self._wake_up)
-
-    def _wake_up(self) -> None:
-        self._wake = None
-        due = self.schedule.due()
-        now = self.clock()
-        engine = self._engine is not None
-        if BEAT in due and self._engine_waiting is not None:  # the engine is being built: it beats
-            due.remove(BEAT)  # when it is ready (on_engine_built); a full pass now would do the work twice
-            self.schedule.began(BEAT)
-            self.schedule.ended(BEAT)
-        # Copies of the board for the work in workers, made only for the jobs that run: the full
-        # beat and the figures take every task; the engine's beat only what is in doing.
-        tasks = list(self.live.snapshot) if "figures" in due or (BEAT in due and not engine) else []
-        doing = list(self.live.snapshot.column("doing")) if BEAT in due and engine else []
-        for job in due:
-            self.schedule.began(job)
-            if job == BEAT and engine:
-                self._run(lambda: self._beat_inputs(doing, now), "beat")
-            elif job == BEAT:
-                self._run(lambda: self._beat(tasks, now), "beat")
-            else:
-                self._run(lambda: self._figures(tasks, now), "figures")
-        self._rearm()
-
-    def _beat_inputs(self, doing: list[Task], now: dt.datetime) -> messages.BeatInputs:
-        """What the engine's beat reads from disk, off the UI thread (it stats the files in doing)."""
-        root = self.board.root
-        return messages.BeatInputs(modified_times(doing, root), push_failure(root), now)
-
-    # -- the incremental heartbeat --------------------------------------------------------------
-
-    def _build_engine(self) -> None:
-        """A heartbeat engine over the board as it is now, built off the UI thread (1.9-2.8 s at
-        100,000 tasks); the changes made meanwhile wait for it."""
-        self._engine_builds += 1
-        generation, settings = self._engine_builds, self.board.settings.heartbeat
-        self._engine, self._engine_waiting = None, []
-        tasks = list(self.live.snapshot)
-
-        def build() -> Message:
-            from pulseboard.core.engine import HeartbeatEngine
-
-            engine = HeartbeatEngine(settings)
-            with collector_paused():
-                engine.load(tasks)
-            return messages.EngineBuilt(engine, generation)
-
-        self._run(build, "engine")
-
-    def _engine_follow(self, events: Sequence[Event]) -> None:
-        """Every change to the snapshot, in order: to the engine, or to wait for it."""
-        if self._engine is not None:
-            try:
-                self._engine.follow(events)
-            except Exception as exc:  # never the board's undoing: the full beat takes over
-                self._engine_failed(exc)
-        elif self._engine_waiting is not None:
-            self._engine_waiting.extend(events)
-
-    def _engine_failed(self, exc: Exception) -> None:
-        self._engine = self._engine_waiting = None
-        self.say(f"{FAILED['engine']}: {exc}", severity="error", timeout=10)
-
-    def on_engine_built(self, message: messages.EngineBuilt) -> None:
-        if message.generation != self._engine_builds or self._engine_waiting is None:
-            return  # a newer build is under way
-        message.engine.follow(self._engine_waiting)
-        self._engine, self._engine_waiting = message.engine, None
-        self.request_beat()
-
-    def on_beat_inputs(self, message: messages.BeatInputs) -> None:
-        """A beat by the engine, on the UI thread: a one-file change costs about a millisecond and
-        the ranking of what the pane shows a few more, at any board size."""
-        if self._engine is None:  # dropped meanwhile (a reload): the full pass comes next
-            self.schedule.ended(BEAT)
-            self._rearm()
-            return
-        try:
-            found = self._engine.suggest(message.at, message.modified, message.push_failure, RANKED)
-        except Exception as exc:  # the next beat is the full pass
-            self._engine_failed(exc)
-            self.schedule.ended(BEAT)
-            self._rearm()
-            return
-        ranked = group_by_task(found)[:PANE_KEEPS]
-        self.on_beat_done(messages.BeatDone(ranked, message.at, message.push_failure))
-
-    def _beat(self, tasks: list[Task], now: dt.datetime) -> messages.BeatDone:
-        """The engine, off the UI thread (it stats the files in doing; 190 ms at 100,000 tasks)."""
-        with collector_paused():
-            found = suggest(tasks, self.board.settings.heartbeat, self.board.root, now)
-            ranked = group_by_task(found)[:PANE_KEEPS]  # each task once, then cut: no reason lost to the cut
-        return messages.BeatDone(ranked, now, push_failure(self.board.root))
-
-    def _figures(self, tasks: list[Task], now: dt.datetime) -> messages.FiguresDone:
-        """The figures, off the UI thread (~0.8 s at 100,000 tasks: the pace keeps them rare)."""
-        from pulseboard.core.progress import board_stats
-
-        with collector_paused():
-            return messages.FiguresDone(
-                board_stats(self.board, now.astimezone(), STATS_DAYS, tasks, self._journal.events())
-            )
-
-    def on_beat_done(self, message: messages.BeatDone) -> None:
-        self.schedule.ended(BEAT)
-        self._rearm()
-        self.pane.show_beat(message.suggestions, message.at, self.live.shorts.short)
-        self._rank = {}
-        for place, suggestion in enumerate(message.suggestions):
-            for task_id in suggestion.ids:
-                self._rank.setdefault(task_id, place)
-        if self.by_rank:
-            self._show("open", keep=self.column("open").selected)
-        self.query_one(StatusLine).show_push(message.push_failure)
-        self._mark_suggested()
-
-    def on_figures_done(self, message: messages.FiguresDone) -> None:
-        self.schedule.ended("figures")
-        self._rearm()
-        self.stats = message.stats
-        self.query_one(StatusLine).show(message.stats)
-
     def on_git_problem(self, message: messages.GitProblem) -> None:
         self.say(message.text, title="git", severity="warning", timeout=8)
 
@@ -486,13 +332,14 @@ class BoardScreen(BoardKeys, Screen[None]):
         return [(score, inert(f"{shorts.short(t.id)}  {t.title}  ({t.state})"), t) for score, t in found]
 
     def action_stats(self) -> None:
-        """The stats screen, with the figures of the last beat."""
-        if self.stats is None:
+        """The stats screen, with the figures now (every task in progress in its ageing list)."""
+        stats = self.figures_in_full()
+        if stats is None:
             self.say("The figures come with the first heartbeat, in a moment.", timeout=4)
             return
         from pulseboard.tui.screens.stats import StatsScreen
 
-        self.app.push_screen(StatsScreen(self.stats, self.live.shorts.short))
+        self.app.push_screen(StatsScreen(stats, self.live.shorts.short))
 
     def action_step_suggestion(self, delta: int) -> None:
         self.pane.step(delta)
