@@ -161,6 +161,15 @@ _DATED_AT = {state: RECORD_KEYS.index(stamp) for state, stamp in DATED.items()}
 _ERROR_AT = RECORD_KEYS.index("error")
 
 
+_SHARED: dict[Any, Any] = {}  # values many tasks repeat: priorities, tag lists, check counts
+
+
+def _share(value: Any) -> Any:
+    """One object for equal values (100,000 tasks each with its own "medium" and ("backend",) and
+    (0, 5) took 20 MB)."""
+    return _SHARED.setdefault(value, value)
+
+
 def dated(state: str, values: list[Any], changed: float) -> list[Any]:
     """A task in done/ without a `done` stamp, or in doing/ without a `started` one (moved there by
     hand), is taken as done or started when its file last changed place (`changed`: its ctime), as
@@ -207,9 +216,9 @@ class Task:
         (title, priority, estimate, touches, depends, tags, created, started, done, blocked, criteria,
          error, writable, holder) = values  # fmt: skip
         return cls(
-            entry.id, entry.state, entry.name, entry.folder, title, priority, estimate, tuple(touches),
-            tuple(depends), tuple(tags), created, started, done, blocked, tuple(criteria), error, writable,
-            holder,
+            entry.id, entry.state, entry.name, entry.folder, title, _share(priority), estimate,
+            tuple(touches), tuple(depends), _share(tuple(tags)) if tags else (), created, started, done,
+            blocked, _share(tuple(criteria)), error, writable, holder,
         )  # fmt: skip
 
 

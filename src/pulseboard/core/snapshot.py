@@ -63,22 +63,18 @@ class Snapshot:
     """Tasks per column in display order, with lookups by file and by id."""
 
     def __init__(self, tasks: Iterable[Task] = ()) -> None:
+        # Nothing per task but the task: the sort keys are worked out when a bisection needs them
+        # (a key per task kept was 11 MB at 100,000 tasks), files are found by name in their column.
         self._tasks: dict[str, list[Task]] = {s: [] for s in STATES}
-        self._keys: dict[str, list[SortKey]] = {s: [] for s in STATES}
-        self._by_file: dict[tuple[str, str], Task] = {}
+        self._files: dict[str, dict[str, Task]] = {s: {} for s in STATES}
         self._by_id: dict[str, Task] = {}  # each id's first copy; a list each would be 100,000 lists
         self._twins: dict[str, list[Task]] = {}  # its other copies (the same task in two folders)
         for task in tasks:
-            self._by_file[(task.state, task.name)] = task
-        columns: dict[str, list[Task]] = {s: [] for s in STATES}
-        for task in self._by_file.values():
-            columns[task.state].append(task)
-            self._add_id(task)
-        for state, items in columns.items():  # each key worked out once: 100,000 of them on a big board
-            keys = [column_key(t) for t in items]
-            order = sorted(range(len(items)), key=keys.__getitem__)
-            self._tasks[state] = [items[i] for i in order]
-            self._keys[state] = [keys[i] for i in order]
+            self._files[task.state][task.name] = task
+        for state, files in self._files.items():
+            for task in files.values():
+                self._add_id(task)
+            self._tasks[state] = sorted(files.values(), key=column_key)
 
     def column(self, state: str) -> Sequence[Task]:
         """A column's tasks in display order (a live view: it follows later changes)."""
@@ -89,14 +85,14 @@ class Snapshot:
         return len(self._tasks[state])
 
     def __len__(self) -> int:
-        return len(self._by_file)
+        return sum(len(files) for files in self._files.values())
 
     def __iter__(self) -> Iterator[Task]:
         for state in STATES:
             yield from self.column(state)
 
     def get(self, state: str, name: str) -> Task | None:
-        return self._by_file.get((state, name))
+        return self._files[state].get(name)
 
     def with_id(self, task_id: str) -> list[Task]:
         """Every copy of a task (more than one means the same task sits in two folders)."""
@@ -108,34 +104,31 @@ class Snapshot:
 
     def index(self, task: Task) -> int:
         """The task's position in its column's display order (ValueError if absent)."""
-        keys = self._keys[task.state]
-        i = bisect.bisect_left(keys, column_key(task))
-        if i >= len(keys) or self._tasks[task.state][i].name != task.name:
+        items = self._tasks[task.state]
+        i = bisect.bisect_left(items, column_key(task), key=column_key)
+        if i >= len(items) or items[i].name != task.name:
             raise ValueError(f"{task.state}/{task.name} is not on the board")
-        return len(keys) - 1 - i if task.state in NEWEST_FIRST else i
+        return len(items) - 1 - i if task.state in NEWEST_FIRST else i
 
     def put(self, task: Task) -> Task | None:
         """Add a task, or replace the one in the same file; return the replaced one."""
         old = self.remove(task.state, task.name)
-        key = column_key(task)
-        i = bisect.bisect_left(self._keys[task.state], key)
-        self._keys[task.state].insert(i, key)
-        self._tasks[task.state].insert(i, task)
-        self._by_file[(task.state, task.name)] = task
+        items = self._tasks[task.state]
+        items.insert(bisect.bisect_left(items, column_key(task), key=column_key), task)
+        self._files[task.state][task.name] = task
         self._add_id(task)
         return old
 
     def remove(self, state: str, name: str) -> Task | None:
         """Take a task's file off the board; return it, or None if it was not there."""
-        task = self._by_file.pop((state, name), None)
+        task = self._files[state].pop(name, None)
         if task is None:
             return None
-        keys = self._keys[state]
-        i = bisect.bisect_left(keys, column_key(task))
-        while self._tasks[state][i].name != name:
+        items = self._tasks[state]
+        i = bisect.bisect_left(items, column_key(task), key=column_key)
+        while items[i].name != name:
             i += 1
-        del keys[i]
-        del self._tasks[state][i]
+        del items[i]
         if self._by_id[task.id] is task:
             twins = self._twins.get(task.id)
             if twins:
