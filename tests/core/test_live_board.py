@@ -7,13 +7,16 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
+import pytest
 from support.clock import at
 
 from pulseboard.core.actions import create_task, move_task
 from pulseboard.core.board import STATES, Board, Task
 from pulseboard.core.ids import ALPHABET
-from pulseboard.core.live import INLINE_HINTS, LiveBoard, ReadAhead, Step
+from pulseboard.core.live import INLINE_HINTS, LiveBoard, Loaded, Step, read_board
+from pulseboard.core.read_ahead import ReadAhead
 from pulseboard.core.snapshot import Snapshot
 
 
@@ -86,6 +89,57 @@ def test_read_ahead_failure_is_raised_by_load(board: Board) -> None:
         assert str(exc) == "the disk is on fire"
     else:
         raise AssertionError("load hid the read's failure")
+
+
+def odd_board(board: Board, tmp_path: Path) -> None:
+    """Every kind of file a read meets, in done/ (the child's folder) and elsewhere."""
+    for n, state in enumerate(["open", "doing", "done", "done", "blocked"]):
+        task = create_task(board, f"Task {n}", priority="high", tags=["backend", "ui"], touches=["src/a.py"])
+        if state != "open":
+            move_task(board, task.id, state, reason="waiting", waiting_on="ana", now=at(n))
+    (board.root / "done" / "by-hand.md").write_text("# Moved here by hand\n")  # dated by its ctime
+    (board.root / "done" / "broken.md").write_bytes(b"---\ntitle: [unclosed\n---\n")
+    outside = tmp_path / "outside.md"
+    outside.write_text("---\ntitle: Through a link\n---\n")
+    (board.root / "done" / "linked.md").symlink_to(outside)
+    (board.root / "done" / "café ☕.md").write_text("---\ntitle: Accents é and ☕\n---\n")
+
+
+def same_read(one: Loaded, other: Loaded) -> bool:
+    return (
+        all(list(one.snapshot.column(s)) == list(other.snapshot.column(s)) for s in STATES)
+        and one.stamps == other.stamps
+        and [one.shorts.short(i) for i in sorted(one.snapshot.ids())]
+        == [other.shorts.short(i) for i in sorted(other.snapshot.ids())]
+    )
+
+
+@pytest.mark.parametrize("fork", [True, False])
+def test_read_ahead_reads_what_a_read_here_reads(board: Board, tmp_path: Path, fork: bool) -> None:
+    """Shared with a child process (done/ there, the rest here) or all here: the same board, odd
+    files, dates from file times, links and accents included."""
+    odd_board(board, tmp_path)
+    settled(board)
+    assert same_read(ReadAhead(board, fork=fork).result(), read_board(board))
+    assert same_read(ReadAhead(board, fork=fork).result(), read_board(board))  # the caches now warm
+
+
+class FailingDone(Board):
+    """A board whose done/ can't be read in the child (it fails there, as it would here)."""
+
+    def tasks(self, states: Iterable[str] = STATES) -> list[Task]:
+        states = tuple(states)
+        if "done" in states and os.environ.get("PULSE_TEST_CHILD_FAILS") == str(os.getppid()):
+            raise OSError("the child's disk is on fire")
+        return super().tasks(states)
+
+
+def test_a_failed_child_leaves_the_read_to_this_process(
+    board: Board, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    odd_board(board, tmp_path)
+    monkeypatch.setenv("PULSE_TEST_CHILD_FAILS", str(os.getpid()))  # true in the child alone
+    assert same_read(ReadAhead(FailingDone(board.root)).result(), read_board(board))
 
 
 # -- the watcher set up after the read -----------------------------------------------------------

@@ -25,7 +25,7 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 
 from pulseboard.core.board import STATES, Board
-from pulseboard.core.live import ReadAhead
+from pulseboard.core.read_ahead import ReadAhead
 from pulseboard.core.snapshot import Snapshot
 
 

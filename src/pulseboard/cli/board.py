@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 
 from pulseboard.core.board import Board, BoardMissing, locate
-from pulseboard.core.live import ReadAhead
+from pulseboard.core.read_ahead import ReadAhead
 
 
 def cmd_board(args: argparse.Namespace) -> int:

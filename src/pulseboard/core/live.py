@@ -9,16 +9,19 @@ short ids kept in step, state folders that vanish and come back. The board, `pul
 from __future__ import annotations
 
 import os
-import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pulseboard.core.board import STATES, Board, Entry, Task
 from pulseboard.core.ids import ShortIds
 from pulseboard.core.reconcile import Changes, Event, Plan, Reconciler
 from pulseboard.core.snapshot import Snapshot
+
+if TYPE_CHECKING:
+    from pulseboard.core.read_ahead import ReadAhead
 
 INLINE_HINTS = 64  # up to this many hinted paths are re-read at once (~30 ms); more are read apart
 UNSURE_NS = 100_000_000  # a folder changed this soon before its stamp may change again unseen (mtime ticks)
@@ -74,8 +77,18 @@ class Loaded:
 def read_board(board: Board) -> Loaded:
     """Every task on disk (parsing only what the cache has not seen), as a snapshot: safe off
     the UI thread."""
-    stamps = {state: _stamp(board.root / state) for state in STATES}
-    snapshot = Snapshot(board.tasks())
+    stamps = folder_stamps(board)
+    return loaded(board.tasks(), stamps)
+
+
+def folder_stamps(board: Board) -> dict[str, int | None]:
+    """Each state folder's time, taken before its tasks are read (see Loaded)."""
+    return {state: _stamp(board.root / state) for state in STATES}
+
+
+def loaded(tasks: list[Task], stamps: dict[str, int | None]) -> Loaded:
+    """The tasks read (and the folders' times taken before), ready to show."""
+    snapshot = Snapshot(tasks)
     return Loaded(snapshot, ShortIds(snapshot.ids()), stamps)
 
 
@@ -87,37 +100,6 @@ def _stamp(folder: Path) -> int | None:
     except OSError:
         return None
     return None if time.time_ns() - mtime < UNSURE_NS else mtime
-
-
-class ReadAhead:
-    """The board read in a thread from the moment this is made, so a face can import and set
-    itself up meanwhile (the board app starts it before it imports textual)."""
-
-    def __init__(self, board: Board) -> None:
-        self._done = threading.Event()
-        self._loaded: Loaded | None = None
-        self._error: Exception | None = None
-        threading.Thread(target=self._read, args=(board,), name="pulse-read-ahead", daemon=True).start()
-
-    def _read(self, board: Board) -> None:
-        try:
-            self._loaded = read_board(board)
-        except Exception as exc:  # handed to whoever waits for the result
-            self._error = exc
-        finally:
-            self._done.set()
-
-    @property
-    def done(self) -> bool:
-        return self._done.is_set()
-
-    def result(self) -> Loaded:
-        """The board as read; waits for the read to end, raises what it raised."""
-        self._done.wait()
-        if self._error is not None:
-            raise self._error
-        assert self._loaded is not None
-        return self._loaded
 
 
 class LiveBoard:

@@ -22,8 +22,8 @@ from pulseboard.core.board import Board
 from pulseboard.core.config import CONFIG_NAME, Settings
 from pulseboard.core.errors import PulseError
 from pulseboard.core.keymap import BOARD, DETAIL, EVERYWHERE
-from pulseboard.core.live import ReadAhead
 from pulseboard.core.prefs import Prefs, chosen_theme, combined_keys, load_prefs, prefs_path, save_prefs
+from pulseboard.core.read_ahead import ReadAhead
 from pulseboard.tui.bindings import bindings, help_rows, key_hint
 from pulseboard.tui.palette import TaskFinder, action_commands
 from pulseboard.tui.plain import say

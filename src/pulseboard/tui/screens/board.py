@@ -30,10 +30,11 @@ from pulseboard.core.bodies import BodyIndex
 from pulseboard.core.config import CONFIG_NAME, load_settings
 from pulseboard.core.errors import PulseError
 from pulseboard.core.keymap import BOARD
-from pulseboard.core.live import LiveBoard, Loaded, ReadAhead, Step
+from pulseboard.core.live import LiveBoard, Loaded, Step
 from pulseboard.core.overlap import TouchIndex
 from pulseboard.core.prefs import Prefs
 from pulseboard.core.query import Bodies, Query, find_tasks
+from pulseboard.core.read_ahead import ReadAhead
 from pulseboard.core.reconcile import Changes
 from pulseboard.core.schedule import Schedule
 from pulseboard.core.snapshot import Snapshot
