@@ -30,23 +30,28 @@ class StatusLine(Horizontal):
 
     def note(self, text: str, seconds: float = 4.0) -> None:
         """A sentence about the last key, shown for a few seconds (task text in it is never markup)."""
-        note = self.query_one("#status-note", Static)
-        note.update(Content(f" {text} ·"))
+        self._put("status-note", f" {text} ·")
         clear: Timer | None = getattr(self, "_clear", None)
         if clear is not None:
             clear.stop()
-        self._clear = self.set_timer(seconds, lambda: note.update(""))
+        self._clear = self.set_timer(seconds, lambda: self._put("status-note", ""))
 
     def show(self, stats: Stats) -> None:
         counts = [day.count for day in stats.velocity]
-        self.query_one("#status-today", Static).update(f" done today {stats.done_today} · velocity ")
+        self._put("status-today", f" done today {stats.done_today} · velocity ")
         self.query_one("#status-velocity", Sparkline).data = counts
         median = span(stats.cycle.median_s)
-        cycle = f" {sum(counts)} in {stats.days}d · cycle time {median}"
-        self.query_one("#status-cycle", Static).update(cycle)
+        self._put("status-cycle", f" {sum(counts)} in {stats.days}d · cycle time {median}")
 
     def show_push(self, failure: str | None) -> None:
         """A failed git push stays in view until a later push succeeds."""
-        git = self.query_one("#status-git", Static)
-        git.update(Content(f" · push failed: {failure}" if failure else ""))
-        git.set_class(failure is not None, "failed")
+        self._put("status-git", f" · push failed: {failure}" if failure else "")
+        self.query_one("#status-git", Static).set_class(failure is not None, "failed")
+
+    def _put(self, part: str, text: str) -> None:
+        """A part of the line says something new: redraw it. Its width may change, so that is a
+        layout pass: never for the same text (the figures and the beat come after every move)."""
+        shown: dict[str, str] = self.__dict__.setdefault("_shown", {})
+        if shown.get(part) != text:
+            shown[part] = text
+            self.query_one(f"#{part}", Static).update(Content(text))  # task text is never markup
