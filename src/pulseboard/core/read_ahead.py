@@ -15,12 +15,14 @@ import marshal
 import operator
 import os
 import threading
+from pathlib import Path
 
 from pulseboard.core.board import STATES, Board, Task
 from pulseboard.core.live import Loaded, folder_stamps, loaded
 from pulseboard.core.snapshot import column_key
 
 CHILD_STATES = ("done",)  # read by the child; the rest here
+FORK_FROM = 64 << 10  # a done/ folder this big (its size as the system gives it: ~1,000+ names) is shared
 _FOLDER = Task.__slots__.index("folder")
 _ROW = operator.attrgetter(*(name for name in Task.__slots__ if name != "folder"))  # a task as sent
 
@@ -28,12 +30,15 @@ _ROW = operator.attrgetter(*(name for name in Task.__slots__ if name != "folder"
 class ReadAhead:
     """The board read from the moment this is made; `result` waits for it."""
 
-    def __init__(self, board: Board, *, fork: bool = True) -> None:
-        """fork: share the read with a child process where the system can (False: all of it here)."""
+    def __init__(self, board: Board, *, fork: bool | None = None) -> None:
+        """fork: share the read with a child process where the system can (None: when done/ is big
+        enough to be worth a process; False: read all of it here)."""
         self._done = threading.Event()
         self._loaded: Loaded | None = None
         self._error: Exception | None = None
         stamps = folder_stamps(board)  # before either read begins
+        if fork is None:
+            fork = _folder_size(board.root / CHILD_STATES[0]) >= FORK_FROM
         child = _fork_reader(board) if fork and hasattr(os, "fork") else None
         threading.Thread(
             target=self._read, args=(board, stamps, child), name="pulse-read-ahead", daemon=True
@@ -65,6 +70,13 @@ class ReadAhead:
             raise self._error
         assert self._loaded is not None
         return self._loaded
+
+
+def _folder_size(folder: Path) -> int:
+    try:
+        return os.stat(folder).st_size
+    except OSError:
+        return 0
 
 
 def _fork_reader(board: Board) -> tuple[int, int] | None:
