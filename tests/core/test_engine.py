@@ -23,6 +23,7 @@ from pulseboard.core.board import Task
 from pulseboard.core.config import HeartbeatSettings, Weights
 from pulseboard.core.engine import HeartbeatEngine
 from pulseboard.core.heartbeat import beat, rank_key
+from pulseboard.core.overlap import overlaps
 from pulseboard.core.reconcile import Event
 
 NOW = dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.UTC)
@@ -122,6 +123,10 @@ def assert_same(
         assert sorted(made, key=rank_key) == expected
         for limit in (1, 3, None):
             assert engine.suggest(now, modified, push, limit) == expected[:limit], (later, limit)
+    doing = [t for t in tasks if t.state == "doing"]
+    for task in tasks:  # a card's overlap mark: pair by pair, as items_overlap says
+        others = [t for t in doing if t.id != task.id]
+        assert engine.touches_doing(task) == any(overlaps(task.touches, t.touches) for t in others), task
 
 
 @settings(max_examples=400, deadline=None)

@@ -766,6 +766,15 @@ class HeartbeatEngine:
 
     # -- the beat ---------------------------------------------------------------------------------
 
+    def touches_doing(self, task: Task) -> bool:
+        """Whether the task touches what another task in doing touches (a card's overlap mark):
+        through the index of doing the engine keeps, so no pass over doing per change."""
+        if not task.touches:
+            return False
+        doing = self._doing
+        found = doing.index.first(task.touches, doing.ids[task.id] + 1)
+        return any(doing.task(key).id != task.id for key in found)
+
     def suggest(
         self,
         now: dt.datetime,

@@ -163,7 +163,7 @@ class Reconciler:
         """List whole state folders again (the parse cache spares unchanged files a re-parse)."""
         states = list(states)
         plan = Plan(folders={state: [] for state in states}, full=full)
-        for task in self.board.tasks(states):
+        for task in self.board.tasks(states, save=full):
             plan.folders[task.state].append(task)
         return plan
 

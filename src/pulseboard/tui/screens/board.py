@@ -378,8 +378,12 @@ class BoardScreen(BoardKeys, BoardPulse, Screen[None]):
         )
 
     def _overlaps_doing(self) -> Callable[[Task], bool]:
-        """Whether a task touches what another task in doing touches: one index of doing, made
-        again only when the doing column is shown anew (10,000 in doing: no scan per card)."""
+        """Whether a task touches what another task in doing touches: the engine's index of doing
+        once it is built; until then one index of doing, made again only when the doing column is
+        shown anew (10,000 in doing: no scan per card)."""
+        engine = self._engine.value
+        if engine is not None:  # kept level with doing: nothing to make again after a change
+            return engine.touches_doing
         if self._overlap_check is None:
             doing = list(self.live.snapshot.column("doing"))
             index = TouchIndex([t.touches for t in doing])
