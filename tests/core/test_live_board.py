@@ -16,7 +16,7 @@ from pulseboard.core.actions import create_task, move_task
 from pulseboard.core.board import STATES, Board, Task
 from pulseboard.core.ids import ALPHABET
 from pulseboard.core.live import INLINE_HINTS, LiveBoard, Loaded, Step, read_board
-from pulseboard.core.read_ahead import FORK_FROM, ReadAhead
+from pulseboard.core.read_ahead import FORK_FROM, ReadAhead, _child_states
 from pulseboard.core.snapshot import Snapshot
 
 
@@ -124,10 +124,16 @@ def test_read_ahead_reads_what_a_read_here_reads(board: Board, tmp_path: Path, f
     assert same_read(ReadAhead(board, fork=fork).result(), read_board(board))  # the caches now warm
 
 
-def test_a_small_board_is_read_in_this_process_a_big_done_folder_in_a_child(board: Board) -> None:
-    """A process is worth it only for a big done/ (its size as the system gives it)."""
+def test_the_child_takes_the_biggest_folders_until_it_holds_most_of_the_board() -> None:
+    assert _child_states({"open": 20, "doing": 1, "done": 70, "blocked": 9}) == ("done",)
+    assert _child_states({"open": 25, "doing": 25, "done": 25, "blocked": 25}) == ("open", "doing", "done")
+    assert _child_states({"open": 60, "doing": 30, "done": 5, "blocked": 5}) == ("open", "doing")
+
+
+def test_a_small_board_is_read_in_this_process_a_big_one_shared_with_a_child(board: Board) -> None:
+    """A process is worth it only for a big board (its folders' sizes as the system gives them)."""
     create_task(board, "Small")
-    assert os.stat(board.root / "done").st_size < FORK_FROM
+    assert sum(os.stat(board.root / state).st_size for state in STATES) < FORK_FROM
     forks: list[int] = []
     real_fork = os.fork
 
@@ -141,21 +147,20 @@ def test_a_small_board_is_read_in_this_process_a_big_done_folder_in_a_child(boar
         assert forks == []
         for n in range(1200):  # long names fill the folder's blocks sooner
             (board.root / "done" / f"{n:04d}-{'x' * 100}.md").write_text(f"# Done {n}\n")
-        assert os.stat(board.root / "done").st_size >= FORK_FROM
+        assert sum(os.stat(board.root / state).st_size for state in STATES) >= FORK_FROM
         assert len(ReadAhead(board).result().snapshot.column("done")) == 1200
         assert forks == [1]
     finally:
         os.fork = real_fork
 
 
-class FailingDone(Board):
-    """A board whose done/ can't be read in the child (it fails there, as it would here)."""
+class FailingChild(Board):
+    """A board that can't be read in the child process (whichever folders it takes)."""
 
-    def tasks(self, states: Iterable[str] = STATES) -> list[Task]:
-        states = tuple(states)
-        if "done" in states and os.environ.get("PULSE_TEST_CHILD_FAILS") == str(os.getppid()):
+    def tasks(self, states: Iterable[str] = STATES, *, save: bool = True) -> list[Task]:
+        if os.environ.get("PULSE_TEST_CHILD_FAILS") == str(os.getppid()):
             raise OSError("the child's disk is on fire")
-        return super().tasks(states)
+        return super().tasks(states, save=save)
 
 
 def test_a_failed_child_leaves_the_read_to_this_process(
@@ -163,7 +168,7 @@ def test_a_failed_child_leaves_the_read_to_this_process(
 ) -> None:
     odd_board(board, tmp_path)
     monkeypatch.setenv("PULSE_TEST_CHILD_FAILS", str(os.getpid()))  # true in the child alone
-    assert same_read(ReadAhead(FailingDone(board.root), fork=True).result(), read_board(board))
+    assert same_read(ReadAhead(FailingChild(board.root), fork=True).result(), read_board(board))
 
 
 # -- the watcher set up after the read -----------------------------------------------------------

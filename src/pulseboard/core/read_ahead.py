@@ -1,12 +1,13 @@
 """The board's first read, made while the board app imports textual and sets itself up.
 
-Where the system can fork, the read is shared with a child process on another core: the child
-reads done/ (on a long-lived board the folder that holds most of the tasks) while a thread here
-reads the other folders; the child hands its tasks back as marshal data through a pipe, a tuple
-of fields each, already in the column's order, and this process makes them Task objects and
-sorts the board into a snapshot. At 100,000 tasks this process spends a fifth of the read's time
-on done/, and never holds its parse cache. The child is forked before any thread exists and
-imports nothing. Where there is no fork, or the child fails, done/ is read here too.
+Where the system can fork and the board is big, the read is shared with a child process on
+another core: the child reads the biggest folders (on a long-lived board, done/), about three
+quarters of the files, while a thread here reads the rest and this process imports and sets up
+the app; the child hands its tasks back as marshal data through a pipe, a tuple of fields each,
+already in their columns' order, and this process makes them Task objects and sorts the board
+into a snapshot (a fifth of the child's time at 100,000 tasks, and none of its parse cache's
+memory). The child is forked before any thread exists and imports nothing. Where there is no
+fork, or the child fails, its folders are read here too.
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ import operator
 import os
 import threading
 from pathlib import Path
+from typing import NamedTuple
 
 from pulseboard.core.board import STATES, Board, Task
 from pulseboard.core.live import Loaded, folder_stamps, loaded
 from pulseboard.core.snapshot import column_key
 
-CHILD_STATES = ("done",)  # read by the child; the rest here
-FORK_FROM = 64 << 10  # a done/ folder this big (its size as the system gives it: ~1,000+ names) is shared
+FORK_FROM = 64 << 10  # folders this big together (their sizes as the system gives them: ~1,000+ names)
+CHILD_SHARE = 0.7  # the child takes the biggest folders until it holds this share of the board
 _FOLDER = Task.__slots__.index("folder")
 _ROW = operator.attrgetter(*(name for name in Task.__slots__ if name != "folder"))  # a task as sent
 
@@ -31,28 +33,33 @@ class ReadAhead:
     """The board read from the moment this is made; `result` waits for it."""
 
     def __init__(self, board: Board, *, fork: bool | None = None) -> None:
-        """fork: share the read with a child process where the system can (None: when done/ is big
-        enough to be worth a process; False: read all of it here)."""
+        """fork: share the read with a child process where the system can (None: when the board
+        is big enough to be worth a process; False: read all of it here)."""
         self._done = threading.Event()
         self._loaded: Loaded | None = None
         self._error: Exception | None = None
         stamps = folder_stamps(board)  # before either read begins
-        if fork is None:
-            fork = _folder_size(board.root / CHILD_STATES[0]) >= FORK_FROM
-        child = _fork_reader(board) if fork and hasattr(os, "fork") else None
+        sizes = {state: _folder_size(board.root / state) for state in STATES}
+        fork = sum(sizes.values()) >= FORK_FROM if fork is None else fork
+        theirs = _child_states(sizes) if fork and hasattr(os, "fork") else ()
+        child = _fork_reader(board, theirs) if theirs else None
+        ours = tuple(state for state in STATES if child is None or state not in theirs)
         threading.Thread(
-            target=self._read, args=(board, stamps, child), name="pulse-read-ahead", daemon=True
+            target=self._read, args=(board, stamps, ours, child), name="pulse-read-ahead", daemon=True
         ).start()
 
-    def _read(self, board: Board, stamps: dict[str, int | None], child: tuple[int, int] | None) -> None:
+    def _read(
+        self, board: Board, stamps: dict[str, int | None], ours: tuple[str, ...], child: Child | None
+    ) -> None:
         try:
-            tasks = board.tasks(state for state in STATES if state not in CHILD_STATES)
-            rows = _receive(*child) if child is not None else None
-            if rows is None:  # no child, or it failed: read its folders here (raising what that raises)
-                tasks += board.tasks(CHILD_STATES)
-            else:
-                folders = {state: board.root / state for state in STATES}
-                tasks += [Task(*row[:_FOLDER], folders[row[1]], *row[_FOLDER:]) for row in rows]
+            tasks = board.tasks(ours)
+            if child is not None:
+                rows = _receive(child)
+                if rows is None:  # it failed: read its folders here (raising what that raises)
+                    tasks += board.tasks(child.states)
+                else:
+                    folders = {state: board.root / state for state in STATES}
+                    tasks += [Task(*row[:_FOLDER], folders[row[1]], *row[_FOLDER:]) for row in rows]
             self._loaded = loaded(tasks, stamps)
         except Exception as exc:  # handed to whoever waits for the result
             self._error = exc
@@ -79,9 +86,28 @@ def _folder_size(folder: Path) -> int:
         return 0
 
 
-def _fork_reader(board: Board) -> tuple[int, int] | None:
-    """A child process that reads CHILD_STATES and writes their tasks to a pipe: (its pid, the
-    pipe's end to read), or None if it could not be made."""
+def _child_states(sizes: dict[str, int]) -> tuple[str, ...]:
+    """The folders the child reads: the biggest, until it holds CHILD_SHARE of the board."""
+    total, theirs, held = sum(sizes.values()), [], 0
+    for state in sorted(STATES, key=lambda state: -sizes[state]):
+        if held >= CHILD_SHARE * total:
+            break
+        theirs.append(state)
+        held += sizes[state]
+    return tuple(theirs)
+
+
+class Child(NamedTuple):
+    """A child process reading some of the board's folders (`states`) into a pipe."""
+
+    pid: int
+    pipe: int  # the end to read
+    states: tuple[str, ...]
+
+
+def _fork_reader(board: Board, states: tuple[str, ...]) -> Child | None:
+    """A child process that reads these folders and writes their tasks to a pipe, or None if it
+    could not be made."""
     read_end, write_end = os.pipe()
     try:
         pid = os.fork()
@@ -91,11 +117,11 @@ def _fork_reader(board: Board) -> tuple[int, int] | None:
         return None
     if pid:
         os.close(write_end)
-        return pid, read_end
+        return Child(pid, read_end, states)
     status = 1  # the child: whatever happens, it ends here, and never runs the parent's code
     try:
         os.close(read_end)
-        tasks = sorted(board.tasks(CHILD_STATES), key=column_key)  # the snapshot's sort then finds it done
+        tasks = sorted(board.tasks(states), key=column_key)  # the snapshot's sort then finds each run
         with os.fdopen(write_end, "wb") as pipe:
             pipe.write(marshal.dumps([_ROW(task) for task in tasks]))
         status = 0
@@ -103,11 +129,11 @@ def _fork_reader(board: Board) -> tuple[int, int] | None:
         os._exit(status)
 
 
-def _receive(pid: int, read_end: int) -> list[tuple[object, ...]] | None:
+def _receive(child: Child) -> list[tuple[object, ...]] | None:
     """The rows the child sent, once it ended well; None if it failed."""
-    with os.fdopen(read_end, "rb") as pipe:
+    with os.fdopen(child.pipe, "rb") as pipe:
         data = pipe.read()
-    _, status = os.waitpid(pid, 0)
+    _, status = os.waitpid(child.pid, 0)
     if status != 0 or not data:
         return None
     return marshal.loads(data)  # type: ignore[no-any-return]  # our own child's, through our pipe
