@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import pytest
-from support.helpers import assert_usage_error, clean_env, pulse, pulse_ok
+from support.helpers import assert_usage_error, clean_env, ctrl_c_as_in_a_terminal, pulse, pulse_ok
 
 from pulseboard.core.actions import create_task, init_board, move_task
 from pulseboard.core.board import Board
@@ -34,7 +34,7 @@ class Beat:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "pulseboard", "--board", str(root), "beat", *args],
             cwd=root.parent, env=env or clean_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            text=True, encoding="utf-8",
+            text=True, encoding="utf-8", preexec_fn=ctrl_c_as_in_a_terminal,
         )  # fmt: skip
         self.out: queue.Queue[str | None] = queue.Queue()
         self.err_lines: list[str] = []

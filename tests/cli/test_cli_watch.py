@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from support.helpers import clean_env
+from support.helpers import clean_env, ctrl_c_as_in_a_terminal
 
 from pulseboard.core.actions import create_task, init_board, move_task
 from pulseboard.core.board import Board
@@ -38,6 +38,7 @@ def test_watch_prints_each_change_as_json_lines(tmp_path: Path) -> None:
     proc = subprocess.Popen(
         [sys.executable, "-m", "pulseboard", "--board", str(root), "watch", "--json"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=clean_env(), cwd=tmp_path,
+        preexec_fn=ctrl_c_as_in_a_terminal,
     )  # fmt: skip
     try:
         assert "watching" in read_lines(proc.stderr, 1)[0]

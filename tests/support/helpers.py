@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -43,6 +44,13 @@ STABLE_KEYS = {
 
 PULSE = [sys.executable, "-m", "pulseboard"]
 RUN_TIMEOUT_S = 20
+
+
+def ctrl_c_as_in_a_terminal() -> None:
+    """For Popen(preexec_fn=...) of a pulse the test interrupts: SIGINT as a terminal gives it. A
+    shell that runs jobs in the background starts them with SIGINT ignored (so may a CI runner),
+    and Python then never raises KeyboardInterrupt, so a person's ctrl+c would not be tested."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def clean_env(**extra: str | None) -> dict[str, str]:
