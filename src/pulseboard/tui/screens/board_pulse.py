@@ -30,6 +30,7 @@ from pulseboard.tui.tuning import collector_paused
 from pulseboard.tui.widgets.status import StatusLine
 
 if TYPE_CHECKING:
+    from pulseboard.core.config import HeartbeatSettings
     from pulseboard.core.engine import HeartbeatEngine
     from pulseboard.core.figures import Figures
     from pulseboard.core.metrics import Stats
@@ -55,14 +56,14 @@ class KeptFigures:
     def follow(self, changes: Sequence[Event]) -> None:
         self.figures.tasks_changed(changes)
 
-    def stats(self, now: dt.datetime, ageing: int | None, settings: object) -> Stats:
+    def stats(self, now: dt.datetime, ageing: int | None, settings: HeartbeatSettings) -> Stats:
         """The figures now, after the journal's new lines (`ageing`: how many ageing rows; None: all)."""
         added = self.tail.appended()
         if added is None:  # rewritten (a merge): read whole again
             self.figures.follow(self.tail.events())
         else:
             self.figures.add_events(added)
-        return self.figures.stats(now.astimezone(), STATS_DAYS, settings, ageing=ageing)  # type: ignore[arg-type]
+        return self.figures.stats(now.astimezone(), STATS_DAYS, settings, ageing=ageing)
 
 
 class BoardPulse(_Screen):
