@@ -160,6 +160,40 @@ def test_property_incremental_equals_full(
         assert_same(engine, board, conf, modified, push)
 
 
+MINUTES_ON = st.sampled_from([0.0, 1.0, 600.0])
+STALE = st.dictionaries(st.sampled_from(IDS), st.sampled_from([-10.0, 2.0, 30.0, 500.0]), max_size=6)
+Step = tuple[list[tuple[Any, ...]], dict[str, float] | None, float]  # changes, new file times, minutes on
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    tasks=st.lists(TASK, max_size=14, unique_by=lambda t: (t.state, t.name)),
+    stale=STALE,
+    steps=st.lists(
+        st.tuples(st.lists(CHANGE, max_size=3), st.one_of(st.none(), STALE), MINUTES_ON),
+        max_size=8,
+    ),
+    conf=st.sampled_from(SETTINGS),
+)
+def test_property_with_time_going_forward_only(
+    tasks: list[Task], stale: dict[str, float], steps: list[Step], conf: HeartbeatSettings
+) -> None:
+    """Beats as the board makes them, the clock only going forward: each step's changes, the files'
+    times as they were or new ones, a beat some minutes later. What the engine keeps from beat to
+    beat (the stale specs, the boxes crossed) must equal a full beat each time."""
+    board = {(t.state, t.name): t for t in tasks}
+    engine = HeartbeatEngine(conf)
+    engine.load(tasks)
+    now = NOW
+    modified = {task_id: (now - dt.timedelta(minutes=m)).timestamp() for task_id, m in stale.items()}
+    for batch, fresh, minutes in steps:
+        engine.follow([event for change in batch if (event := apply(board, change)) is not None])
+        now += dt.timedelta(minutes=minutes)
+        if fresh is not None:
+            modified = {task_id: (now - dt.timedelta(minutes=m)).timestamp() for task_id, m in fresh.items()}
+        assert engine.suggest(now, modified, None) == beat(list(board.values()), now, conf, modified, None)
+
+
 def test_a_task_that_leaves_the_board_leaves_the_suggestions_at_once() -> None:
     engine = HeartbeatEngine(HeartbeatSettings())
     tasks = [made("o1", "open", 0, {"priority": "high"}), made("o2", "open", 0, {})]

@@ -98,6 +98,12 @@ def _remove(items: list[Any], item: Any) -> None:
     del items[bisect_left(items, item)]
 
 
+def _holds(items: list[Any], item: Any) -> bool:
+    """Whether a sorted list holds an item."""
+    i = bisect_left(items, item)
+    return i < len(items) and items[i] == item
+
+
 def _bump(counts: Counter[Any], key: Hashable, delta: int) -> int:
     """Add delta to a count, forgetting it at zero; the count after."""
     value = counts[key] + delta
@@ -604,6 +610,13 @@ class HeartbeatEngine:
         self._classes: dict[Key, tuple[StartClass, StartClass]] = {}  # each of those -> (no clash, clash)
         self._dirty: set[Key] = set()  # open and blocked tasks to place again
         self._flipped: set[Key] = set()  # open tasks ready to start that began or stopped clashing
+        # re-read: the ids with a stale copy in doing, kept as `modified` and doing change. A spec is
+        # stale when its file changed after min(start, now): as time goes on a note can only go, and
+        # the notes are made from the copies when taken, so time never needs a pass over them all.
+        self._modified: dict[str, float] = {}  # `modified` as the last suggest gave it
+        self._stale: list[str] = []  # sorted; an id that time made fresh again waits for a change
+        self._stale_dirty: set[str] = set()  # ids whose copies in doing changed since the last beat
+        self._stale_now: dt.datetime | None = None  # the last beat's now (a clock gone back: all again)
         for task in sorted(tasks, key=lambda t: doing_order(t) if t.state == "doing" else ("",)):
             self._put(task)  # doing in start order: each comes last, and no earlier pair changes
         self._settle(loading=True)
@@ -648,6 +661,7 @@ class HeartbeatEngine:
         if task.state == "doing":
             self._doing.put(task)
             self._clash(task, 1)
+            self._stale_dirty.add(task.id)
         elif task.state == "blocked":
             self._waits_on[waits_on(task)] += 1
             self._blocked += 1
@@ -668,6 +682,7 @@ class HeartbeatEngine:
         if task.state == "doing":
             self._doing.drop(task)
             self._clash(task, -1)
+            self._stale_dirty.add(task.id)
         elif task.state == "blocked":
             _bump(self._waits_on, waits_on(task), -1)
             self._blocked -= 1
@@ -806,7 +821,7 @@ class HeartbeatEngine:
             _entries(push_note(push_failed)),
             self._wip_entries(wip),
             self._doing.conflicts(),
-            _entries(self._stale_specs(now, modified)),
+            self._stale_entries(now, modified),
             *(self._ladder_entries(ladder, kind, now) for kind, ladder in self._doing.boxes.items()),
             self._unblock_entries(),
             *(() if wip.full else (self._ladder_entries(lad, c[0], now) for c, lad in self._starts.items())),
@@ -854,15 +869,28 @@ class HeartbeatEngine:
                     make = partial(at_limit, wip, place, self._doing.task(key))
                     yield (-(BAND["at-limit"] - place), (key[1],), "at-limit", make)
 
-    def _stale_specs(self, now: dt.datetime, modified: Mapping[str, float]) -> Iterator[Suggestion]:
-        now_ts = now.timestamp()
-        for task_id, mtime in modified.items():
-            for key in self._copies.get(task_id, ()):
-                if key[0] == "doing":
-                    task = self._tasks[key]
-                    note = stale_spec(task, seconds_since(task.started, now), mtime, now_ts)
-                    if note is not None:
-                        yield note
+    def _stale_entries(self, now: dt.datetime, modified: Mapping[str, float]) -> Iterator[Entry]:
+        """The re-read notes in rank order (one score and kind: by id, then text), made only as far
+        as they are taken; the ids looked at again are those whose file time or copies in doing
+        changed, and all of them when the clock went back."""
+        changed = {task_id for task_id, _ in modified.items() - self._modified.items()}
+        changed.update(self._modified.keys() - modified.keys(), self._stale_dirty)
+        if self._stale_now is not None and now < self._stale_now:
+            changed.update(modified)
+        self._modified, self._stale_dirty, self._stale_now = dict(modified), set(), now
+        for task_id in changed:
+            stale = bool(self._stale_notes(task_id, now))
+            if stale != _holds(self._stale, task_id):
+                (insort if stale else _remove)(self._stale, task_id)
+        for task_id in self._stale:
+            yield from _entries(self._stale_notes(task_id, now))
+
+    def _stale_notes(self, task_id: str, now: dt.datetime) -> list[Suggestion]:
+        """The re-read notes of an id's copies in doing at `now`."""
+        mtime, now_ts = self._modified.get(task_id), now.timestamp()
+        copies = (self._tasks[key] for key in self._copies.get(task_id, ()) if key[0] == "doing")
+        notes = (stale_spec(task, seconds_since(task.started, now), mtime, now_ts) for task in copies)
+        return [note for note in notes if note is not None]
 
     def _ladder_entries(self, ladder: Ladder, kind: str, now: dt.datetime) -> Iterator[Entry]:
         make = self._maker(kind, now)
