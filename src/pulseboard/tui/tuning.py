@@ -44,6 +44,13 @@ def settle_long_lived() -> None:
     gc.enable()
 
 
+def keep_long_lived() -> None:
+    """Something long-lived was just built after the board was shown (the heartbeat engine, the
+    kept figures: 100,000 tasks' state): out of the collector's scans too (a full pass over it held
+    the UI thread ~0.1 s); undone by ProcessTuning.stop."""
+    gc.freeze()
+
+
 @contextlib.contextmanager
 def collector_paused() -> Iterator[None]:
     """No garbage collection while a worker allocates its many short-lived objects (all freed by

@@ -11,9 +11,8 @@ waits; if one fails, its full pass (the whole board, in a worker) takes over.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual.message import Message
@@ -26,7 +25,7 @@ from pulseboard.core.kept import Kept
 from pulseboard.core.reconcile import Event
 from pulseboard.core.schedule import BEAT, FIGURES
 from pulseboard.tui import messages
-from pulseboard.tui.tuning import collector_paused
+from pulseboard.tui.tuning import collector_paused, keep_long_lived
 from pulseboard.tui.widgets.status import StatusLine
 
 if TYPE_CHECKING:
@@ -125,6 +124,7 @@ class BoardPulse(_Screen):
         """The engine and the figures over the board as it is now, built off the UI thread one after
         the other (each 1-2 s at 100,000 tasks: side by side, their peaks would add up); the changes
         made meanwhile wait for them."""
+        idle = not self._builds
         tasks = list(self.live.snapshot)
         settings, root, now = self.board.settings.heartbeat, self.board.root, self.clock()
         if "engine" in which:
@@ -152,7 +152,7 @@ class BoardPulse(_Screen):
                 return messages.Built("figures", kept, figures_generation)
 
             self._builds.append((build_figures, "figures-build"))
-        if len(self._builds) == len(which):  # none was running
+        if idle:  # else the one running starts the next when it ends
             self._next_build()
 
     def _next_build(self) -> None:
@@ -177,21 +177,23 @@ class BoardPulse(_Screen):
             except Exception as exc:  # never the board's undoing: the full pass takes over
                 self._kept_failed(name, exc)
 
+    def _kept(self, name: str) -> Kept[Any]:
+        return self._engine if name == "engine" else self._figures
+
     def _kept_failed(self, name: str, exc: Exception) -> None:
-        (self._engine if name == "engine" else self._figures).drop()
+        self._kept(name).drop()
         self.say(f"{KEPT_FAILED[name]}: {exc}", severity="error", timeout=10)
 
     def on_built(self, message: messages.Built) -> None:
         self._build_ended()
-        kept = self._engine if message.name == "engine" else self._figures
-        if kept.built(message.value, message.generation):  # type: ignore[arg-type]
-            gc.freeze()  # long-lived now: never scanned by the collector (100,000 tasks' state: 0.1 s a pass)
+        if self._kept(message.name).built(message.value, message.generation):
+            keep_long_lived()
             self.request_beat()
 
     def kept_build_failed(self, name: str) -> None:
         """A build raised (its worker ended in error): nothing waits for it, the full pass goes on."""
         self._build_ended()
-        (self._engine if name == "engine" else self._figures).drop()
+        self._kept(name).drop()
 
     # -- the beat -------------------------------------------------------------------------------
 

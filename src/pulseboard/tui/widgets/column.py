@@ -207,7 +207,7 @@ class TaskColumn(ScrollView, can_focus=True, inherit_bindings=False):
 
     def on_resize(self) -> None:
         self._strips.clear()
-        self.virtual_size = Size(0, len(self.tasks) * self.card_height)
+        self._fit_height()
 
     # -- drawing --------------------------------------------------------------------------------
 

@@ -21,6 +21,11 @@ if TYPE_CHECKING:
 class StatusLine(Horizontal):
     """Done today, the velocity of the last days as a sparkline, and the median cycle time."""
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._shown: dict[str, str] = {}  # each part's text as last drawn
+        self._clear: Timer | None = None  # when the note goes
+
     def compose(self) -> ComposeResult:
         yield Static("", id="status-note")  # first: a narrow terminal cuts the line's end
         yield Static("", id="status-today")
@@ -31,9 +36,8 @@ class StatusLine(Horizontal):
     def note(self, text: str, seconds: float = 4.0) -> None:
         """A sentence about the last key, shown for a few seconds (task text in it is never markup)."""
         self._put("status-note", f" {text} ·")
-        clear: Timer | None = getattr(self, "_clear", None)
-        if clear is not None:
-            clear.stop()
+        if self._clear is not None:
+            self._clear.stop()
         self._clear = self.set_timer(seconds, lambda: self._put("status-note", ""))
 
     def show(self, stats: Stats) -> None:
@@ -51,7 +55,6 @@ class StatusLine(Horizontal):
     def _put(self, part: str, text: str) -> None:
         """A part of the line says something new: redraw it. Its width may change, so that is a
         layout pass: never for the same text (the figures and the beat come after every move)."""
-        shown: dict[str, str] = self.__dict__.setdefault("_shown", {})
-        if shown.get(part) != text:
-            shown[part] = text
+        if self._shown.get(part) != text:
+            self._shown[part] = text
             self.query_one(f"#{part}", Static).update(Content(text))  # task text is never markup
