@@ -26,6 +26,7 @@ from pulseboard.core import actions
 from pulseboard.core.actions import init_board, wip_check
 from pulseboard.core.board import Board, Entry, Task
 from pulseboard.core.config import HeartbeatSettings
+from pulseboard.core.doing_view import DoingOnDisk
 from pulseboard.core.heartbeat import CLASHES_PER_TASK, beat
 from pulseboard.core.heartbeat_inputs import suggest
 from pulseboard.core.overlap import TouchIndex, any_overlap, earlier_overlaps, first_overlap, overlaps
@@ -147,7 +148,9 @@ def test_the_wip_check_reads_only_the_tasks_it_names(big: Path, monkeypatch: pyt
     doing = board.entries(["doing"])
     moving = board.entries(["open"])[0] if board.entries(["open"]) else doing[0]
     asked: list[str] = []
-    (warning,) = wip_check(board, doing, moving, False, lambda i: asked.append(i) or i[:4])
+    (warning,) = wip_check(
+        DoingOnDisk(board), moving, board.settings, False, lambda i: asked.append(i) or i[:4]
+    )
     assert len(loaded) == actions.WIP_NAMED and len(asked) == actions.WIP_NAMED
     assert loaded == sorted(e.name for e in doing if e.id != moving.id)[: actions.WIP_NAMED]
     assert len(warning) < 1000

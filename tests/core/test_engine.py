@@ -127,6 +127,12 @@ def assert_same(
     for task in tasks:  # a card's overlap mark: pair by pair, as items_overlap says
         others = [t for t in doing if t.id != task.id]
         assert engine.touches_doing(task) == any(overlaps(task.touches, t.touches) for t in others), task
+        touching = [t for t in doing if overlaps(task.touches, t.touches)]  # a start's overlap warning
+        assert sorted(engine.doing_touching(task.touches), key=_file) == sorted(touching, key=_file)
+
+
+def _file(task: Task) -> tuple[str, str]:
+    return (task.state, task.name)
 
 
 @settings(max_examples=400, deadline=None)

@@ -15,6 +15,7 @@ from pulseboard.core.board import STATES, Board, Task
 from pulseboard.core.fields import parse_time
 from pulseboard.core.progress import board_stats
 from pulseboard.core.snapshot import Snapshot, column_key
+from pulseboard.core.wip import wip_level
 
 
 def test_column_order(board: Board) -> None:
@@ -132,7 +133,8 @@ def _tasks(draw: st.DrawFn) -> Task:
 @given(st.lists(st.tuples(st.booleans(), _tasks()), max_size=40))
 def test_any_puts_and_removes_keep_the_order_and_every_copy_of_an_id(steps: list[tuple[bool, Task]]) -> None:
     """Random files put and taken off (the same ids in several folders, times that are prefixes of
-    each other or missing): each column in the tuple order, and with_id every copy, oldest first."""
+    each other or missing): each column in the tuple order, with_id every copy, oldest first, and
+    distinct_ids the count wip_level makes."""
     snap, model = Snapshot(), {}
     for remove, task in steps:
         if remove:
@@ -145,4 +147,8 @@ def test_any_puts_and_removes_keep_the_order_and_every_copy_of_an_id(steps: list
         assert list(snap.column(state)) == (expected[::-1] if state == "done" else expected)
     for task_id in {t.id for t in model.values()} | {"none"}:
         assert snap.with_id(task_id) == [t for t in model.values() if t.id == task_id]
+        for state in STATES:  # the WIP level's count, each id once, from the copies alone
+            in_state = [t for t in model.values() if t.state == state]
+            assert snap.distinct_ids(state, task_id) == wip_level(in_state, 0, starting=task_id).count
+            assert snap.distinct_ids(state) == wip_level(in_state, 0).count
     assert Snapshot(model.values()).column("open") == snap.column("open")

@@ -14,12 +14,14 @@ import secrets
 import stat as stat_module
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
 from pulseboard.core import fields, ids, journal
 from pulseboard.core.board import STATES, Board, Entry, Task
-from pulseboard.core.config import CONFIG_NAME, DEFAULT_CONFIG_TEXT
+from pulseboard.core.config import CONFIG_NAME, DEFAULT_CONFIG_TEXT, Settings
+from pulseboard.core.doing_view import Doing, DoingOnDisk
 from pulseboard.core.errors import PulseError
 from pulseboard.core.fsops import (
     atomic_write,
@@ -39,7 +41,7 @@ from pulseboard.core.taskfile import (
     update_owned_keys,
 )
 from pulseboard.core.text import named
-from pulseboard.core.wip import wip_level
+from pulseboard.core.wip import Wip
 
 
 def init_board(root: Path) -> list[str]:
@@ -159,20 +161,17 @@ WIP_NAMED = 5  # a WIP message names this many tasks in doing and counts the res
 
 
 def wip_check(
-    board: Board, doing: list[Entry], moving: Entry, force: bool, short_of: Callable[[str], str]
+    doing: Doing, moving: Entry, settings: Settings, force: bool, short_of: Callable[[str], str]
 ) -> list[str]:
     """Apply the WIP limit to a move into doing/: a warning past a soft limit, an error past a hard one.
 
     The message names the first WIP_NAMED tasks in doing by file name and counts the rest, and
-    reads only the files it names: the same cost with 4 or 10,000 tasks in doing."""
-    settings = board.settings
-    wip = wip_level(doing, settings.wip_doing, settings.wip_hard, starting=moving.id)
+    reads only the tasks it names: the same cost with 4 or 10,000 tasks in doing."""
+    wip = Wip(doing.count(moving.id), settings.wip_doing, settings.wip_hard)
     if not wip.full:
         return []
-    in_doing = {e.id: e for e in doing if e.id != moving.id}
-    shown = heapq.nsmallest(WIP_NAMED, in_doing.values(), key=lambda e: e.name)
-    shorts = {e.id: short_of(e.id) for e in shown}
-    names = ", ".join(describe(board.load(e), shorts) for e in shown)
+    shown = doing.first_named(WIP_NAMED, moving.id)
+    names = _names(shown, short_of)
     if wip.count > len(shown):
         names += f" and {wip.count - len(shown):,} more"
     if wip.must_confirm and not force:
@@ -182,44 +181,20 @@ def wip_check(
     return [f"doing/ is now over its limit ({wip.count + 1}/{wip.limit}); already in progress: {names}."]
 
 
-READ_DIRECTLY = 64  # up to this many tasks in doing are read from their files, not the parse cache
-Held = Callable[[Entry], Task | None]  # a task as the caller holds it, by its entry (None: not held)
-
-
 def overlap_check(
-    board: Board,
-    moving: Entry,
-    record: dict[str, Any],
-    doing: list[Entry],
-    short_of: Callable[[str], str],
-    held: Held | None = None,
+    doing: Doing, moving: Entry, record: dict[str, Any], short_of: Callable[[str], str]
 ) -> list[str]:
     """A warning when a task going into doing touches what a task already there touches: tasks
-    that touch the same files run one after the other. Names WIP_NAMED of them, counts the rest.
-    The tasks in doing come from `held` (what the caller already holds: the board's snapshot),
-    else a few are read from their files (loading the whole parse cache for them would cost more
-    on a big board), many through the cache."""
+    that touch the same files run one after the other. Names the first WIP_NAMED of them by file
+    name, with what each overlaps on, and counts the rest."""
     touches = record["touches"]
-    others = [e for e in doing if e.id != moving.id]
-    if not touches or not others:
+    if not touches:
         return []
-    if held is not None:
-        tasks = [task for e in others if (task := held(e) or board.load(e)) is not None]
-    elif len(others) <= READ_DIRECTLY:
-        tasks = [board.load(e) for e in others]
-    else:
-        tasks = board.tasks(["doing"])
-    clashes = [
-        (task, item)
-        for task in tasks
-        if task.id != moving.id and (item := first_overlap(touches, task.touches)) is not None
-    ]
+    clashes = [task for task in doing.touching(touches) if task.id != moving.id]
     if not clashes:
         return []
-    clashes.sort(key=lambda clash: clash[0].name)
-    shown = clashes[:WIP_NAMED]
-    shorts = {task.id: short_of(task.id) for task, _ in shown}
-    names = ", ".join(f"{describe(task, shorts)} ({item})" for task, item in shown)
+    shown = heapq.nsmallest(WIP_NAMED, clashes, key=attrgetter("name"))
+    names = _names(shown, short_of, lambda task: f" ({first_overlap(touches, task.touches)})")
     if len(clashes) > len(shown):
         names += f" and {len(clashes) - len(shown):,} more"
     who = named(short_of(moving.id), record["title"])
@@ -227,6 +202,14 @@ def overlap_check(
         f"{who} touches the same files as {names} in doing: "
         "tasks that touch the same files run one after the other."
     ]
+
+
+def _names(
+    tasks: list[Task], short_of: Callable[[str], str], after: Callable[[Task], str] = lambda _: ""
+) -> str:
+    """`a1b2 "Title" (…), …`: the tasks a message names, each by its short id."""
+    shorts = {task.id: short_of(task.id) for task in tasks}
+    return ", ".join(describe(task, shorts) + after(task) for task in tasks)
 
 
 def _check_movable(board: Board, entry: Entry) -> None:
@@ -275,27 +258,31 @@ def move_entry(
     stamps: dict[str, Any] | None = None,
     undoes: str | None = None,
     batch: str | None = None,
-    held: Held | None = None,
+    doing: Doing | None = None,
 ) -> MoveResult:
     """Move a task file to another state folder and stamp it; of two racing movers exactly one wins.
 
-    Lists only doing/ (for the WIP rule), never the whole board, so a move costs the same at any
-    board size. short_of gives the short ids messages use (callers that know the board pass a
-    unique one; the default is the id's first characters).
+    A start consults doing (the WIP rule, the overlap warning) and nothing else of the board, so
+    a move costs the same at any board size: `doing` is doing as the caller holds it
+    (core/doing_view.py; the board's snapshot and index), else doing/ is listed.
+    short_of gives the short ids messages use (callers that know the board pass a unique one;
+    the default is the id's first characters).
     stamps, for an undo, are the owned keys to write instead of fresh ones (None removes one);
     undoes is the journal key of the move an undo reverts; batch, the id the journal lines of one
-    batch share (core/batch.py); held, the tasks the caller already holds by entry (the board's
-    snapshot), so a start does not read what doing holds from disk.
+    batch share (core/batch.py).
     """
     check_move_options(to_state, reason, waiting_on, stamps)
     if entry.state == to_state:
         raise PulseError(f"{entry.key} is already in {to_state}/.")
-    doing = board.entries(["doing"]) if to_state == "doing" else []
-    warnings = wip_check(board, doing, entry, force, short_of) if to_state == "doing" else []
+    if to_state == "doing":
+        doing = doing or DoingOnDisk(board)
+        warnings = wip_check(doing, entry, board.settings, force, short_of)
+    else:
+        warnings = []
     _check_movable(board, entry)
     record = read_task_file(entry.path, board.root, entry.fallback_title)
     if to_state == "doing":
-        warnings += overlap_check(board, entry, record, doing, short_of, held)
+        warnings += overlap_check(doing, entry, record, short_of)
     before = {key: record.get(key) for key in fields.OWNED_KEYS}  # for the journal: what undo restores
     target_dir = safe_folder(board.root, to_state)
     try:

@@ -19,8 +19,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from pulseboard.core import ids, journal
-from pulseboard.core.actions import WIP_NAMED, Held, MoveResult, check_move_options, move_entry, os_reason
+from pulseboard.core.actions import WIP_NAMED, MoveResult, check_move_options, move_entry, os_reason
 from pulseboard.core.board import Board, Entry
+from pulseboard.core.doing_view import DoingOnDisk, Held
 from pulseboard.core.errors import PulseError
 from pulseboard.core.text import clip, named, one_line
 
@@ -82,7 +83,7 @@ def move_batch(
         try:
             moved = move_entry(
                 board, entry, to_state, reason=reason, waiting_on=waiting_on, force=force, now=moment,
-                short_of=short_of, batch=result.batch, held=held,
+                short_of=short_of, batch=result.batch, doing=DoingOnDisk(board, held),
             )  # fmt: skip
         except PulseError as exc:
             result.refused.append(_refused(board, entry, str(exc), short_of))

@@ -34,7 +34,7 @@ import itertools
 import math
 from bisect import bisect_left, bisect_right, insort
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from functools import partial
 from operator import itemgetter
 from typing import Any
@@ -789,6 +789,11 @@ class HeartbeatEngine:
         doing = self._doing
         found = doing.index.first(task.touches, doing.ids[task.id] + 1)
         return any(doing.task(key).id != task.id for key in found)
+
+    def doing_touching(self, touches: Sequence[str]) -> list[Task]:
+        """Every task in doing with an entry overlapping touches, through the index of doing."""
+        doing = self._doing
+        return [doing.task(key) for key in doing.index.owners(touches)]
 
     def suggest(
         self,

@@ -8,7 +8,8 @@ costs a bisection, never a re-sort, so a change on a 100,000-task board stays ch
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from types import MappingProxyType
 from typing import overload
 
 from pulseboard.core.board import STATES, Task
@@ -94,10 +95,25 @@ class Snapshot:
     def get(self, state: str, name: str) -> Task | None:
         return self._files[state].get(name)
 
+    def files(self, state: str) -> Mapping[str, Task]:
+        """A column's tasks by file name (a live, read-only view)."""
+        return MappingProxyType(self._files[state])
+
     def with_id(self, task_id: str) -> list[Task]:
         """Every copy of a task (more than one means the same task sits in two folders)."""
         first = self._by_id.get(task_id)
         return [] if first is None else [first, *self._twins.get(task_id, ())]
+
+    def distinct_ids(self, state: str, leaving_out: str | None = None) -> int:
+        """How many tasks a column holds, each id once, and the one with `leaving_out` not at all
+        (core/wip.py's count): worked out from the copies alone, not from every task."""
+        count = len(self._files[state])
+        for task_id, twins in self._twins.items():
+            copies = sum(task.state == state for task in (self._by_id[task_id], *twins))
+            count -= max(copies - 1, 0)
+        if leaving_out is not None and any(task.state == state for task in self.with_id(leaving_out)):
+            count -= 1
+        return count
 
     def ids(self) -> Iterable[str]:
         return self._by_id.keys()

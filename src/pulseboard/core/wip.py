@@ -3,9 +3,11 @@ more must be confirmed (a hard limit: the board asks, the CLI wants --force).
 
 Counting rule: each task id once. A task copied into doing/ (two files with one id, say after a git
 merge) is one task in progress; `pulse doctor` and the board show the copy, the WIP level does not
-count it twice. Every place that says "Doing is full" asks this module: `actions.wip_check` (`pulse
-start`, `mv`, `claim`), the heartbeat's `wip_limit` rule, and the board's Doing title, top bar and
-hard-limit confirm. Pure: no files, no clock.
+count it twice. Every place that says "Doing is full" asks this module's `Wip`: `actions.wip_check`
+(`pulse start`, `mv`, `claim`), the heartbeat's `wip_limit` rule, and the board's Doing title, top
+bar and hard-limit confirm. The count comes from `wip_level` over the tasks or entries in doing, or
+on the board from `Snapshot.distinct_ids` (the same count, worked out from the copies alone, so a
+change with 25,000 in doing builds no set). Pure: no files, no clock.
 """
 
 from __future__ import annotations

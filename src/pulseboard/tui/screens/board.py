@@ -40,7 +40,7 @@ from pulseboard.core.schedule import Schedule
 from pulseboard.core.snapshot import Snapshot
 from pulseboard.core.task_view import display_path
 from pulseboard.core.text import inert
-from pulseboard.core.wip import wip_level
+from pulseboard.core.wip import Wip
 from pulseboard.services.git import CommitQueue
 from pulseboard.tui import messages
 from pulseboard.tui.bindings import bindings
@@ -539,7 +539,7 @@ class BoardScreen(BoardKeys, BoardPulse, Screen[None]):
         snapshot = self.live.snapshot
         if self.live.loaded:
             self._say_when_empty(len(snapshot))
-        wip = wip_level(snapshot.column("doing"), self.board.settings.wip_doing)
+        wip = Wip(snapshot.distinct_ids("doing"), self.board.settings.wip_doing)
         counts = {state: snapshot.count(state) for state in STATES}
         self.query_one(Columns).show_titles(counts, wip, bool(self.filter_text))
         self._arrange()

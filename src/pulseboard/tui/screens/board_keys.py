@@ -15,12 +15,13 @@ from textual.widgets import Input
 
 from pulseboard.core import actions, batch, journal
 from pulseboard.core.board import STATES, Entry, Task
+from pulseboard.core.doing_view import DoingHeld
 from pulseboard.core.errors import PulseError
 from pulseboard.core.heartbeat_inputs import mark_read
 from pulseboard.core.taskfile import read_body
 from pulseboard.core.text import named, one_line
 from pulseboard.core.undo import undo_batch, undo_message
-from pulseboard.core.wip import wip_level
+from pulseboard.core.wip import Wip
 from pulseboard.services import git
 from pulseboard.services.editor import open_in_editor
 from pulseboard.services.git import CommitQueue
@@ -139,8 +140,7 @@ class BoardKeys(_Screen):
             )
             return
         settings = self.board.settings
-        doing = self.live.snapshot.column("doing")
-        wip = wip_level(doing, settings.wip_doing, settings.wip_hard, starting=task.id)
+        wip = Wip(self.live.snapshot.distinct_ids("doing", task.id), settings.wip_doing, settings.wip_hard)
         if to_state == "doing" and wip.must_confirm:
             question = f'Doing is full ({wip.count}/{wip.limit}). Start "{task.title}" anyway?'
             self.app.push_screen(
@@ -164,7 +164,7 @@ class BoardKeys(_Screen):
         try:
             result = actions.move_entry(
                 self.board, entry, to_state, short_of=self.live.shorts.short, now=self.clock(),
-                held=self._held, **options,
+                doing=self._doing_held(), **options,
             )  # type: ignore[arg-type]  # fmt: skip
         except PulseError as exc:
             self.say(str(exc), title="Not moved", severity="error", timeout=8)
@@ -184,8 +184,11 @@ class BoardKeys(_Screen):
             self.query_one(StatusLine).note(f"Every marked task is in {TITLES[to_state]} already.")
             return
         settings = self.board.settings
-        before_last = [*snapshot.column("doing"), *tasks[:-1]]
-        if to_state == "doing" and wip_level(before_last, settings.wip_doing, settings.wip_hard).must_confirm:
+        joining = {t.id for t in tasks[:-1] if all(c.state != "doing" for c in snapshot.with_id(t.id))}
+        before_last = Wip(
+            snapshot.distinct_ids("doing") + len(joining), settings.wip_doing, settings.wip_hard
+        )
+        if to_state == "doing" and before_last.must_confirm:
             question = (
                 f"Starting {len(tasks)} tasks takes doing past its limit of {settings.wip_doing}. "
                 "Start them anyway?"
@@ -243,6 +246,12 @@ class BoardKeys(_Screen):
     def _held(self, entry: Entry) -> Task | None:
         """A task as the board holds it (a start's overlap warning reads nothing from disk)."""
         return self.live.snapshot.get(entry.state, entry.name)
+
+    def _doing_held(self) -> DoingHeld:
+        """Doing as the board holds it, for a start's WIP and overlap warnings: its column, and
+        the engine's index of its touches once built (until then each task is compared)."""
+        engine = self._engine.value
+        return DoingHeld(self.live.snapshot, engine.doing_touching if engine else None)
 
     def _commit(self, job: git.CommitJob) -> None:
         """With git.commit on, commit off the UI thread, in the order the changes were made."""
