@@ -24,6 +24,7 @@ from pulseboard.core.config import CONFIG_NAME, Settings, load_settings
 from pulseboard.core.errors import PulseError
 from pulseboard.core.fields import format_time
 from pulseboard.core.journal import ensure_pulse_dir
+from pulseboard.core.parse_pool import parse_all
 from pulseboard.core.taskfile import RECORD_KEYS, read_task_file, title_from_name
 
 STATES = ("open", "doing", "done", "blocked")
@@ -247,9 +248,9 @@ class Board:
             found.extend(Entry(state, n, ids.id_from_stem(n[:-3]), folder) for n in names)
         return found
 
-    def load(self, entry: Entry) -> Task:
-        """Read one task from disk, bypassing the cache."""
-        values = self._parse(entry)
+    def load(self, entry: Entry, values: list[Any] | None = None) -> Task:
+        """Read one task from disk, bypassing the cache (values: its file as already parsed)."""
+        values = self._parse(entry) if values is None else values
         if entry.state in DATED:
             with contextlib.suppress(OSError):  # gone since it was read: as it was
                 values = dated(entry.state, values, os.lstat(entry.path).st_ctime)
@@ -272,16 +273,20 @@ class Board:
         for state in states:
             folder = self.root / state
             cache = ParseCache(self.root, state)
+            found: list[tuple[Entry, os.stat_result, list[Any] | None]] = []
             for name, st in _stats(folder):
                 entry = Entry(state, name, ids.id_from_stem(name[:-3]), folder)
-                if stat.S_ISLNK(st.st_mode):  # its target can change under an unchanged link
-                    result.append(self.load(entry))
-                    continue
-                sig = signature(st)
-                values = cache.get(name, sig)
+                linked = stat.S_ISLNK(st.st_mode)  # its target can change under an unchanged link
+                found.append((entry, st, None if linked else cache.get(name, signature(st))))
+            misses = [entry for entry, _, values in found if values is None]
+            parsed = iter(parse_all(self._parse, misses))
+            for entry, st, values in found:
                 if values is None:
-                    values = self._parse(entry)
-                    cache.put(name, sig, values)
+                    values = next(parsed)
+                    if stat.S_ISLNK(st.st_mode):
+                        result.append(self.load(entry, values))
+                        continue
+                    cache.put(entry.name, signature(st), values)
                 result.append(Task.from_values(entry, dated(state, values, st.st_ctime)))
             if saving and cache.needs_save:
                 try:
