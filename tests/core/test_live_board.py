@@ -111,10 +111,12 @@ def test_read_ahead_reads_what_a_read_here_reads(board: Board, tmp_path: Path, f
     assert same_read(ReadAhead(board, fork=fork).result(), read_board(board))  # the caches now warm
 
 
-def test_the_child_takes_the_biggest_folders_until_it_holds_most_of_the_board() -> None:
+def test_the_child_takes_the_folders_nearest_a_little_over_half_the_board() -> None:
     assert _child_states({"open": 20, "doing": 1, "done": 70, "blocked": 9}) == ("done",)
-    assert _child_states({"open": 25, "doing": 25, "done": 25, "blocked": 25}) == ("open", "doing", "done")
-    assert _child_states({"open": 60, "doing": 30, "done": 5, "blocked": 5}) == ("open", "doing")
+    assert _child_states({"open": 25, "doing": 25, "done": 25, "blocked": 25}) == ("open", "doing")
+    assert _child_states({"open": 60, "doing": 30, "done": 5, "blocked": 5}) == ("open",)
+    assert _child_states({"open": 30, "doing": 0, "done": 40, "blocked": 30}) == ("open", "blocked")
+    assert _child_states({"open": 0, "doing": 0, "done": 0, "blocked": 0}) == ("open",)
 
 
 def test_a_small_board_is_read_in_this_process_a_big_one_shared_with_a_child(board: Board) -> None:

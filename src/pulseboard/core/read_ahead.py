@@ -1,17 +1,19 @@
 """The board's first read, made while the board app imports textual and sets itself up.
 
 Where the system can fork and the board is big, the read is shared with a child process on
-another core: the child reads the biggest folders (on a long-lived board, done/), about three
-quarters of the files, while a thread here reads the rest and this process imports and sets up
-the app; the child hands its tasks back as marshal data through a pipe, a tuple of fields each,
-already in their columns' order, and this process makes them Task objects and sorts the board
-into a snapshot (a fifth of the child's time at 100,000 tasks, and none of its parse cache's
-memory). The child is forked before any thread exists and imports nothing. Where there is no
-fork, or the child fails, its folders are read here too.
+another core: the child reads the folders that make a little over half of the board (on a
+long-lived board, done/; with a quarter in each state, two of them; this process's share is
+less by what importing and setting up the app costs it), while a thread here reads the rest and
+this process imports and sets up the app; the child hands its tasks back as marshal data
+through a pipe, a tuple of fields each, already in their columns' order, and this process makes
+them Task objects and sorts the board into a snapshot (a fifth of the child's time at 100,000
+tasks, and none of its parse cache's memory). The child is forked before any thread exists and
+imports nothing. Where there is no fork, or the child fails, its folders are read here too.
 """
 
 from __future__ import annotations
 
+import itertools
 import marshal
 import operator
 import os
@@ -24,7 +26,7 @@ from pulseboard.core.live import Loaded, folder_stamps, loaded
 from pulseboard.core.snapshot import column_key
 
 FORK_FROM = 64 << 10  # folders this big together (their sizes as the system gives them: ~1,000+ names)
-CHILD_SHARE = 0.7  # the child takes the biggest folders until it holds this share of the board
+CHILD_SHARE = 0.55  # of the board, as near as whole folders allow (0.7: at 100,000 the child ended 1 s later)
 _FOLDER = Task.__slots__.index("folder")
 _ROW = operator.attrgetter(*(name for name in Task.__slots__ if name != "folder"))  # a task as sent
 
@@ -87,14 +89,13 @@ def _folder_size(folder: Path) -> int:
 
 
 def _child_states(sizes: dict[str, int]) -> tuple[str, ...]:
-    """The folders the child reads: the biggest, until it holds CHILD_SHARE of the board."""
-    total, theirs, held = sum(sizes.values()), [], 0
-    for state in sorted(STATES, key=lambda state: -sizes[state]):
-        if held >= CHILD_SHARE * total:
-            break
-        theirs.append(state)
-        held += sizes[state]
-    return tuple(theirs)
+    """The folders the child reads: those whose share of the board is nearest CHILD_SHARE (the
+    fewer folders on a tie), in the board's order."""
+    total = sum(sizes.values()) or 1
+    subsets = (c for n in range(1, len(STATES) + 1) for c in itertools.combinations(STATES, n))
+    return min(
+        subsets, key=lambda states: (abs(sum(sizes[s] for s in states) / total - CHILD_SHARE), len(states))
+    )
 
 
 class Child(NamedTuple):
