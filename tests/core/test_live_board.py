@@ -101,22 +101,33 @@ def same_read(one: Loaded, other: Loaded) -> bool:
     )
 
 
-@pytest.mark.parametrize("fork", [True, False])
-def test_read_ahead_reads_what_a_read_here_reads(board: Board, tmp_path: Path, fork: bool) -> None:
-    """Shared with a child process (done/ there, the rest here) or all here: the same board, odd
-    files, dates from file times, links and accents included."""
+@pytest.mark.parametrize(("fork", "in_memory"), [(True, True), (True, False), (False, False)])
+def test_read_ahead_reads_what_a_read_here_reads(
+    board: Board, tmp_path: Path, fork: bool, in_memory: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Shared with a child process (writing to a file in memory, or to a pipe where the system has
+    none) or all here: the same board, odd files, dates from file times, links and accents included."""
+    if not in_memory:
+        monkeypatch.delattr(os, "memfd_create", raising=False)
     odd_board(board, tmp_path)
     settled(board)
     assert same_read(ReadAhead(board, fork=fork).result(), read_board(board))
     assert same_read(ReadAhead(board, fork=fork).result(), read_board(board))  # the caches now warm
 
 
-def test_the_child_takes_the_folders_nearest_a_little_over_half_the_board() -> None:
-    assert _child_states({"open": 20, "doing": 1, "done": 70, "blocked": 9}) == ("done",)
-    assert _child_states({"open": 25, "doing": 25, "done": 25, "blocked": 25}) == ("open", "doing")
-    assert _child_states({"open": 60, "doing": 30, "done": 5, "blocked": 5}) == ("open",)
-    assert _child_states({"open": 30, "doing": 0, "done": 40, "blocked": 30}) == ("open", "blocked")
-    assert _child_states({"open": 0, "doing": 0, "done": 0, "blocked": 0}) == ("open",)
+def test_the_child_reads_a_middling_board_whole_and_a_little_over_half_of_a_big_one() -> None:
+    """This process imports and sets up the app meanwhile: the child's share ends both together."""
+
+    def sizes(open_: int, doing: int, done: int, blocked: int, total: int) -> dict[str, int]:
+        return {"open": open_ * total // 100, "doing": doing * total // 100, "done": done * total // 100,
+                "blocked": blocked * total // 100}  # fmt: skip
+
+    middling, big = 800_000, 8_000_000  # the folders' sizes at ~10,000 and ~100,000 files
+    assert _child_states(sizes(20, 1, 70, 9, middling)) == STATES
+    assert _child_states(sizes(20, 1, 70, 9, big)) == ("done",)
+    assert _child_states(sizes(25, 25, 25, 25, big)) == ("open", "doing")
+    assert _child_states(sizes(60, 30, 5, 5, big)) == ("open",)
+    assert _child_states(sizes(30, 0, 40, 30, big)) == ("open", "blocked")  # the fewer folders of two as near
 
 
 def test_a_small_board_is_read_in_this_process_a_big_one_shared_with_a_child(board: Board) -> None:
