@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from pulseboard.core import ids
-from pulseboard.core.cache import ParseCache, signature
+from pulseboard.core.cache import ParseCache, Signature, signature
 from pulseboard.core.config import CONFIG_NAME, Settings, load_settings
 from pulseboard.core.errors import PulseError
 from pulseboard.core.fields import format_time
@@ -212,12 +212,12 @@ class Task:
         return self.folder / self.name
 
     @classmethod
-    def from_values(cls, entry: Entry, values: list[Any]) -> Task:
-        """A task from its entry and its record's values in RECORD_KEYS order (as cached)."""
+    def from_values(cls, task_id: str, state: str, name: str, folder: Path, values: list[Any]) -> Task:
+        """A task from its file and its record's values in RECORD_KEYS order (as cached)."""
         (title, priority, estimate, touches, depends, tags, created, started, done, blocked, criteria,
          error, writable, holder) = values  # fmt: skip
         return cls(
-            entry.id, entry.state, entry.name, entry.folder, title, _share(priority), estimate,
+            task_id, state, name, folder, title, _share(priority), estimate,
             tuple(touches), tuple(depends), _share(tuple(tags)) if tags else (), created, started, done,
             blocked, _share(tuple(criteria)), error, writable, holder,
         )  # fmt: skip
@@ -254,7 +254,7 @@ class Board:
         if entry.state in DATED:
             with contextlib.suppress(OSError):  # gone since it was read: as it was
                 values = dated(entry.state, values, os.lstat(entry.path).st_ctime)
-        return Task.from_values(entry, values)
+        return Task.from_values(entry.id, entry.state, entry.name, entry.folder, values)
 
     def _parse(self, entry: Entry) -> list[Any]:
         """A task file's record, as values in RECORD_KEYS order (the cache's form)."""
@@ -268,26 +268,36 @@ class Board:
         states = tuple(states)
         if not states:
             return []  # and no cache to load (it is megabytes on a big board)
-        result: list[Task] = []
+        result: list[Any] = []  # Task, or for a file to parse its place (a slot filled after the parse)
         saving = save  # and until the cache can't be written (a read-only board)
         for state in states:
             folder = self.root / state
             cache = ParseCache(self.root, state)
-            found: list[tuple[Entry, os.stat_result, list[Any] | None]] = []
+            misses: list[tuple[int, Entry, Signature | None, float]] = []  # (place, file, sig; None: a link)
             for name, st in _stats(folder):
-                entry = Entry(state, name, ids.id_from_stem(name[:-3]), folder)
-                linked = stat.S_ISLNK(st.st_mode)  # its target can change under an unchanged link
-                found.append((entry, st, None if linked else cache.get(name, signature(st))))
-            misses = [entry for entry, _, values in found if values is None]
-            parsed = iter(parse_all(self._parse, misses))
-            for entry, st, values in found:
+                task_id = ids.id_from_stem(name[:-3])
+                if stat.S_ISLNK(st.st_mode):  # its target can change under an unchanged link
+                    misses.append((len(result), Entry(state, name, task_id, folder), None, st.st_ctime))
+                    result.append(None)
+                    continue
+                sig = signature(st)
+                values = cache.get(name, sig)
                 if values is None:
-                    values = next(parsed)
-                    if stat.S_ISLNK(st.st_mode):
-                        result.append(self.load(entry, values))
-                        continue
-                    cache.put(entry.name, signature(st), values)
-                result.append(Task.from_values(entry, dated(state, values, st.st_ctime)))
+                    misses.append((len(result), Entry(state, name, task_id, folder), sig, st.st_ctime))
+                    result.append(None)
+                    continue
+                result.append(
+                    Task.from_values(task_id, state, name, folder, dated(state, values, st.st_ctime))
+                )
+            parsed = parse_all(self._parse, [entry for _, entry, _, _ in misses])
+            for (place, entry, sig, ctime), values in zip(misses, parsed, strict=True):
+                if sig is None:
+                    result[place] = self.load(entry, values)
+                    continue
+                cache.put(entry.name, sig, values)
+                result[place] = Task.from_values(
+                    entry.id, state, entry.name, folder, dated(state, values, ctime)
+                )
             if saving and cache.needs_save:
                 try:
                     ensure_pulse_dir(self.root)
