@@ -254,7 +254,6 @@ class _Graph:
     def __init__(self, ids: Iterable[str] = ()) -> None:
         """ids: those of the tasks about to be put, if known (one sort instead of an insert each)."""
         self.ids = ShortIds(ids)  # every id once: resolving prefixes, and the problems' short ids
-        self._copies: Counter[str] = Counter()
         self._done: Counter[str] = Counter()  # copies in done
         self._waiting: Counter[str] = Counter()  # copies in open or blocked
         self._tasks: dict[Key, Task] = {}  # the tasks with dependencies
@@ -277,8 +276,9 @@ class _Graph:
     def deps_done(self, task: Task) -> bool:
         return deps_done(task, self._resolved[task.id], self._undone[task.id])
 
-    def put(self, key: Key, task: Task) -> None:
-        if _bump(self._copies, task.id, 1) == 1:
+    def put(self, key: Key, task: Task, new_id: bool) -> None:
+        """A task file comes (new_id: the first file of its id)."""
+        if new_id:
             self.ids.add(task.id)
             self._came_or_went.add(task.id)
         if task.state == "done" and _bump(self._done, task.id, 1) == 1:
@@ -291,7 +291,8 @@ class _Graph:
                 self._naming.setdefault(name, set()).add(key)
             self._to_resolve.add(key)
 
-    def drop(self, key: Key, task: Task) -> None:
+    def drop(self, key: Key, task: Task, id_gone: bool) -> None:
+        """A task file goes (id_gone: the last file of its id)."""
         if task.depends:
             self._link(task.id, self._resolved_of.pop(key, []), [])
             for problem in self._problems_of.pop(key, []):
@@ -306,7 +307,7 @@ class _Graph:
             self._wait(task.id, -1)
         if task.state == "done" and not _bump(self._done, task.id, -1):
             self._flip_done(task.id, 1)
-        if not _bump(self._copies, task.id, -1):
+        if id_gone:
             self.ids.discard(task.id)
             self._came_or_went.add(task.id)
 
@@ -593,7 +594,8 @@ class HeartbeatEngine:
         """Hold exactly these tasks (a whole board read)."""
         tasks = list(tasks)
         self._tasks: dict[Key, Task] = {}
-        self._copies: dict[str, list[Key]] = {}
+        self._first: dict[str, Key] = {}  # each id's first file; a list each was 9 MB at 100,000
+        self._twins: dict[str, list[Key]] = {}  # its other files (the same task in two places)
         self._two_places: list[str] = []  # ids with copies in two places or more, sorted
         self._markers: list[tuple[str, Key]] = []  # files with conflict markers, by id
         self._graph = _Graph(t.id for t in tasks)
@@ -651,13 +653,15 @@ class HeartbeatEngine:
         if held is not None:
             self._drop(held)
         self._tasks[key] = task
-        copies = self._copies.setdefault(task.id, [])
-        copies.append(key)
-        if len(copies) == 2:
-            insort(self._two_places, task.id)
+        first = self._first.setdefault(task.id, key)
+        if first != key:
+            twins = self._twins.setdefault(task.id, [])
+            twins.append(key)
+            if len(twins) == 1:
+                insort(self._two_places, task.id)
         if has_conflict_markers(task):
             insort(self._markers, (task.id, key))
-        self._graph.put(key, task)
+        self._graph.put(key, task, first == key)
         if task.state == "doing":
             self._doing.put(task)
             self._clash(task, 1)
@@ -667,18 +671,28 @@ class HeartbeatEngine:
             self._blocked += 1
         self._dirty.add(key)
 
+    def _copies(self, task_id: str) -> list[Key]:
+        """Every file of an id, first first."""
+        first = self._first.get(task_id)
+        return [] if first is None else [first, *self._twins.get(task_id, ())]
+
     def _drop(self, task: Task) -> None:
         key = (task.state, task.name)
         del self._tasks[key]
-        copies = self._copies[task.id]
-        copies.remove(key)
-        if len(copies) == 1:
+        twins = self._twins.get(task.id)
+        if self._first[task.id] == key:
+            if twins:
+                self._first[task.id] = twins.pop(0)
+            else:
+                del self._first[task.id]
+        elif twins is not None:
+            twins.remove(key)
+        if twins is not None and not twins:
+            del self._twins[task.id]
             _remove(self._two_places, task.id)
-        elif not copies:
-            del self._copies[task.id]
         if has_conflict_markers(task):
             _remove(self._markers, (task.id, key))
-        self._graph.drop(key, task)
+        self._graph.drop(key, task, task.id not in self._first)
         if task.state == "doing":
             self._doing.drop(task)
             self._clash(task, -1)
@@ -703,7 +717,7 @@ class HeartbeatEngine:
     def _settle(self, loading: bool = False) -> None:
         """Bring every open and blocked task the changes touched to its place."""
         for task_id in self._graph.settle(loading):
-            self._dirty.update(self._copies.get(task_id, ()))
+            self._dirty.update(self._copies(task_id))
         for key in self._dirty:
             task = self._tasks.get(key)
             if task is None:
@@ -847,7 +861,7 @@ class HeartbeatEngine:
 
     def _two_places_entries(self) -> Iterator[Entry]:
         for task_id in self._two_places:
-            copies = [self._tasks[key] for key in self._copies[task_id]]
+            copies = [self._tasks[key] for key in self._copies(task_id)]
             yield (-BAND["two-places"], (task_id,), "two-places", partial(two_places, copies))
 
     def _marker_entries(self) -> Iterator[Entry]:
@@ -893,7 +907,7 @@ class HeartbeatEngine:
     def _stale_notes(self, task_id: str, now: dt.datetime) -> list[Suggestion]:
         """The re-read notes of an id's copies in doing at `now`."""
         mtime, now_ts = self._modified.get(task_id), now.timestamp()
-        copies = (self._tasks[key] for key in self._copies.get(task_id, ()) if key[0] == "doing")
+        copies = (self._tasks[key] for key in self._copies(task_id) if key[0] == "doing")
         notes = (stale_spec(task, seconds_since(task.started, now), mtime, now_ts) for task in copies)
         return [note for note in notes if note is not None]
 
