@@ -259,7 +259,9 @@ class _Graph:
         self._tasks: dict[Key, Task] = {}  # the tasks with dependencies
         self._resolved_of: dict[Key, list[str]] = {}
         self._problems_of: dict[Key, list[ProblemAt]] = {}
-        self._naming: dict[str, set[Key]] = {}  # a dependency as written and as a prefix -> its tasks
+        self._naming: dict[
+            str, list[Key]
+        ] = {}  # a dependency as written and as a prefix -> its tasks (a set each: 7 MB)
         self.edges: dict[str, Counter[str]] = {}
         self._resolved: Counter[str] = Counter()
         self._undone: Counter[str] = Counter()
@@ -288,7 +290,7 @@ class _Graph:
         if task.depends:
             self._tasks[key] = task
             for name in _names(task):
-                self._naming.setdefault(name, set()).add(key)
+                self._naming.setdefault(name, []).append(key)
             self._to_resolve.add(key)
 
     def drop(self, key: Key, task: Task, id_gone: bool) -> None:
@@ -298,7 +300,7 @@ class _Graph:
             for problem in self._problems_of.pop(key, []):
                 _remove(self.problems, problem)
             for name in _names(task):
-                self._naming[name].discard(key)
+                self._naming[name].remove(key)
                 if not self._naming[name]:
                     del self._naming[name]
             del self._tasks[key]
@@ -319,7 +321,7 @@ class _Graph:
         if not loading:
             for task_id in self._came_or_went:
                 for end in range(1, len(task_id) + 1):
-                    keys |= self._naming.get(task_id[:end], set())
+                    keys.update(self._naming.get(task_id[:end], ()))
         for key in keys:
             if key in self._tasks:
                 self._resolve(key)
