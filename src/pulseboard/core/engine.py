@@ -612,6 +612,7 @@ class HeartbeatEngine:
         self._ready = TouchIndex()  # the open tasks ready to start
         self._clashing: dict[Key, int] = {}  # each of those -> its overlapping pairs of touches with doing
         self._classes: dict[Key, tuple[StartClass, StartClass]] = {}  # each of those -> (no clash, clash)
+        self._class_pairs: dict[tuple[StartClass, StartClass], tuple[StartClass, StartClass]] = {}  # one each
         self._dirty: set[Key] = set()  # open and blocked tasks to place again
         self._flipped: set[Key] = set()  # open tasks ready to start that began or stopped clashing
         # re-read: the ids with a stale copy in doing, kept as `modified` and doing change. A spec is
@@ -746,8 +747,9 @@ class HeartbeatEngine:
         for clash in (None, ""):
             points = [p for _, p in start_terms(task, self.settings, 0.0, unblocks, clash)]
             classes.append((start_kind(task, self.settings, clash is not None), points[0], tuple(points[2:])))
-        self._classes[key] = (classes[0], classes[1])
-        return classes[self._clashing[key] > 0]
+        pair = (classes[0], classes[1])
+        self._classes[key] = pair = self._class_pairs.setdefault(pair, pair)  # tasks alike share theirs
+        return pair[self._clashing[key] > 0]
 
     def _set_class(self, key: Key, task: Task, want: StartClass | None) -> None:
         held = self._class_of.get(key)
