@@ -1,9 +1,12 @@
-"""How the board tunes the Python process, in one place: the thread switch interval and the
-garbage collector, set when the board starts and put back when it stops."""
+"""How the board tunes the Python process, in one place: the thread switch interval, the garbage
+collector and the memory the C library keeps, set when the board starts and put back when it
+stops."""
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import functools
 import gc
 import sys
 from collections.abc import Iterator
@@ -42,6 +45,7 @@ def settle_long_lived() -> None:
     gc.collect()
     gc.freeze()
     gc.enable()
+    give_back_memory()
 
 
 def keep_long_lived() -> None:
@@ -49,6 +53,24 @@ def keep_long_lived() -> None:
     kept figures: 100,000 tasks' state): out of the collector's scans too (a full pass over it held
     the UI thread ~0.1 s); undone by ProcessTuning.stop."""
     gc.freeze()
+    give_back_memory()
+
+
+def give_back_memory() -> None:
+    """Hand the memory a one-off job freed (the first read, a build) back to the system, where the
+    C library keeps it otherwise (glibc's malloc_trim: ~1 ms). The board's peak over a session at
+    100,000 tasks, a quarter in each state: 300 -> 286 MB in-process."""
+    trim = getattr(_libc(), "malloc_trim", None)
+    if trim is not None:
+        trim(0)
+
+
+@functools.cache
+def _libc() -> ctypes.CDLL | None:
+    try:
+        return ctypes.CDLL(None)  # this process's own symbols, the C library's among them
+    except (OSError, TypeError):  # TypeError: Windows loads no library by None
+        return None
 
 
 @contextlib.contextmanager
