@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import ctypes.util
 import errno
 import fcntl
 import os
@@ -23,6 +22,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from pulseboard.core.errors import PulseError
+from pulseboard.core.libc import libc
 
 _AT_FDCWD = -100
 _LINUX_FLAGS = {"noreplace": 1, "exchange": 2}  # renameat2: RENAME_NOREPLACE, RENAME_EXCHANGE
@@ -47,24 +47,14 @@ def temp_path(folder: Path) -> Path:
     return folder / f".{secrets.token_hex(6)}{TEMP_SUFFIX}"
 
 
-def _load_libc() -> ctypes.CDLL | None:
-    try:
-        return ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
-    except OSError:
-        return None
-
-
-_libc = _load_libc()
-
-
 def _native_rename(src: bytes, dst: bytes, mode: str) -> bool:
     """Try the kernel's no-overwrite rename or atomic exchange; False when this system has none."""
-    if _libc is None:
+    if libc is None:
         return False
-    if sys.platform.startswith("linux") and hasattr(_libc, "renameat2"):
-        result = _libc.renameat2(_AT_FDCWD, src, _AT_FDCWD, dst, _LINUX_FLAGS[mode])
-    elif sys.platform == "darwin" and hasattr(_libc, "renamex_np"):
-        result = _libc.renamex_np(src, dst, _MACOS_FLAGS[mode])
+    if sys.platform.startswith("linux") and hasattr(libc, "renameat2"):
+        result = libc.renameat2(_AT_FDCWD, src, _AT_FDCWD, dst, _LINUX_FLAGS[mode])
+    elif sys.platform == "darwin" and hasattr(libc, "renamex_np"):
+        result = libc.renamex_np(src, dst, _MACOS_FLAGS[mode])
     else:
         return False
     if result == 0:

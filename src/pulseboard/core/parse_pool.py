@@ -4,19 +4,20 @@ PyYAML builds its Python objects in Python, so a cold read of 10,000 tasks (no p
 after a `git checkout`) is most of a second on one core. Where the system can fork, the process
 has a single thread (a fork copies no other thread, so a lock one held would stay held in the
 child) and the files to parse are many, a child parses the second half and hands its records
-back through a pipe as marshal data while this process parses the first. A child that fails
+back as marshal data (core/forked.py) while this process parses the first. A child that fails
 leaves its half to this process, which then raises what the parse raises, as without a child.
 """
 
 from __future__ import annotations
 
-import marshal
 import os
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-FORK_FROM = 1_000  # files to parse: fewer are parsed here (a fork and its pipe cost a few ms)
+from pulseboard.core import forked
+
+FORK_FROM = 1_000  # files to parse: fewer are parsed here (a fork costs a few ms)
 CHILD_SHARE = 0.5  # the part of the files the child parses
 
 T = TypeVar("T")
@@ -30,42 +31,9 @@ def parse_all(parse: Callable[[T], Values], items: Sequence[T], *, fork: bool | 
         fork = len(items) >= FORK_FROM and threading.active_count() == 1
     split = len(items) - int(len(items) * CHILD_SHARE)
     can = fork and hasattr(os, "fork") and split < len(items)
-    child = _fork_parser(parse, items[split:]) if can else None
+    child = forked.fork(lambda: [parse(item) for item in items[split:]]) if can else None
     if child is None:
         return [parse(item) for item in items]
     ours = [parse(item) for item in items[:split]]
-    theirs = _receive(*child)
+    theirs = forked.result(child)
     return ours + (theirs if theirs is not None else [parse(item) for item in items[split:]])
-
-
-def _fork_parser(parse: Callable[[T], Values], items: Sequence[T]) -> tuple[int, int] | None:
-    """A child process parsing items into a pipe: (its pid, the end to read), or None."""
-    read_end, write_end = os.pipe()
-    try:
-        pid = os.fork()
-    except OSError:
-        os.close(read_end)
-        os.close(write_end)
-        return None
-    if pid:
-        os.close(write_end)
-        return pid, read_end
-    status = 1  # the child: whatever happens, it ends here, and never runs the parent's code
-    try:
-        os.close(read_end)
-        data = marshal.dumps([parse(item) for item in items])
-        with os.fdopen(write_end, "wb") as pipe:
-            pipe.write(data)
-        status = 0
-    finally:
-        os._exit(status)
-
-
-def _receive(pid: int, pipe: int) -> list[Values] | None:
-    """What the child sent, once it ended well; None if it failed."""
-    with os.fdopen(pipe, "rb") as reader:
-        data = reader.read()
-    _, status = os.waitpid(pid, 0)
-    if status != 0 or not data:
-        return None
-    return marshal.loads(data)  # type: ignore[no-any-return]  # our own child's, through our pipe

@@ -16,13 +16,13 @@ here too.
 from __future__ import annotations
 
 import itertools
-import marshal
 import operator
 import os
 import threading
+from functools import partial
 from pathlib import Path
-from typing import NamedTuple
 
+from pulseboard.core import forked
 from pulseboard.core.board import STATES, Board, Task
 from pulseboard.core.live import Loaded, folder_stamps, loaded
 from pulseboard.core.snapshot import column_key
@@ -47,21 +47,26 @@ class ReadAhead:
         sizes = {state: _folder_size(board.root / state) for state in STATES}
         fork = sum(sizes.values()) >= FORK_FROM if fork is None else fork
         theirs = _child_states(sizes) if fork and hasattr(os, "fork") else ()
-        child = _fork_reader(board, theirs) if theirs else None
+        child = forked.fork(partial(_rows, board, theirs)) if theirs else None
         ours = tuple(state for state in STATES if child is None or state not in theirs)
         threading.Thread(
-            target=self._read, args=(board, stamps, ours, child), name="pulse-read-ahead", daemon=True
+            target=self._read, args=(board, stamps, ours, child, theirs), name="pulse-read-ahead", daemon=True
         ).start()
 
     def _read(
-        self, board: Board, stamps: dict[str, int | None], ours: tuple[str, ...], child: Child | None
+        self,
+        board: Board,
+        stamps: dict[str, int | None],
+        ours: tuple[str, ...],
+        child: forked.Child | None,
+        theirs: tuple[str, ...],
     ) -> None:
         try:
             tasks = board.tasks(ours)
             if child is not None:
-                rows = _receive(child)
+                rows = forked.result(child)
                 if rows is None:  # it failed: read its folders here (raising what that raises)
-                    tasks += board.tasks(child.states)
+                    tasks += board.tasks(theirs)
                 else:
                     folders = {state: board.root / state for state in STATES}
                     tasks += [Task(*row[:_FOLDER], folders[row[1]], *row[_FOLDER:]) for row in rows]
@@ -102,54 +107,7 @@ def _child_states(sizes: dict[str, int]) -> tuple[str, ...]:
     return min(subsets, key=lambda some: (abs(sum(sizes[s] for s in some) / total - share), len(some)))
 
 
-class Child(NamedTuple):
-    """A child process reading some of the board's folders (`states`) into a file or a pipe."""
-
-    pid: int
-    fd: int  # where it writes: a file in memory, read once it ended; else a pipe, read as it writes
-    states: tuple[str, ...]
-    in_memory: bool
-
-
-def _fork_reader(board: Board, states: tuple[str, ...]) -> Child | None:
-    """A child process that reads these folders and writes their tasks to a file in memory (where
-    the system has them) or a pipe, or None if it could not be made. A pipe is read 64 KB at a
-    time, each read waiting for the interpreter while the app imports: 10,000 tasks (2 MB) arrived
-    150 ms after the child had sent them; a file in memory is read once, when the child is done."""
-    in_memory = hasattr(os, "memfd_create")
-    read_end, write_end = (fd := os.memfd_create("pulse-read-ahead"), fd) if in_memory else os.pipe()
-    try:
-        pid = os.fork()
-    except OSError:
-        os.close(read_end)
-        if write_end != read_end:
-            os.close(write_end)
-        return None
-    if pid:
-        if write_end != read_end:
-            os.close(write_end)
-        return Child(pid, read_end, states, in_memory)
-    status = 1  # the child: whatever happens, it ends here, and never runs the parent's code
-    try:
-        if write_end != read_end:
-            os.close(read_end)
-        tasks = sorted(board.tasks(states), key=column_key)  # the snapshot's sort then finds each run
-        with os.fdopen(write_end, "wb") as out:
-            out.write(marshal.dumps([_ROW(task) for task in tasks]))
-        status = 0
-    finally:
-        os._exit(status)
-
-
-def _receive(child: Child) -> list[tuple[object, ...]] | None:
-    """The rows the child sent, once it ended well; None if it failed."""
-    if child.in_memory:
-        _, status = os.waitpid(child.pid, 0)
-        os.lseek(child.fd, 0, os.SEEK_SET)
-    with os.fdopen(child.fd, "rb") as written:
-        data = written.read()
-    if not child.in_memory:
-        _, status = os.waitpid(child.pid, 0)
-    if status != 0 or not data:
-        return None
-    return marshal.loads(data)  # type: ignore[no-any-return]  # our own child's, through our pipe
+def _rows(board: Board, states: tuple[str, ...]) -> list[tuple[object, ...]]:
+    """The child's work: these folders' tasks as rows, in their columns' order (the snapshot's
+    sort then finds each run)."""
+    return [_ROW(task) for task in sorted(board.tasks(states), key=column_key)]

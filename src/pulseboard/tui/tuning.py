@@ -5,11 +5,11 @@ stops."""
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import functools
 import gc
 import sys
 from collections.abc import Iterator
+
+from pulseboard.core.libc import libc
 
 # The engine and the figures run in threads. With Python's default 5 ms switch interval, every
 # time the UI thread waits on a write or a system call, a busy worker keeps the interpreter for
@@ -60,17 +60,9 @@ def give_back_memory() -> None:
     """Hand the memory a one-off job freed (the first read, a build) back to the system, where the
     C library keeps it otherwise (glibc's malloc_trim: ~1 ms). The board's peak over a session at
     100,000 tasks, a quarter in each state: 300 -> 286 MB in-process."""
-    trim = getattr(_libc(), "malloc_trim", None)
+    trim = getattr(libc, "malloc_trim", None)
     if trim is not None:
         trim(0)
-
-
-@functools.cache
-def _libc() -> ctypes.CDLL | None:
-    try:
-        return ctypes.CDLL(None)  # this process's own symbols, the C library's among them
-    except (OSError, TypeError):  # TypeError: Windows loads no library by None
-        return None
 
 
 @contextlib.contextmanager
