@@ -92,6 +92,25 @@ def test_every_live_key_on_the_board_and_in_the_detail_view_is_the_tables_or_tex
     drive(app, script)
 
 
+def test_textual_is_handed_only_the_keys_that_differ_from_their_defaults(tmp_path: Path) -> None:
+    """`init` writes every action's default key into pulse.yaml; Textual applies its keymap to each
+    binding of the focus chain at every key press, so the defaults are left out of it."""
+    board = make_board(tmp_path / "tasks")  # the template: all 35 actions at their defaults
+    text = (board.root / "pulse.yaml").read_text(encoding="utf-8")
+    (board.root / "pulse.yaml").write_text(text.replace("  start: s ", "  start: x "), encoding="utf-8")
+    task = Maker(board).task("Started by its remapped key")
+    app = new_app(board)
+
+    async def script(pilot: Pilot) -> None:
+        assert len(board.settings.keys) == len(ACTIONS)
+        assert app._keymap == {"start": "x"}
+        await pilot.press("j")  # a default key still moves the cursor
+        await pilot.press("x")
+        await wait_for(pilot, lambda: where_is(board.root, task.name) == ["doing"])
+
+    drive(app, script)
+
+
 def test_a_remap_applies_in_the_detail_view_and_to_closing_the_help(tmp_path: Path) -> None:
     board = make_board(tmp_path / "tasks", "keys:\n  start: x\n  back: z\n  help: f1\n")
     task = Maker(board).task("Remapped")

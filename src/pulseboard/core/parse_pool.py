@@ -1,7 +1,8 @@
 """Parsing many task files at once: with thousands to parse, a forked child takes half.
 
-PyYAML builds its Python objects in Python, so a cold read of 10,000 tasks (no parse cache, say
-after a `git checkout`) is most of a second on one core. Where the system can fork, the process
+A task file costs 40-90 µs to read and parse (core/frontmatter_fast.py, else PyYAML's constructor,
+in Python), so a cold read of 10,000 tasks (no parse cache, say after a `git checkout`) is most
+of a second on one core. Where the system can fork, the process
 has a single thread (a fork copies no other thread, so a lock one held would stay held in the
 child) and the files to parse are many, a child parses the second half and hands its records
 back as marshal data (core/forked.py) while this process parses the first. A child that fails
@@ -17,7 +18,7 @@ from typing import Any, TypeVar
 
 from pulseboard.core import forked
 
-FORK_FROM = 1_000  # files to parse: fewer are parsed here (a fork costs a few ms)
+FORK_FROM = 300  # files to parse: fewer are parsed here (a fork costs 2-3 ms, 300 files ~15 ms)
 CHILD_SHARE = 0.5  # the part of the files the child parses
 
 T = TypeVar("T")

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from pulseboard.core import fields, safeyaml
+from pulseboard.core import fields, frontmatter_fast, safeyaml
 from pulseboard.core.fsops import NotRegularError, read_regular
 
 MAX_BYTES = 1 << 20  # task files are notes; a 10 MB file is a mistake, not a task
@@ -90,8 +90,12 @@ def split(text: str) -> Split:
 def _load_yaml(lines: list[str]) -> dict[str, Any]:
     if any(line.startswith(("<<<<<<<", ">>>>>>>")) for line in lines):
         raise ValueError("has git conflict markers: it was changed on both sides; keep one version")
+    text = "".join(lines)
+    data = frontmatter_fast.load(text)
+    if data is not None:
+        return data
     try:
-        data = safeyaml.load("".join(lines), _Loader)
+        data = safeyaml.load(text, _Loader)
     except safeyaml.Refused as exc:
         raise ValueError(f"the frontmatter {exc}") from None
     except yaml.MarkedYAMLError as exc:

@@ -33,6 +33,8 @@ from pulseboard.tui.widgets.column import TaskColumn
 from pulseboard.tui.widgets.columns import TITLES
 from pulseboard.tui.widgets.status import StatusLine
 
+TOAST_AFTER = 0.03  # s: a move's warnings follow the frame that shows it (~20 ms at 160x50)
+
 if TYPE_CHECKING:
     from pulseboard.tui.screens.board import BoardScreen as _Screen
     from pulseboard.tui.screens.detail import DetailScreen
@@ -279,8 +281,9 @@ class BoardKeys(_Screen):
             self.live.put(result.task)
             states.update((task.state, result.task.state))
             warnings.update(dict.fromkeys(result.warnings))
-        for warning in warnings:
-            self.say(warning, title="Moved", severity="warning", timeout=8)
+        if warnings:  # once the move is on screen: mounting a toast is a layout of the whole screen
+            said = list(warnings)
+            self.set_timer(TOAST_AFTER, lambda: self._say_moved(said))
         last = moves[-1][1].task
         for state in sorted(states - {last.state}):
             self._show(state)
@@ -292,6 +295,10 @@ class BoardKeys(_Screen):
         self.go_to(last)
         for task, result in moves:
             self._refresh_detail(task, result.task)
+
+    def _say_moved(self, warnings: list[str]) -> None:
+        for warning in warnings:
+            self.say(warning, title="Moved", severity="warning", timeout=8)
 
     def resync(self, task: Task) -> None:
         """Re-read one task's file from disk: wherever it now is, or gone."""
