@@ -32,8 +32,10 @@ def board(tmp_path: Path) -> Board:
 @pytest.fixture(autouse=True)
 def _own_config_home(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No test reads or writes the real ~/.config (the user's settings, their themes): every test,
-    and the CLI it runs in a subprocess, has XDG_CONFIG_HOME at tmp_path/config."""
+    and the CLI it runs in a subprocess, has XDG_CONFIG_HOME at tmp_path/config; and each acts as
+    `test` (PULSE_ACTOR: the holder a start records, the journal's actor), whoever runs the suite."""
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("PULSE_ACTOR", "test")
 
 
 @pytest.fixture(autouse=True)

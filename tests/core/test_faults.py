@@ -31,6 +31,7 @@ from pulseboard.core.actions import create_task, init_board, move_task, tick_cri
 from pulseboard.core.board import STATES, Board
 from pulseboard.core.config import CONFIG_NAME, save_setting
 from pulseboard.core.errors import PulseError
+from pulseboard.core.fields import OWNED_KEYS
 from pulseboard.core.heartbeat_inputs import mark_read
 from pulseboard.core.journal import PULSE_DIR
 from pulseboard.core.taskfile import parse_text, split
@@ -137,7 +138,7 @@ def new_board(tmp_path: Path) -> Case:
 def _owned_stripped(text: str) -> tuple[dict[str, Any], str]:
     parts = split(text)
     meta = yaml.safe_load("".join(parts.lines)) or {}
-    return {k: v for k, v in meta.items() if k not in ("started", "done", "blocked")}, parts.body
+    return {k: v for k, v in meta.items() if k not in OWNED_KEYS}, parts.body
 
 
 def assert_whole(case: Case) -> None:

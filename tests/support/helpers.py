@@ -38,6 +38,7 @@ STABLE_KEYS = {
     "started",
     "done",
     "blocked",
+    "holder",
     "criteria",
     "error",
 }

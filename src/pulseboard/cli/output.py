@@ -36,6 +36,7 @@ def task_json(task: Task, short: str) -> dict[str, Any]:
         "started": task.started,
         "done": task.done,
         "blocked": task.blocked,
+        "holder": task.holder,
         "criteria": {"done": task.criteria[0], "total": task.criteria[1]},
         "error": task.error,
     }
@@ -120,6 +121,8 @@ def beat_text(suggestions: list[Suggestion], short: Callable[[str], str], *, as_
 def task_line(task: Task, short: str, width: int) -> str:
     estimate = "-" if task.estimate is None else format_estimate(task.estimate)
     line = f"{short:<{width}}  {task.state:<7}  {task.priority:<8}  {estimate:>6}  {plain(task.title)}"
+    if task.holder:
+        line += f"  @{plain(task.holder)}"
     if task.blocked:
         line += f"  (blocked: {plain(task.blocked.get('reason') or '?')}"
         if task.blocked.get("waiting_on"):

@@ -75,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _task_commands(command)  # in the order `pulse --help` lists them
     _board_commands(command)
+    _agent_commands(command)
     return parser
 
 
@@ -124,6 +125,11 @@ def _task_commands(command: Command) -> None:
         " @who who a blocked task waits on, p:high, state:doing, -word for not, 'a phrase' with its spaces",
     )
     p.add_argument("--filter", metavar="QUERY", help="the same query as one string, as the board's / has it")
+    held = p.add_mutually_exclusive_group()
+    held.add_argument(
+        "--mine", action="store_true", help="only tasks you hold ($PULSE_ACTOR, else your login)"
+    )
+    held.add_argument("--held-by", metavar="NAME", help="only tasks NAME holds")
 
     p = command("show", "tasks:cmd_show", "show one task", with_json=True)
     p.add_argument("id")
@@ -186,11 +192,16 @@ def _board_commands(command: Command) -> None:
     p.add_argument("-n", type=_count, default=5, metavar="N", help="how many suggestions (default 5)")
     p.add_argument("--why", action="store_true", help="also print the score and its terms behind each rank")
 
-    command(
+    p = command(
         "claim",
         "heartbeat:cmd_claim",
         "move the best task to start to doing/ and print it (for agents)",
         with_json=True,
+    )
+    p.add_argument(
+        "--take-stale",
+        action="store_true",
+        help="take over a task whose holder went silent past the lease, before starting a new one",
     )
 
     p = command(
@@ -214,3 +225,34 @@ def _board_commands(command: Command) -> None:
 
     p = command("watch", "live:cmd_watch", "print each change on the board as it happens", with_json=True)
     p.add_argument("--poll", action="store_true", help="poll the folder instead of native file events")
+
+
+def _agent_commands(command: Command) -> None:
+    """What people and agents share: note, renew (cli/holders.py); agents (cli/agents.py); plan
+    (cli/plan.py); mcp (cli/mcp.py)."""
+    p = command(
+        "note", "holders:cmd_note", "add a timestamped line under the task's ## Notes", with_json=True
+    )
+    p.add_argument("id")
+    p.add_argument("text", nargs="+", help="the note (words are joined with spaces)")
+
+    p = command("renew", "holders:cmd_renew", "say you are still on a task you hold: its lease starts again",
+                with_json=True)  # fmt: skip
+    p.add_argument("ids", nargs="+", metavar="id")
+
+    p = command("agents", "agents:cmd_agents", "print the loop an agent should follow on this board")
+    p.add_argument(
+        "--install",
+        metavar="FILE",
+        help="write or update the loop as a marked block in FILE (AGENTS.md, CLAUDE.md), leaving the rest",
+    )
+
+    p = command(
+        "plan",
+        "plan:cmd_plan",
+        "open tasks that can run side by side now, as lanes for N hands",
+        with_json=True,
+    )
+    p.add_argument("--hands", type=_count, default=3, metavar="N", help="how many lanes (default 3)")
+
+    command("mcp", "mcp:cmd_mcp", "serve the board to MCP clients over stdio (for agents that speak MCP)")

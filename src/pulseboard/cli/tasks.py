@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from pulseboard.cli import output
 from pulseboard.cli.common import open_board, warn
 from pulseboard.cli.gitglue import commit_batch, commit_file, commit_move
-from pulseboard.core import actions, ids
+from pulseboard.core import actions, ids, journal
 from pulseboard.core.board import STATES, locate
 from pulseboard.core.snapshot import Snapshot
 from pulseboard.core.taskfile import read_body
@@ -80,6 +80,9 @@ def cmd_ls(args: argparse.Namespace) -> int:
     shorts = ids.short_ids(t.id for t in tasks)  # short among all tasks, as on the board
     snapshot = Snapshot(tasks)
     columns = [snapshot.column(state) for state in STATES if state in states]
+    holder = journal.actor() if args.mine else args.held_by
+    if holder is not None:
+        columns = [[t for t in column if t.holder == holder] for column in columns]
     chosen = [t for column in columns for t in query.filter(column, lambda task: body_text(task.path))]
     if args.json:
         output.write_json_list(sys.stdout, (output.task_json(t, shorts[t.id]) for t in chosen))

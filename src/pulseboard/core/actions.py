@@ -144,9 +144,9 @@ class MoveResult:
 
 def _stamp_changes(to_state: str, moment: str, reason: str | None, waiting_on: str | None) -> dict[str, Any]:
     if to_state == "open":
-        return {"started": None, "done": None, "blocked": None}
+        return {"started": None, "done": None, "blocked": None, "holder": None}
     if to_state == "doing":
-        return {"started": moment, "done": None, "blocked": None}
+        return {"started": moment, "done": None, "blocked": None, "holder": journal.actor()}
     if to_state == "done":
         return {"done": moment, "blocked": None}
     return {"done": None, "blocked": {"reason": reason, "waiting_on": waiting_on, "since": moment}}

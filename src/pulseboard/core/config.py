@@ -56,6 +56,13 @@ heartbeat:        # the engine that says what to do next (the board's pane, puls
     unblocks: 1.0         # per task waiting on it, up to 3
     overlap: -3.0         # touches something in doing: run them one after the other
 
+holders:          # starting or claiming a task records who holds it: $PULSE_ACTOR, else the login
+  limit: 3        # most weight one holder has in doing: "two tasks for features, three for simpler work"
+  limits: {}      # a limit by holder name or glob, such as {"agent-*": 1, ana: 3}
+  heavy: 1.5      # the weight of a task estimated over heartbeat.big or tagged as below (others weigh 1)
+  heavy_tags: [feature]
+  lease: 30m      # a holder silent this long on a task (no move, note, edit or renew) lets another take it
+
 git:              # a board shared through git: "commit after every change, push immediately"
   commit: false   # true: each move, new task and edit pulse makes is a commit of just those files
   push: false     # true: push after each commit, in the background (pulse sync also pulls)
@@ -85,6 +92,17 @@ class Weights:
 
 
 @dataclass(frozen=True, slots=True)
+class HolderSettings:
+    """Who may hold how much, and for how long without a sign of life (holders in pulse.yaml)."""
+
+    limit: float = 3.0  # the weight one holder may have in doing
+    limits: tuple[tuple[str, float], ...] = ()  # (holder name or glob, its limit), the first match wins
+    heavy: float = 1.5  # the weight of a big task or one with a heavy tag; others weigh 1
+    heavy_tags: tuple[str, ...] = ("feature",)
+    lease_s: int = 30 * 60
+
+
+@dataclass(frozen=True, slots=True)
 class HeartbeatSettings:
     """The heartbeat's limits (the heartbeat section of pulse.yaml, plus wip.doing)."""
 
@@ -95,6 +113,7 @@ class HeartbeatSettings:
     small_s: int = 10 * 60
     bundle: int = 5
     weights: Weights = field(default_factory=Weights)
+    holders: HolderSettings = field(default_factory=HolderSettings)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +125,10 @@ class Settings:
     heartbeat: HeartbeatSettings = field(default_factory=HeartbeatSettings)
     git_commit: bool = False
     git_push: bool = False
+
+    @property
+    def holders(self) -> HolderSettings:
+        return self.heartbeat.holders
 
 
 def settings_section(data: dict[str, Any], key: str, path: Path, within: str = "") -> dict[str, Any]:
@@ -174,6 +197,7 @@ def load_settings(board_root: Path) -> Settings:
     theme = check_theme(data.get("theme"), str(path))
     pairs = check_keys(settings_section(data, "keys", path), str(path))
     heartbeat = _heartbeat(settings_section(data, "heartbeat", path), path, doing)
+    heartbeat = replace(heartbeat, holders=_holders(settings_section(data, "holders", path), path))
     git = settings_section(data, "git", path)
     for name, value in git.items():
         if name not in ("commit", "push"):
@@ -186,16 +210,53 @@ def load_settings(board_root: Path) -> Settings:
     )  # fmt: skip
 
 
-def _duration(value: object, name: str, path: Path) -> int:
+def _duration(value: object, name: str, path: Path, section: str = "heartbeat") -> int:
     try:
         seconds = parse_estimate(value)  # type: ignore[arg-type]
     except ValueError:
         seconds = 0
     if seconds <= 0:
         raise PulseError(
-            f"{path}: heartbeat.{name} must be a duration such as 15m or 1h, not {quoted(value)}."
+            f"{path}: {section}.{name} must be a duration such as 15m or 1h, not {quoted(value)}."
         )
     return seconds
+
+
+def _weight_limit(value: object, name: str, path: Path) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < math.inf:
+        raise PulseError(f"{path}: holders.{name} must be a number above 0, not {quoted(value)}.")
+    return float(value)
+
+
+def _holders(section: dict[str, Any], path: Path) -> HolderSettings:
+    known = {"limit", "limits", "heavy", "heavy_tags", "lease"}
+    for name in section:
+        if name not in known:
+            raise PulseError(
+                f"{path}: holders.{clip(str(name))} is not a setting; use one of {', '.join(sorted(known))}."
+            )
+    defaults = HolderSettings()
+    limits = settings_section(section, "limits", path, within="holders.")
+    tags = section.get("heavy_tags", list(defaults.heavy_tags))
+    if not isinstance(tags, list) or not all(isinstance(tag, str) and tag.strip() for tag in tags):
+        raise PulseError(f"{path}: holders.heavy_tags must be a list of tags, such as [feature].")
+    heavy = _weight_limit(section.get("heavy", defaults.heavy), "heavy", path)
+    if heavy < 1:
+        raise PulseError(
+            f"{path}: holders.heavy must be at least 1 (other tasks weigh 1), not {quoted(heavy)}."
+        )
+    return HolderSettings(
+        limit=_weight_limit(section.get("limit", defaults.limit), "limit", path),
+        limits=tuple(
+            (str(who), _weight_limit(value, f"limits.{clip(str(who))}", path))
+            for who, value in limits.items()
+        ),
+        heavy=heavy,
+        heavy_tags=tuple(tag.strip().lstrip("#") for tag in tags),
+        lease_s=_duration(section["lease"], "lease", path, "holders")
+        if "lease" in section
+        else defaults.lease_s,
+    )
 
 
 def _heartbeat(section: dict[str, Any], path: Path, wip_doing: int) -> HeartbeatSettings:

@@ -14,7 +14,7 @@ from pulseboard.core.text import quoted
 
 PRIORITIES = ("critical", "high", "medium", "low")
 DEFAULT_PRIORITY = "medium"
-OWNED_KEYS = ("started", "done", "blocked")
+OWNED_KEYS = ("started", "done", "blocked", "holder")
 
 _CANONICAL_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 _DATE = re.compile(r"^\d{4}-\d\d-\d\d$")

@@ -1,7 +1,7 @@
 """The task file format: YAML frontmatter + Markdown body, read leniently and written surgically.
 
 `read_task_file` never raises: a file it cannot use comes back with `error` set and
-`writable` False. `update_owned_keys` changes only the keys pulse owns (started, done, blocked)
+`writable` False. `update_owned_keys` changes only the keys pulse owns (started, done, blocked, holder)
 and keeps every other byte; it re-parses its result and refuses if anything else would change.
 """
 
@@ -254,7 +254,13 @@ def toggle_criterion(text: str, index: int) -> str:
     return parts.head + "".join(parts.lines) + parts.close + body
 
 
+_BARE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.@-]*")  # a holder written as is; others quoted
+_YAML_WORDS = {"yes", "no", "on", "off", "true", "false", "null"}  # bare, YAML reads a bool or nothing
+
+
 def _owned_lines(key: str, value: Any, newline: str) -> list[str]:
+    if key == "holder" and (not _BARE_NAME.fullmatch(value) or value.lower() in _YAML_WORDS):
+        return [f"holder: {json.dumps(value, ensure_ascii=False)}{newline}"]
     if key != "blocked":
         return [f"{key}: {value}{newline}"]
     lines = [f"blocked:{newline}"]
@@ -279,6 +285,8 @@ def key_block(lines: list[str], key: str) -> tuple[int, int] | None:
 
 
 def _normalized(key: str, value: Any) -> Any:
+    if key == "holder":
+        return fields.clean_holder(value)
     return fields.clean_blocked(value) if key == "blocked" else fields.clean_time(value, key)
 
 
