@@ -73,7 +73,7 @@ def test_eight_claims_at_once_get_eight_different_tasks(project: Path, tmp_path:
     board = Board(root)
     made = {create_task(board, f"Task number {n}").id for n in range(8)}
 
-    results = pulse_together("claim", "--json", workers=8, cwd=project, sync=tmp_path / "sync")
+    results = pulse_together("claim", "--json", workers=8, cwd=project, sync=tmp_path / "sync", actors=True)
 
     claimed: list[dict[str, Any]] = []
     for rc, out, err in results:
@@ -87,10 +87,33 @@ def test_eight_claims_at_once_get_eight_different_tasks(project: Path, tmp_path:
     assert files["open"] == []
     assert len(files["doing"]) == 8
     assert all(frontmatter(p)["started"] for p in files["doing"])
+    assert sorted(frontmatter(p)["holder"] for p in files["doing"]) == [f"agent-{n}" for n in range(8)]
     assert_every_task_in_one_folder(root, made)
     moves = [e for e in journal_events(root) if e["op"] == "move"]
     assert sorted(e["id"] for e in moves) == sorted(made)
-    assert all((e["from"], e["to"], e["by"]) == ("open", "doing", "test") for e in moves)
+    assert all((e["from"], e["to"]) == ("open", "doing") for e in moves)
+    assert sorted(e["by"] for e in moves) == [f"agent-{n}" for n in range(8)]
+    assert {c["holder"] for c in claimed} == {f"agent-{n}" for n in range(8)}
+
+
+def test_eight_agents_at_once_each_keep_to_their_own_limit(project: Path, tmp_path: Path) -> None:
+    """With agents at a limit of one each, eight agents claiming twice at once get eight distinct
+    tasks: each agent's second claim is refused, in one sentence naming their limit."""
+    root = project / "tasks"
+    (root / "pulse.yaml").write_text('wip: {doing: 20}\nholders: {limits: {"agent-*": 1}}\n')
+    board = Board(root)
+    made = {create_task(board, f"Area {n}", touches=[f"src/area{n}.py"]).id for n in range(12)}
+
+    first = pulse_together("claim", "--json", workers=8, cwd=project, sync=tmp_path / "one", actors=True)
+    again = pulse_together("claim", "--json", workers=8, cwd=project, sync=tmp_path / "two", actors=True)
+
+    assert all(rc == 0 for rc, _, _ in first), first
+    assert len({json.loads(out)["id"] for _, out, _ in first}) == 8
+    for rc, out, err in again:
+        assert rc == 1 and "holds 1 of their limit of 1" in err, (rc, out, err)
+    held = [frontmatter(p)["holder"] for p in task_files(root)["doing"]]
+    assert sorted(held) == [f"agent-{n}" for n in range(8)]
+    assert_every_task_in_one_folder(root, made)
 
 
 def test_eight_claims_at_once_respect_the_default_limit_of_three(project: Path, tmp_path: Path) -> None:
@@ -230,7 +253,7 @@ def test_claim_json_shape_and_journal(project: Path) -> None:
 
     assert result.returncode == 0 and result.stderr == "", result.stderr
     claimed = json.loads(result.stdout)
-    assert set(claimed) == STABLE_KEYS | {"claimed", "from", "warnings", "suggestion"}
+    assert set(claimed) == STABLE_KEYS | {"claimed", "from", "warnings", "suggestion", "taken_from"}
     assert claimed["claimed"] is True
     assert claimed["id"] == task.id and claimed["title"] == "Fix the login loop"
     assert (claimed["state"], claimed["from"], claimed["warnings"]) == ("doing", "open", [])

@@ -26,7 +26,9 @@ STEPS = [
     ("3-done", "done", {}),
     ("4-reopen", "open", {}),
 ]
-_OWNED_BLOCK = re.compile(r"^(started|done|blocked|holder):.*(?:\r?\n|$)(?:^(?:[ \t].*|- .*)(?:\r?\n|$))*", re.M)
+_OWNED_BLOCK = re.compile(
+    r"^(started|done|blocked|holder):.*(?:\r?\n|$)(?:^(?:[ \t].*|- .*)(?:\r?\n|$))*", re.M
+)
 
 
 def strip_owned(text: str) -> str:

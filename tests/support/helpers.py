@@ -207,10 +207,16 @@ sys.exit(main(sys.argv[3:]))
 
 
 def pulse_together(
-    *args: str, workers: int, cwd: Path, sync: Path, env: dict[str, str] | None = None
+    *args: str,
+    workers: int,
+    cwd: Path,
+    sync: Path,
+    env: dict[str, str] | None = None,
+    actors: bool = False,
 ) -> list[tuple[int, str, str]]:
     """Run `pulse ARGS` in `workers` processes released at the same instant (each waits at a file
-    barrier until all are ready); the (exit code, stdout, stderr) of each."""
+    barrier until all are ready); the (exit code, stdout, stderr) of each. actors: worker n acts
+    as PULSE_ACTOR=agent-n (else all as `test`)."""
     sync.mkdir()
     start = sync / "start"
     readies = [sync / f"ready-{n}" for n in range(workers)]
@@ -218,12 +224,12 @@ def pulse_together(
         subprocess.Popen(
             [sys.executable, "-c", TOGETHER_WORKER, str(ready), str(start), *args],
             cwd=cwd,
-            env=env or clean_env(),
+            env={**(env or clean_env()), **({"PULSE_ACTOR": f"agent-{n}"} if actors else {})},
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
-        for ready in readies
+        for n, ready in enumerate(readies)
     ]
     try:
         deadline = time.monotonic() + BARRIER_TIMEOUT_S

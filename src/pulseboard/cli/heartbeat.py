@@ -85,29 +85,19 @@ def cmd_claim(args: argparse.Namespace) -> int:
 
     board = open_board(args)
     try:
-        claimed = claim(board)
+        claimed = claim(board, take_stale=args.take_stale)
     except NothingToClaim as nothing:  # with --json, a JSON answer too; the sentence goes to stderr
         if args.json:
             short = ids.ShortIds(t.id for t in board.tasks()).short
-            ranked = [output.suggestion_json(s, short) for s in nothing.suggestions[:5]]
-            print(output.dumps({"claimed": False, "reason": str(nothing), "suggestions": ranked}))
+            print(output.dumps(output.unclaimed_json(nothing, short)))
         raise
     result = claimed.move
     commit_move(board, result)
     if args.json:
-        why = output.suggestion_json(claimed.suggestion, lambda _: result.short)
-        task = output.task_json(result.task, result.short)
-        print(
-            output.dumps(
-                {
-                    "claimed": True,
-                    **task,
-                    "from": result.from_state,
-                    "warnings": result.warnings,
-                    "suggestion": why,
-                }
-            )
-        )
+        print(output.dumps(output.claim_json(claimed)))
+    elif claimed.taken_from is not None:
+        title, holder = output.plain(result.task.title), output.plain(claimed.taken_from)
+        print(f'{result.short} "{title}": taken over from {holder}')
     else:
         print(f'{result.short} "{output.plain(result.task.title)}": claimed, open -> doing')
         print(output.suggestion_line(1, claimed.suggestion, lambda _: result.short))

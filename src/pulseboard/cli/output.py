@@ -14,6 +14,7 @@ from pulseboard.core.task_view import task_rows
 from pulseboard.core.text import inert as plain
 
 if TYPE_CHECKING:  # for annotations only: `pulse ls` needs neither the heartbeat nor the reconciler
+    from pulseboard.core.claim import Claim, NothingToClaim
     from pulseboard.core.heartbeat import Suggestion
     from pulseboard.core.reconcile import Event
 
@@ -101,6 +102,26 @@ def suggestion_json(suggestion: Suggestion, short: Callable[[str], str]) -> dict
         "score": round(suggestion.score, 2),
         "reasons": [{"term": term, "points": round(points, 2)} for term, points in suggestion.reasons],
     }  # fmt: skip
+
+
+def claim_json(claimed: Claim) -> dict[str, Any]:
+    """A claim as `pulse claim --json` gives it: the task, where it came from, the move's warnings,
+    and the suggestion that chose it."""
+    result = claimed.move
+    return {
+        "claimed": True,
+        **task_json(result.task, result.short),
+        "from": result.from_state,
+        "warnings": result.warnings,
+        "suggestion": suggestion_json(claimed.suggestion, lambda _: result.short),
+        "taken_from": claimed.taken_from,
+    }
+
+
+def unclaimed_json(nothing: NothingToClaim, short: Callable[[str], str]) -> dict[str, Any]:
+    """Nothing to claim, as `pulse claim --json` gives it: why, and the heartbeat's top 5."""
+    ranked = [suggestion_json(s, short) for s in nothing.suggestions[:5]]
+    return {"claimed": False, "reason": str(nothing), "suggestions": ranked}
 
 
 def suggestion_line(rank: int, suggestion: Suggestion, short: Callable[[str], str]) -> str:

@@ -18,7 +18,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
-from pulseboard.core import fields, ids, journal
+from pulseboard.core import fields, holders, ids, journal
 from pulseboard.core.board import STATES, Board, Entry, Task
 from pulseboard.core.config import CONFIG_NAME, DEFAULT_CONFIG_TEXT, Settings
 from pulseboard.core.doing_view import Doing, DoingOnDisk
@@ -282,6 +282,12 @@ def move_entry(
     _check_movable(board, entry)
     record = read_task_file(entry.path, board.root, entry.fallback_title)
     if to_state == "doing":
+        if not warnings:  # past the board's own limit, a holder's says nothing more
+            me, heartbeat = journal.actor(), board.settings.heartbeat
+            moving_weight = holders.weight_of(record["estimate"], record["tags"], heartbeat)
+            warnings += holders.holder_check(
+                entry, moving_weight, doing.held_by(me), me, board.settings, force, short_of
+            )
         warnings += overlap_check(doing, entry, record, short_of)
     before = {key: record.get(key) for key in fields.OWNED_KEYS}  # for the journal: what undo restores
     target_dir = safe_folder(board.root, to_state)

@@ -17,11 +17,16 @@ from typing import Protocol, TypeVar
 from pulseboard.core.board import Board, Entry, Task
 from pulseboard.core.overlap import first_overlap
 from pulseboard.core.snapshot import Snapshot
-from pulseboard.core.wip import wip_level
+from pulseboard.core.wip import distinct, wip_level
 
 READ_DIRECTLY = 64  # up to this many tasks in doing are read from their files, not the parse cache
 Held = Callable[[Entry], Task | None]  # a task as the caller holds it, by its entry (None: not held)
 M = TypeVar("M", Entry, Task)
+
+
+def held_by(doing: Iterable[Task], holder: str) -> list[Task]:
+    """The tasks in doing a holder holds, each id once."""
+    return distinct(task for task in doing if task.holder == holder)
 
 
 class Doing(Protocol):
@@ -37,6 +42,10 @@ class Doing(Protocol):
 
     def touching(self, touches: Sequence[str]) -> Iterable[Task]:
         """Every task in doing with an entry overlapping touches (core/overlap.py's rule)."""
+        ...
+
+    def held_by(self, holder: str) -> list[Task]:
+        """The tasks in doing this holder holds (core/holders.py: their limit by weight)."""
         ...
 
 
@@ -79,13 +88,17 @@ class DoingOnDisk:
         files = {entry.name: entry for entry in self._members()}
         return [self._task(entry) for entry in _first_named(files, k, leaving_out)]
 
-    def touching(self, touches: Sequence[str]) -> list[Task]:
+    def _tasks(self) -> list[Task]:
         members = self._members()
         if self._held is not None or len(members) <= READ_DIRECTLY:
-            tasks = [self._task(entry) for entry in members]
-        else:
-            tasks = self._board.tasks(["doing"])
-        return [task for task in tasks if first_overlap(touches, task.touches) is not None]
+            return [self._task(entry) for entry in members]
+        return self._board.tasks(["doing"])
+
+    def touching(self, touches: Sequence[str]) -> list[Task]:
+        return [task for task in self._tasks() if first_overlap(touches, task.touches) is not None]
+
+    def held_by(self, holder: str) -> list[Task]:
+        return held_by(self._tasks(), holder)
 
 
 class DoingHeld:
@@ -109,3 +122,6 @@ class DoingHeld:
             return self._touching(touches)
         tasks = self._snapshot.files("doing").values()
         return [task for task in tasks if first_overlap(touches, task.touches) is not None]
+
+    def held_by(self, holder: str) -> list[Task]:
+        return held_by(self._snapshot.files("doing").values(), holder)

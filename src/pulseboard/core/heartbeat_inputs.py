@@ -19,7 +19,8 @@ from pulseboard.core.board import Task
 from pulseboard.core.config import HeartbeatSettings
 from pulseboard.core.errors import PulseError
 from pulseboard.core.fsops import SMALL_FILE, atomic_write, read_regular
-from pulseboard.core.heartbeat import Suggestion, beat
+from pulseboard.core.heartbeat import Suggestion, beat, rank
+from pulseboard.core.holders import lease_notes
 from pulseboard.core.layout import PUSH_STATUS, READ_MARKS, cache_file, cache_path
 
 MAX_MARKS = 500
@@ -31,7 +32,9 @@ def suggest(
     """One beat over a board as it is on disk: the one entry point for the board's pane and
     `pulse next`, `claim` and `beat`."""
     tasks = list(tasks)
-    return beat(tasks, now, settings, modified_times(tasks, root), push_failure(root))
+    found = beat(tasks, now, settings, modified_times(tasks, root), push_failure(root))
+    silent = lease_notes((t for t in tasks if t.state == "doing"), root, now, settings)
+    return rank([*found, *silent]) if silent else found
 
 
 def read_marks(root: Path) -> dict[str, float]:

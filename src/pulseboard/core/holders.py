@@ -1,28 +1,52 @@
-"""Who holds what: a task's weight, a holder's limit and load, and the rule a start answers to.
+"""Who holds what: weights and limits per holder, leases, and the notes and renewals that keep one.
 
 Starting or claiming a task records its holder (`holder:`, next to `started`; journal.actor()).
 Besides the board's WIP limit (a count), each holder has a limit of weight (holders in pulse.yaml):
 a task estimated over heartbeat.big or tagged with a heavy tag weighs `heavy` (1.5), any other 1,
-so "two concurrent tasks for features, three for simpler work" is one limit of 3. The CLI's
-moves, `claim`, the board and `plan` all ask `holder_check` / `room_for`.
+so "two concurrent tasks for features, three for simpler work" is one limit of 3. A held task's
+lease runs from its holder's last sign of life on it: its start, an edit of its file, a journal
+line about it by its holder (a move, a note, a renewal). Past the lease the holder has gone silent: the
+heartbeat says so and `pulse claim --take-stale` may take the task over. The CLI's moves, `claim`,
+the board, `plan` and the MCP face all use these rules.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import datetime as dt
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from fnmatch import fnmatchcase
+from pathlib import Path
 
-from pulseboard.core.board import Task
-from pulseboard.core.config import HeartbeatSettings
+from pulseboard.core import journal
+from pulseboard.core.board import Board, Entry, Task
+from pulseboard.core.config import HeartbeatSettings, Settings
+from pulseboard.core.doing_view import held_by as held_by  # the one rule, for claim and plan too
 from pulseboard.core.errors import PulseError
-from pulseboard.core.text import named
+from pulseboard.core.fields import format_duration, format_time, parse_time
+from pulseboard.core.fsops import atomic_write, read_regular
+from pulseboard.core.heartbeat_rules import Suggestion
+from pulseboard.core.layout import NOTES_LOCK
+from pulseboard.core.taskfile import MAX_BYTES, read_task_file, split, update_owned_keys
+from pulseboard.core.text import named, one_line
+from pulseboard.core.turns import taking_turns
+from pulseboard.core.wip import distinct
+
+NOTES = "## Notes"
+SHOWN = 3  # a limit message names this many of the holder's tasks
+BAND_SILENT = 850  # ranks above a stale spec (800), below two tasks in doing that clash (900)
+
+
+def weight_of(estimate: int | None, tags: Iterable[str], settings: HeartbeatSettings) -> float:
+    """How much of a holder's limit a task takes: `heavy` if big or heavy-tagged, else 1."""
+    holders = settings.holders
+    big = estimate is not None and estimate > settings.big_s
+    return holders.heavy if big or any(tag in holders.heavy_tags for tag in tags) else 1.0
 
 
 def weight(task: Task, settings: HeartbeatSettings) -> float:
-    """How much of a holder's limit the task takes: `heavy` if big or heavy-tagged, else 1."""
-    holders = settings.holders
-    big = task.estimate is not None and task.estimate > settings.big_s
-    return holders.heavy if big or any(tag in holders.heavy_tags for tag in task.tags) else 1.0
+    return weight_of(task.estimate, task.tags, settings)
 
 
 def limit_of(holder: str, settings: HeartbeatSettings) -> float:
@@ -33,50 +57,217 @@ def limit_of(holder: str, settings: HeartbeatSettings) -> float:
     return settings.holders.limit
 
 
-def held(doing: Iterable[Task], holder: str) -> list[Task]:
-    """The tasks in doing a holder holds, each id once (a copy in two folders counts once)."""
-    seen: set[str] = set()
-    mine = []
-    for task in doing:
-        if task.holder == holder and task.id not in seen:
-            seen.add(task.id)
-            mine.append(task)
-    return mine
-
-
-def load(doing: Iterable[Task], holder: str, settings: HeartbeatSettings) -> float:
-    """The weight a holder has in doing now."""
-    return sum(weight(task, settings) for task in held(doing, holder))
-
-
-def room_for(task: Task, doing: Iterable[Task], holder: str, settings: HeartbeatSettings) -> bool:
-    """Whether holder can take task without passing their limit (a task they hold already fits)."""
-    mine = held(doing, holder)
-    if any(t.id == task.id for t in mine):
-        return True
-    return sum(weight(t, settings) for t in mine) + weight(task, settings) <= limit_of(holder, settings)
-
-
-def over_message(task: Task, doing: Iterable[Task], holder: str, settings: HeartbeatSettings) -> str:
-    """One sentence: starting task takes holder past their limit (what they hold, by weight)."""
-    mine = held(doing, holder)
-    total = sum(weight(t, settings) for t in mine) + weight(task, settings)
-    shown = ", ".join(named(t.id[:4], t.title) for t in mine[:3]) + (" and more" if len(mine) > 3 else "")
-    return (
-        f"{holder} would hold {total:g} of {limit_of(holder, settings):g} "
-        f"(holding {shown or 'nothing'}; {named(task.id[:4], task.title)} weighs {weight(task, settings):g})"
-    )
+def room_for(task: Task, mine: Sequence[Task], holder: str, settings: HeartbeatSettings) -> bool:
+    """Whether a holder holding `mine` can take task without passing their limit."""
+    others = [t for t in mine if t.id != task.id]
+    return sum(weight(t, settings) for t in others) + weight(task, settings) <= limit_of(holder, settings)
 
 
 def holder_check(
-    task: Task, doing: Iterable[Task], holder: str, settings: HeartbeatSettings, *, hard: bool, force: bool
+    moving: Entry,
+    moving_weight: float,
+    mine: Sequence[Task],
+    holder: str,
+    settings: Settings,
+    force: bool,
+    short_of: Callable[[str], str],
 ) -> list[str]:
-    """The per-holder rule for a start: [] within the limit; past it, a warning (or PulseError when
-    the board's limit is hard and the start is not forced), as the board's WIP limit does."""
-    doing = list(doing)
-    if room_for(task, doing, holder, settings):
+    """The per-holder limit for a start: [] within it; past it a warning, or PulseError when the
+    board's limits are hard and the start is not forced (as the board's WIP limit does)."""
+    others = [t for t in mine if t.id != moving.id]
+    total = sum(weight(t, settings.heartbeat) for t in others) + moving_weight
+    limit = limit_of(holder, settings.heartbeat)
+    if total <= limit:
         return []
-    message = over_message(task, doing, holder, settings)
-    if hard and not force:
-        raise PulseError(f"{message}; finish one first, or use --force.")
-    return [f"{message}: past {holder}'s limit."]
+    shown = ", ".join(named(short_of(t.id), t.title) for t in others[:SHOWN]) or "nothing else"
+    more = f" and {len(others) - SHOWN} more" if len(others) > SHOWN else ""
+    weighs = f"this task weighs {moving_weight:g}; {holder} holds {shown}{more}"
+    if settings.wip_hard and not force:
+        raise PulseError(
+            f"{holder} would hold {total:g} of their limit of {limit:g} ({weighs}); use --force."
+        )
+    return [f"{holder} now holds {total:g} of their limit of {limit:g} ({weighs})."]
+
+
+# -- leases ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Silent:
+    """A held task whose holder has given no sign of life on it for longer than the lease."""
+
+    task: Task
+    since: dt.datetime  # the last sign of life
+
+    @property
+    def holder(self) -> str:
+        return self.task.holder or "?"
+
+
+def _stamp(text: str | None) -> float:
+    moment = parse_time(text) if text else None
+    return moment.timestamp() if moment else 0.0
+
+
+def silent(doing: Iterable[Task], root: Path, now: dt.datetime, settings: HeartbeatSettings) -> list[Silent]:
+    """The held tasks in doing past their lease, the longest silent first. Costs a stat per held
+    task started before the lease began, and a read of this month's journal only when one of them
+    looks silent by its start and its file."""
+    cutoff = now.timestamp() - settings.holders.lease_s
+    looks: list[tuple[Task, float]] = []
+    for task in distinct(doing):
+        started = _stamp(task.started)
+        if not task.holder or started > cutoff:
+            continue
+        try:
+            last = max(started, os.stat(task.path).st_mtime)
+        except OSError:
+            continue
+        if last <= cutoff:
+            looks.append((task, last))
+    if not looks:
+        return []
+    by_holder = {task.id: task.holder or "" for task, _ in looks}
+    latest = journal.latest_times(root, by_holder, since=min(last for _, last in looks))
+    found = [
+        Silent(task, dt.datetime.fromtimestamp(max(last, latest.get(task.id, 0.0)), dt.UTC))
+        for task, last in looks
+        if latest.get(task.id, 0.0) <= cutoff
+    ]
+    return sorted(found, key=lambda s: s.since)
+
+
+def silent_text(item: Silent, now: dt.datetime, lease_s: int) -> str:
+    """`agent-3 went silent on "Title" 45m ago (lease 30m): ...` — one sentence."""
+    gone = format_duration((now - item.since).total_seconds())
+    return (
+        f'{item.holder} went silent on "{item.task.title}" {gone} ago (lease {format_duration(lease_s)}): '
+        "reopen it, or take it over with `pulse claim --take-stale`."
+    )
+
+
+def lease_notes(
+    doing: Iterable[Task], root: Path, now: dt.datetime, settings: HeartbeatSettings
+) -> list[Suggestion]:
+    """reopen: each task held by someone else whose holder went silent past the lease (the
+    heartbeat's note; the board's pane, `pulse next`, `beat` and the MCP face add these to a beat).
+    Whoever looks is here: their own tasks have the time box notes."""
+    me = journal.actor()
+    return [
+        Suggestion(
+            "silent",
+            "reopen",
+            (item.task.id,),
+            silent_text(item, now, settings.holders.lease_s),
+            BAND_SILENT,
+            ((f"{item.holder} silent past the lease", BAND_SILENT),),
+        )
+        for item in silent(doing, root, now, settings)
+        if item.holder != me
+    ]
+
+
+# -- signs of life -----------------------------------------------------------------------------
+
+
+def _sign(board: Board, task: Task, op: str, now: dt.datetime | None, **extra: object) -> None:
+    """A journal line that the task's holder (or whoever acts) was on it: it renews the lease."""
+    event = journal.new_event(op, task.id, task.name, task.state, task.state, now, **extra)
+    try:
+        journal.record(board.root, event)
+    except OSError as exc:
+        raise PulseError(f"the journal could not be written ({exc.strerror}); nothing was renewed.") from None
+
+
+def renew(board: Board, query: str, now: dt.datetime | None = None) -> Task:
+    """`pulse renew ID`: a sign of life on a task in doing, without changing its file."""
+    task = board.load(board.find(query))
+    if task.state != "doing":
+        raise PulseError(f"{task.id[:4]} is in {task.state}/, not doing/; only a task in doing has a lease.")
+    me = journal.actor()
+    if task.holder is not None and task.holder != me:
+        raise PulseError(
+            f"{task.id[:4]} is held by {task.holder}, not {me}; only its holder renews its lease."
+        )
+    _sign(board, task, "renew", now)
+    return task
+
+
+def with_note(text: str, line: str) -> str:
+    """text with `line` added at the end of its `## Notes` section (made at the body's end if
+    missing); every other byte as it was."""
+    parts = split(text)
+    newline = parts.newline
+    lines = parts.body.splitlines(keepends=True)
+    heading = next((i for i, ln in enumerate(lines) if ln.rstrip() == NOTES), None)
+    if heading is None:
+        body = parts.body
+        if body and not body.endswith("\n"):
+            body += newline
+        lines = [body, newline if body.strip() else "", NOTES + newline, newline, line + newline]
+    else:
+        end = next(
+            (i for i in range(heading + 1, len(lines)) if lines[i].startswith(("# ", "## "))), len(lines)
+        )
+        at = end
+        while at > heading + 1 and not lines[at - 1].strip():
+            at -= 1
+        if not lines[at - 1].endswith("\n"):
+            lines[at - 1] += newline
+        lines.insert(at, line + newline)
+    return parts.head + "".join(parts.lines) + parts.close + "".join(lines)
+
+
+def add_note(board: Board, query: str, text: str, now: dt.datetime | None = None) -> Task:
+    """`pulse note ID TEXT`: `- TIME WHO: TEXT` under the body's `## Notes`, written atomically,
+    notes written at once on this machine taking turns; a note is a sign of life on the task."""
+    words = " ".join(one_line(text).split())
+    if not words:
+        raise PulseError("a note needs some text.")
+    moment = now or dt.datetime.now(dt.UTC)
+    line = f"- {format_time(moment)} {journal.actor()}: {words}"
+    with taking_turns(board.root, NOTES_LOCK):
+        entry = board.find(query)
+        record = read_task_file(entry.path, board.root, entry.fallback_title)
+        if not record["writable"]:
+            raise PulseError(f"{entry.key} {record['error']}; pulse won't write into it.")
+        try:
+            st = os.lstat(entry.path)
+            old = read_regular(entry.path, MAX_BYTES).decode("utf-8")
+            atomic_write(entry.path, with_note(old, line).encode("utf-8"), expect_inode=st.st_ino)
+        except FileNotFoundError:
+            raise PulseError(f"{entry.key} moved while the note was being written; try again.") from None
+        except (OSError, ValueError) as exc:
+            raise PulseError(f"{entry.key} could not take the note: {exc}.") from None
+        task = board.load(entry)
+    _sign(board, task, "note", moment)
+    _settled(board, task)
+    return task
+
+
+def take_over(board: Board, item: Silent, now: dt.datetime | None = None) -> Task:
+    """Hand a silent holder's task to whoever acts now: the holder stamp changes, a journal line
+    says who took it from whom."""
+    task = item.task
+    entry = Entry(task.state, task.name, task.id, task.folder)
+    try:
+        st = os.lstat(entry.path)
+        old = read_regular(entry.path, MAX_BYTES).decode("utf-8")
+        new = update_owned_keys(old, {"holder": journal.actor()})
+        atomic_write(entry.path, new.encode("utf-8"), expect_inode=st.st_ino)
+    except FileNotFoundError:
+        raise PulseError(f"{entry.key} moved while it was being taken over.") from None
+    except (OSError, ValueError) as exc:
+        raise PulseError(f"{entry.key} could not be taken over: {exc}.") from None
+    taken = board.load(entry)
+    _sign(board, taken, "take", now, before={"holder": item.holder})
+    _settled(board, taken)
+    return taken
+
+
+def _settled(board: Board, task: Task) -> None:
+    """pulse's own write (a note, a new holder) is no change of spec to re-read."""
+    if task.state == "doing":
+        from pulseboard.core.heartbeat_inputs import mark_read  # heartbeat_inputs imports this module
+
+        mark_read(board.root, task)

@@ -32,7 +32,7 @@ from pulseboard.core.layout import journal_dir, journal_folder
 @dataclass(frozen=True, slots=True)
 class Event:
     at: str
-    op: str  # "create" or "move"
+    op: str  # "create", "move"; "note", "renew", "take" (signs of life on a held task: core/holders.py)
     id: str
     file: str
     from_state: str | None
@@ -152,6 +152,27 @@ def read_events(board_root: Path) -> Iterator[Event]:
                 event = _parse(line)
                 if event is not None:
                     yield event
+
+
+def latest_times(board_root: Path, holders: dict[str, str], since: float) -> dict[str, float]:
+    """Task id -> the time of its newest journal line by its holder at or after `since` (epoch
+    seconds), for the tasks asked about (id -> holder): reads only the months that reach so far."""
+    first = format_time(dt.datetime.fromtimestamp(since, dt.UTC))
+    latest: dict[str, float] = {}
+    for path in _months(board_root):
+        if path.stem < first[:7]:
+            continue
+        try:
+            handle = open_regular(path)
+        except OSError:
+            continue
+        with handle:
+            for line in handle:
+                event = _parse(line)
+                if event is not None and holders.get(event.id) == event.by and event.at >= first:
+                    at = dt.datetime.fromisoformat(event.at).timestamp()
+                    latest[event.id] = max(latest.get(event.id, 0.0), at)
+    return latest
 
 
 def _compact(event: Event) -> Event:

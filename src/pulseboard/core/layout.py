@@ -30,6 +30,7 @@ PARSE_CACHE = "tasks-{state}.json"  # one per state folder: read (and freed) one
 READ_MARKS = "read-marks.json"
 PUSH_STATUS = "push.json"
 CLAIM_LOCK = "claim.lock"
+NOTES_LOCK = "notes.lock"
 
 GITATTRIBUTES = ".gitattributes"
 GITIGNORE = ".gitignore"

@@ -60,11 +60,14 @@ class DiskRead(Message):
 class BeatDone(Message):
     """The heartbeat's ranked suggestions as of `at`, and the last push's failure, if any."""
 
-    def __init__(self, suggestions: Sequence[Suggestion], at: dt.datetime, push_failure: str | None) -> None:
+    def __init__(
+        self, suggestions: Sequence[Suggestion], at: dt.datetime, push_failure: str | None, holders: int = 0
+    ) -> None:
         super().__init__()
         self.suggestions = suggestions
         self.at = at
         self.push_failure = push_failure
+        self.holders = holders  # how many hold a task in doing
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, BeatDone)
@@ -85,11 +88,20 @@ class BeatInputs(Message):
     """What a beat reads from disk (the files in doing changed since read, why a push failed), read
     off the UI thread; the engine ranks on the UI thread (a change costs its own size there)."""
 
-    def __init__(self, modified: dict[str, float], push_failure: str | None, at: dt.datetime) -> None:
+    def __init__(
+        self,
+        modified: dict[str, float],
+        push_failure: str | None,
+        at: dt.datetime,
+        silent: list[Suggestion] | None = None,
+        holders: int = 0,
+    ) -> None:
         super().__init__()
         self.modified = modified
         self.push_failure = push_failure
         self.at = at
+        self.silent = silent or []  # holders gone silent past their lease (core/holders.py)
+        self.holders = holders  # how many hold a task in doing
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, BeatInputs)

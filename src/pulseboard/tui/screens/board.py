@@ -114,6 +114,7 @@ class BoardScreen(BoardKeys, BoardPulse, Screen[None]):
         self.zoomed = False  # the focused column alone
         self.hide_empty = False  # empty columns out of sight (the focused one stays)
         self.marked: set[str] = set()  # file names of the tasks marked for a batch move (space)
+        self.silent_ids: frozenset[str] = frozenset()  # tasks whose holder went silent (the last beat)
         self.by_rank = False  # Open in the heartbeat's order (r), not by priority and age
         self._rank: dict[str, int] = {}  # task id -> its place among the last beat's suggestions
         self._detail: DetailScreen | None = None
@@ -375,6 +376,7 @@ class BoardScreen(BoardKeys, BoardPulse, Screen[None]):
             heartbeat=self.board.settings.heartbeat,
             suggested=self._suggested,
             marked=self.marked,
+            silent=self.silent_ids,
         )
 
     def _overlaps_doing(self) -> Callable[[Task], bool]:

@@ -535,7 +535,7 @@ class BoardKeys(_Screen):
         task = copies[0]
         self.go_to(task)
         action = suggestion.action
-        if action in ("start", "unblock"):
+        if action in ("start", "unblock", "reopen"):  # reopen: a task its holder went silent on
             self.request_move("doing" if action == "start" else "open", task)
         elif action == "finish":
             self._ask_finish(task, suggestion.text)

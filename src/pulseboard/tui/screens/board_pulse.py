@@ -19,8 +19,9 @@ from textual.message import Message
 
 from pulseboard.core import journal
 from pulseboard.core.board import Task
-from pulseboard.core.heartbeat import group_by_task
+from pulseboard.core.heartbeat import group_by_task, rank
 from pulseboard.core.heartbeat_inputs import modified_times, push_failure, suggest
+from pulseboard.core.holders import lease_notes
 from pulseboard.core.kept import Kept
 from pulseboard.core.reconcile import Event
 from pulseboard.core.schedule import BEAT, FIGURES
@@ -199,8 +200,10 @@ class BoardPulse(_Screen):
 
     def _beat_inputs(self, doing: list[Task], now: dt.datetime) -> messages.BeatInputs:
         """What the engine's beat reads from disk, off the UI thread (it stats the files in doing)."""
-        root = self.board.root
-        return messages.BeatInputs(modified_times(doing, root), push_failure(root), now)
+        root, settings = self.board.root, self.board.settings.heartbeat
+        silent = lease_notes(doing, root, now, settings)
+        holders = len({t.holder for t in doing if t.holder})
+        return messages.BeatInputs(modified_times(doing, root), push_failure(root), now, silent, holders)
 
     def on_beat_inputs(self, message: messages.BeatInputs) -> None:
         """A beat by the engine, on the UI thread: a one-file change costs about a millisecond and
@@ -212,20 +215,22 @@ class BoardPulse(_Screen):
             return
         try:
             found = engine.suggest(message.at, message.modified, message.push_failure, RANKED)
+            found = rank([*found, *message.silent]) if message.silent else found
         except Exception as exc:  # the next beat is the full pass
             self._kept_failed("engine", exc)
             self.schedule.ended(BEAT)
             self._rearm()
             return
         ranked = group_by_task(found)[:PANE_KEEPS]
-        self.on_beat_done(messages.BeatDone(ranked, message.at, message.push_failure))
+        self.on_beat_done(messages.BeatDone(ranked, message.at, message.push_failure, message.holders))
 
     def _beat(self, tasks: list[Task], now: dt.datetime) -> messages.BeatDone:
         """The full beat, off the UI thread (it stats the files in doing; 190 ms at 100,000 tasks)."""
         with collector_paused():
             found = suggest(tasks, self.board.settings.heartbeat, self.board.root, now)
             ranked = group_by_task(found)[:PANE_KEEPS]  # each task once, then cut: no reason lost to the cut
-        return messages.BeatDone(ranked, now, push_failure(self.board.root))
+        holders = len({t.holder for t in tasks if t.state == "doing" and t.holder})
+        return messages.BeatDone(ranked, now, push_failure(self.board.root), holders)
 
     def on_beat_done(self, message: messages.BeatDone) -> None:
         self.schedule.ended(BEAT)
@@ -238,6 +243,11 @@ class BoardPulse(_Screen):
         if self.by_rank:
             self._show("open", keep=self.column("open").selected)
         self.query_one(StatusLine).show_push(message.push_failure)
+        silent = frozenset(s.ids[0] for s in message.suggestions if s.kind == "silent")
+        if silent != self.silent_ids:
+            self.silent_ids = silent
+            self.column("doing").forget()
+        self.query_one(StatusLine).show_holders(message.holders, len(silent))
         self._mark_suggested()
 
     # -- the figures ----------------------------------------------------------------------------

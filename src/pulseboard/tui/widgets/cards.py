@@ -40,6 +40,7 @@ class CardContext:
     heartbeat: HeartbeatSettings  # the time boxes (heartbeat.box in pulse.yaml)
     suggested: str | None = None  # the task the heartbeat's selected suggestion is about: ★ on its card
     marked: Collection[str] = frozenset()  # the file names of the tasks marked for a batch move: ●
+    silent: Collection[str] = frozenset()  # ids of tasks whose holder went silent past the lease
 
 
 def _head(task: Task, context: CardContext) -> Line:
@@ -91,6 +92,8 @@ def _meta(task: Task, context: CardContext) -> Line:
     if task.state == "doing":
         seconds = clock_seconds(task, context.now)
         held: Line = [(f" · {task.holder}", "card--who")] if task.holder else []
+        if task.holder and task.id in context.silent:
+            held = [(f" · {task.holder} silent", "card--age-over")]
         if seconds is None:
             return [("▶ started ?", "card--meta"), *held]
         return [(f"▶ {format_duration(seconds)}", time_box_style(task, seconds, context.heartbeat)), *held]

@@ -1,6 +1,7 @@
-"""The status line under the board: done today, the velocity sparkline, the median cycle time, a
-failed push (which stays in view until a later push succeeds) and a short note about the last key
-(why it did nothing), gone after a few seconds."""
+"""The status line under the board: done today, the velocity sparkline, the median cycle time,
+how many hold tasks in doing (and how many went silent), a failed push (which stays in view until
+a later push succeeds) and a short note about the last key (why it did nothing), gone after a few
+seconds."""
 
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ class StatusLine(Horizontal):
         yield Static("", id="status-today")
         yield Sparkline([], id="status-velocity")
         yield Static("", id="status-cycle")
+        yield Static("", id="status-holders")
         yield Static("", id="status-git")
 
     def note(self, text: str, seconds: float = 4.0) -> None:
@@ -46,6 +48,12 @@ class StatusLine(Horizontal):
         self.query_one("#status-velocity", Sparkline).data = counts
         median = span(stats.cycle.median_s)
         self._put("status-cycle", f" {sum(counts)} in {stats.days}d · cycle time {median}")
+
+    def show_holders(self, active: int, silent: int) -> None:
+        """How many hold tasks in doing now, and how many of them went silent past the lease."""
+        text = f" · {active} holder{'s' if active != 1 else ''} active" if active else ""
+        self._put("status-holders", text + (f", {silent} silent" if silent else ""))
+        self.query_one("#status-holders", Static).set_class(silent > 0, "failed")
 
     def show_push(self, failure: str | None) -> None:
         """A failed git push stays in view until a later push succeeds."""
