@@ -6,14 +6,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import re
-import time
 from pathlib import Path
 
 import pytest
 from support.clock import at
-from support.helpers import clean_env, frontmatter, journal_events, pulse, pulse_ok, pulse_together
+from support.helpers import (
+    clean_env,
+    frontmatter,
+    journal_events,
+    pulse,
+    pulse_ok,
+    pulse_together,
+    silent_task,
+)
 
 from pulseboard.core import holders
 from pulseboard.core.actions import create_task, move_task
@@ -81,26 +86,8 @@ def test_a_note_on_a_broken_file_or_without_text_is_one_sentence(board: Board) -
     assert result.returncode == 1 and "needs some text" in result.stderr
 
 
-def _silent_board(board: Board, lease: str = "1m") -> str:
-    """A task held by agent-1, started and edited two hours ago: silent past a short lease."""
-    (board.root / "pulse.yaml").write_text(f"holders: {{lease: {lease}}}\n")
-    task = create_task(board, "Held long", touches=["a.py"], now=at(0))
-    env = clean_env(PULSE_ACTOR="agent-1")
-    pulse_ok("start", task.id, cwd=board.root.parent, env=env)
-    path = board.root / "doing" / task.name
-    hours_ago = time.time() - 7200
-    os.utime(path, (hours_ago, hours_ago))
-    then = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(hours_ago))
-    for month in (board.root / ".pulse" / "journal").glob("*.jsonl"):  # the start was then too
-        lines = [json.loads(line) for line in month.read_text().splitlines()]
-        month.write_text("".join(json.dumps({**line, "at": then}) + "\n" for line in lines))
-    path.write_text(re.sub(r"(?m)^started: .*$", f"started: {then}", path.read_text()))
-    os.utime(path, (hours_ago, hours_ago))
-    return task.id
-
-
 def test_a_lease_runs_from_the_last_sign_of_life(board: Board) -> None:
-    task_id = _silent_board(board)
+    task_id = silent_task(board)
     now = dt.datetime.now(dt.UTC)
     found = [
         s for s in suggest(Board(board.root).tasks(), Board(board.root).settings.heartbeat, board.root, now)
@@ -118,7 +105,7 @@ def test_a_lease_runs_from_the_last_sign_of_life(board: Board) -> None:
 
 
 def test_next_names_the_silent_holder_and_a_note_renews_the_lease(board: Board) -> None:
-    task_id = _silent_board(board)
+    task_id = silent_task(board)
     out = pulse_ok("next", cwd=board.root.parent)
     assert "agent-1 went silent on" in out and "--take-stale" in out
     pulse_ok("note", task_id, "still on it", cwd=board.root.parent, env=clean_env(PULSE_ACTOR="agent-1"))
@@ -126,7 +113,7 @@ def test_next_names_the_silent_holder_and_a_note_renews_the_lease(board: Board) 
 
 
 def test_racing_takers_take_a_silent_task_over_exactly_once(board: Board, tmp_path: Path) -> None:
-    task_id = _silent_board(board)
+    task_id = silent_task(board)
     (board.root / "pulse.yaml").write_text("wip: {doing: 10}\nholders: {lease: 1m}\n")
     for n in range(3):
         create_task(board, f"Other {n}", touches=[f"b{n}.py"], now=at(0))

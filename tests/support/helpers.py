@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -17,7 +18,9 @@ from typing import Any
 
 import yaml
 
-from pulseboard.core.board import Task
+from pulseboard.core import actions
+from pulseboard.core.board import Board, Task
+from support.clock import at
 
 STATES = ("open", "doing", "done", "blocked")
 
@@ -272,3 +275,21 @@ def write_file(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def silent_task(board: Board, lease: str = "1m") -> str:
+    """A task held by agent-1, started and edited two hours ago: silent past a short lease."""
+    (board.root / "pulse.yaml").write_text(f"holders: {{lease: {lease}}}\n")
+    task = actions.create_task(board, "Held long", touches=["a.py"], now=at(0))
+    env = clean_env(PULSE_ACTOR="agent-1")
+    pulse_ok("start", task.id, cwd=board.root.parent, env=env)
+    path = board.root / "doing" / task.name
+    hours_ago = time.time() - 7200
+    os.utime(path, (hours_ago, hours_ago))
+    then = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(hours_ago))
+    for month in (board.root / ".pulse" / "journal").glob("*.jsonl"):  # the start was then too
+        lines = [json.loads(line) for line in month.read_text().splitlines()]
+        month.write_text("".join(json.dumps({**line, "at": then}) + "\n" for line in lines))
+    path.write_text(re.sub(r"(?m)^started: .*$", f"started: {then}", path.read_text()))
+    os.utime(path, (hours_ago, hours_ago))
+    return task.id
