@@ -7,6 +7,7 @@ instant rather than one interpreter start apart.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ from support.helpers import (
 from pulseboard.core import ids
 from pulseboard.core.actions import create_task, init_board, move_task
 from pulseboard.core.board import Board
+from pulseboard.core.plan import plan
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -312,3 +314,21 @@ def test_a_task_copied_into_doing_does_not_stop_claims(project: Path) -> None:
 
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["id"] == other.id
+
+
+def test_each_claim_takes_the_head_of_a_free_lane_of_the_plan(project: Path) -> None:
+    """`pulse claim` and `pulse plan` answer from one ranking: what a claim takes is the head of
+    a free lane of the plan made just before it, and the lane it came from is no longer free."""
+    root = project / "tasks"
+    set_wip(project, 10)
+    board = Board(root)
+    for area in range(3):
+        for n in range(2):
+            create_task(board, f"Area {area} step {n}", touches=[f"src/area{area}.py"], estimate=f"{5 + n}m")
+    for _ in range(3):
+        made = plan(Board(root).tasks(), Board(root).settings, dt.datetime.now(dt.UTC), 3, root)
+        heads = {step.task.id for step in made.heads()}
+        claimed = json.loads(pulse_ok("claim", "--json", cwd=project))
+        assert claimed["id"] in heads
+    after = plan(Board(root).tasks(), Board(root).settings, dt.datetime.now(dt.UTC), 3, root)
+    assert after.heads() == []  # every area has a task in doing now: its lane waits for it

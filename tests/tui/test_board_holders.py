@@ -13,6 +13,7 @@ from support.helpers import silent_task
 from textual.pilot import Pilot
 
 from pulseboard.core.actions import create_task, move_task
+from pulseboard.tui.screens.plan import PlanScreen
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -36,5 +37,30 @@ def test_a_silent_holders_card_and_the_status_line_say_so(tmp_path: Path, monkey
         await wait_for(
             pilot, lambda: any(p.name.startswith(task_id) for p in (board.root / "open").iterdir())
         )
+
+    drive(app, script)
+
+
+def test_p_shows_the_plans_lanes_and_plus_asks_for_one_hand_more(tmp_path: Path) -> None:
+    board = make_board(tmp_path / "tasks")
+    for n in range(3):
+        create_task(board, f"Area {n} work", touches=[f"src/area{n}.py"])
+    create_task(board, "More in area 0", touches=["src/area0.py"])
+    app = new_app(board)
+
+    async def script(pilot: Pilot) -> None:
+        await beaten(pilot)
+        await pilot.press("p")
+        await wait_for(pilot, lambda: isinstance(app.screen, PlanScreen))
+        text = "\n".join(screen_text(app))
+        assert "Plan for 3 hands" in text and "lane 1: free" in text and "lane 3: free" in text
+        assert "More in area 0" in text
+        await pilot.press("plus")
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, PlanScreen) and "4 hands" in "\n".join(screen_text(app))
+        )
+        assert "lane 4: empty" in "\n".join(screen_text(app))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, PlanScreen))
 
     drive(app, script)

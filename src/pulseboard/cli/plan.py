@@ -18,18 +18,16 @@ from typing import TYPE_CHECKING, Any
 from pulseboard.cli import output
 from pulseboard.cli.common import open_board
 from pulseboard.core import ids
-from pulseboard.core.fields import format_duration, format_estimate
-from pulseboard.core.text import clip
+from pulseboard.core.fields import format_estimate
 
 if TYPE_CHECKING:
     from pulseboard.core.plan import Lane, Plan, Step
-
-TITLE_WIDTH = 44  # characters of a title in the text lines
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
     """Print the plan for --hands lanes (changes nothing)."""
     from pulseboard.core.plan import plan
+    from pulseboard.core.plan_text import plan_text
 
     board = open_board(args)
     tasks = board.tasks()
@@ -76,46 +74,3 @@ def plan_json(made: Plan, short: Callable[[str], str]) -> dict[str, Any]:
             for left in made.left_out
         ],
     }
-
-
-def _shown(text: str, limit: int | None = None) -> str:
-    """Task text on one line (cut to limit), made inert: task text is data."""
-    text = " ".join(text.split())
-    return output.plain(text if limit is None else clip(text, limit))
-
-
-def _step_line(made: Plan, place: int, step: Step, short: Callable[[str], str], width: int) -> str:
-    task = step.task
-    title = _shown(task.title, TITLE_WIDTH)
-    heft = f"w{step.weight:g}" + ("" if step.fits else "!")
-    return (
-        f"  {place:>2}. {short(task.id):<{width}}  {title:<{TITLE_WIDTH}}  "
-        f"{_estimate(task.estimate) or '-':>6}  {heft:<5} {_shown(made.why(step, short))}"
-    )
-
-
-def plan_text(made: Plan, short: Callable[[str], str]) -> str:
-    """Numbered lanes, each task on a line with its short id, title, estimate, weight (`w1.5!`: over
-    one hand's limit) and why it is in its lane; then what was left out and why."""
-    planned = sum(len(lane.steps) for lane in made.lanes)
-    free = sum(lane.free for lane in made.lanes)
-    head = f"{planned} tasks in {made.hands} lanes ({free} free), {len(made.left_out)} left out"
-    lines = [f"{head}; doing {made.wip.count}/{made.wip.limit}" + (" (full)" if made.wip.full else "")]
-    width = max((len(short(s.task.id)) for lane in made.lanes for s in lane.steps), default=4)
-    for lane in made.lanes:
-        if not lane.steps:
-            lines.append(f"lane {lane.number}: empty")
-            continue
-        waits = lane.steps[0].waits_for
-        state = f"waits for {' '.join(short(t.id) for t in waits)} in doing" if waits else "free"
-        lines.append(f"lane {lane.number}: {state}, {format_duration(lane.seconds)}")
-        lines.extend(_step_line(made, place, step, short, width) for place, step in enumerate(lane.steps, 1))
-    if made.left_out:
-        lines.append("left out:")
-        lines.extend(
-            f"  {short(left.task.id):<{width}}  {_shown(left.task.title, TITLE_WIDTH)}: {_shown(left.reason)}"
-            for left in made.left_out
-        )
-    if any(not step.fits for lane in made.lanes for step in lane.steps):
-        lines.append("w: weight; !: heavier than one hand may hold (holders.limit)")
-    return "\n".join(lines)

@@ -87,6 +87,8 @@ ACTIONS: tuple[Action, ...] = (
             "Heartbeat: do what the selected suggestion says (start it, finish it, block it...)"),
     _action("stats", "v", "Stats",
             "Stats: done per day, cycle and lead time, time blocked, work by state, ageing work"),
+    _action("plan", "p", "Plan", "Plan: the open tasks that can run side by side now, as lanes for N hands",
+            where=_BOARD, hidden=True),
     _action("next_suggestion", "right_square_bracket", "Next tip", "Heartbeat: select the next suggestion",
             "step_suggestion(1)", hidden=True),
     _action("previous_suggestion", "left_square_bracket", "Previous tip",

@@ -124,3 +124,12 @@ class GitProblem(Message):
     def __init__(self, text: str) -> None:
         super().__init__()
         self.text = text
+
+
+class PlanReady(Message):
+    """The plan for `hands` lanes, as text (core/plan_text.py), made off the UI thread."""
+
+    def __init__(self, text: str, hands: int) -> None:
+        super().__init__()
+        self.text = text
+        self.hands = hands
