@@ -29,7 +29,6 @@ import os
 import re
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -41,6 +40,7 @@ from common import (
     bench_parser,
     copy_board,
     disk_counts,
+    each_size,
     fmt_seconds,
     headline,
     journal_sizes,
@@ -145,16 +145,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
     source = headline("claim benchmark", f"{os.cpu_count()} CPUs; {args.repeat} samples a row, warm cache")
-    results: list[dict[str, Any]] = []
-    failed = False
-    with tempfile.TemporaryDirectory(prefix="pulse-bench-") as scratch:
-        runner = Runner(Path(scratch))
-        try:
-            for size in args.sizes:
-                results.append(bench_size(size, args, runner))
-        except BenchError as exc:  # keep the sizes already measured
-            print(f"\nclaim_bench: {exc}", file=sys.stderr)
-            failed = True
+    results, failed = each_size(
+        "claim_bench", args.sizes, lambda size, runner: bench_size(size, args, runner)
+    )
     print_table(results)
     write_results(
         results_path(args.out, "claim"), run_record(source, repeat=args.repeat, seed=args.seed, sizes=results)

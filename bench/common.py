@@ -25,6 +25,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -642,3 +643,18 @@ def poll_floor(tmux: Tmux, app: AppSession, env: dict[str, str]) -> dict[str, li
         subprocess.run([*tmux.base, "capture-pane", "-p", "-t", app.target], capture_output=True, env=env)
         sub.append(time.perf_counter() - t0)
     return {"poll: capture-pane (control mode)": control, "poll: capture-pane (subprocess)": sub}
+
+
+def each_size(name: str, sizes: Sequence[int], measure: Callable[[int, Runner], T]) -> tuple[list[T], bool]:
+    """measure(size, runner) for each size, with a Runner in a scratch folder. A BenchError ends
+    the run (said on stderr) and keeps the sizes already measured: (results, whether one failed)."""
+    results: list[T] = []
+    with tempfile.TemporaryDirectory(prefix="pulse-bench-") as scratch:
+        runner = Runner(Path(scratch))
+        try:
+            for size in sizes:
+                results.append(measure(size, runner))
+        except BenchError as exc:
+            print(f"\n{name}: {exc}", file=sys.stderr)
+            return results, True
+    return results, False

@@ -47,8 +47,6 @@ import os
 import pstats
 import random
 import statistics
-import sys
-import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -61,6 +59,7 @@ from common import (
     Runner,
     bench_parser,
     copy_board,
+    each_size,
     headline,
     journal_sizes,
     results_path,
@@ -450,16 +449,9 @@ def main(argv: list[str] | None = None) -> int:
         "heartbeat benchmark",
         f"{os.cpu_count()} CPUs; {args.beats} beats in-process, {args.repeat} runs of next and claim",
     )
-    results: list[SizeResult] = []
-    failed = False
-    with tempfile.TemporaryDirectory(prefix="pulse-bench-") as scratch:
-        runner = Runner(Path(scratch))
-        try:
-            for size in args.sizes:
-                results.append(bench_size(size, args, runner))
-        except BenchError as exc:  # keep the sizes already measured
-            print(f"\nheartbeat_bench: {exc}", file=sys.stderr)
-            failed = True
+    results, failed = each_size(
+        "heartbeat_bench", args.sizes, lambda size, runner: bench_size(size, args, runner)
+    )
     print_table(results)
     record = run_record(
         source, beats=args.beats, repeat=args.repeat, seed=args.seed, sizes=[r.as_json() for r in results]

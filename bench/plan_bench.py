@@ -37,8 +37,6 @@ import os
 import random
 import resource
 import statistics
-import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -50,6 +48,7 @@ from common import (
     Runner,
     bench_parser,
     disk_counts,
+    each_size,
     fmt_seconds,
     headline,
     print_head,
@@ -264,16 +263,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
     source = headline("plan benchmark", f"{os.cpu_count()} CPUs; {args.repeat} samples a row, warm cache")
-    results: list[dict[str, Any]] = []
-    failed = False
-    with tempfile.TemporaryDirectory(prefix="pulse-bench-") as scratch:
-        runner = Runner(Path(scratch))
-        try:
-            for size in args.sizes:
-                results.append(bench_size(size, args, runner))
-        except BenchError as exc:  # keep the sizes already measured
-            print(f"\nplan_bench: {exc}", file=sys.stderr)
-            failed = True
+    results, failed = each_size("plan_bench", args.sizes, lambda size, runner: bench_size(size, args, runner))
     print_table(results)
     write_results(
         results_path(args.out, "plan"), run_record(source, repeat=args.repeat, seed=args.seed, sizes=results)

@@ -29,6 +29,14 @@ def board(tmp_path: Path) -> Board:
     return Board(root)
 
 
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A project folder with an initialised board in tasks/ (the default pulse.yaml: wip.doing 3)."""
+    project = tmp_path / "proj"
+    init_board(project / "tasks")
+    return project
+
+
 @pytest.fixture(autouse=True)
 def _own_config_home(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No test reads or writes the real ~/.config (the user's settings, their themes): every test,

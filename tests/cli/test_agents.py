@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from support.helpers import assert_user_error, pulse, pulse_ok
 
-from pulseboard.core.actions import create_task, init_board
+from pulseboard.core.actions import create_task
 from pulseboard.core.board import Board
 
 START = b"<!-- pulse:agents:start -->"
@@ -22,14 +22,6 @@ wip: {doing: 4, hard: true}
 holders: {limit: 2, lease: 45m, limits: {"agent-*": 1}, heavy: 2, heavy_tags: [epic]}
 heartbeat: {box: 20m, big: 1h}
 """
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """A project folder with a board in tasks/ (the default pulse.yaml)."""
-    project = tmp_path / "proj"
-    init_board(project / "tasks")
-    return project
 
 
 def configure(project: Path, text: str) -> None:

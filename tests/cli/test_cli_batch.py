@@ -28,19 +28,10 @@ from support.helpers import (
     task_files,
 )
 
-from pulseboard.core.actions import init_board
-
 pytestmark = pytest.mark.timeout(90)
 
 MOVED_KEYS = STABLE_KEYS | {"from", "warnings"}
 REFUSED_KEYS = {"id", "short", "title", "moved", "error"}
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    project = tmp_path / "proj"
-    init_board(project / "tasks")
-    return project
 
 
 def add(project: Path, *titles: str) -> list[dict[str, Any]]:

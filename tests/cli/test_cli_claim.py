@@ -29,21 +29,13 @@ from support.helpers import (
 )
 
 from pulseboard.core import ids
-from pulseboard.core.actions import create_task, init_board, move_task
+from pulseboard.core.actions import create_task, move_task
 from pulseboard.core.board import Board
 from pulseboard.core.plan import plan
 
 pytestmark = pytest.mark.timeout(60)
 
 SUGGESTION_KEYS = {"kind", "action", "ids", "short", "text", "score", "reasons"}
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """A project folder with an initialised tasks/ board (default pulse.yaml: wip.doing 3)."""
-    project = tmp_path / "proj"
-    init_board(project / "tasks")
-    return project
 
 
 def set_wip(project: Path, limit: int) -> None:

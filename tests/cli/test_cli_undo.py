@@ -31,21 +31,13 @@ from support.helpers import (
     where_is,
 )
 
-from pulseboard.core.actions import create_task, init_board, move_task
+from pulseboard.core.actions import create_task, move_task
 from pulseboard.core.board import Board
 from pulseboard.core.undo import undo_last
 
 pytestmark = pytest.mark.timeout(90)
 
 STAMP = "%Y-%m-%dT%H:%M:%SZ"
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """A project folder with an initialised tasks/ board (default pulse.yaml)."""
-    project = tmp_path / "proj"
-    init_board(project / "tasks")
-    return project
 
 
 def as_actor(name: str) -> dict[str, str]:

@@ -32,7 +32,7 @@ from support.helpers import (
     task_files,
 )
 
-from pulseboard.core.actions import create_task, init_board
+from pulseboard.core.actions import create_task
 from pulseboard.core.board import Board
 
 pytestmark = pytest.mark.timeout(60)
@@ -41,14 +41,6 @@ CALL_TIMEOUT_S = 40  # a whole test's conversation with its servers
 READS = {"next", "list", "show"}
 TOOLS = ["next", "claim", "list", "show", "add", "start", "done", "block", "reopen", "note", "renew"]
 BRIEF = {"id", "short", "title", "state", "priority", "estimate", "holder"}
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """A project folder with a board in tasks/ (the default pulse.yaml)."""
-    project = tmp_path / "proj"
-    init_board(project / "tasks")
-    return project
 
 
 def run(coroutine: Coroutine[Any, Any, Any]) -> Any:

@@ -28,7 +28,7 @@ from support.helpers import (
     where_is,
 )
 
-from pulseboard.core.actions import create_task, init_board
+from pulseboard.core.actions import create_task
 from pulseboard.core.board import Board
 from pulseboard.core.taskfile import read_task_file
 
@@ -67,13 +67,6 @@ def reap(proc: subprocess.Popen[str]) -> tuple[str, str]:
         proc.kill()
         proc.communicate()
         raise
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    project = tmp_path / "proj"
-    init_board(project / "tasks")
-    return project
 
 
 # --------------------------------------------------------------------------- concurrent creation

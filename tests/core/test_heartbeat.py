@@ -4,12 +4,12 @@ never proposes starting a task whose dependencies aren't done, or while Doing is
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from functools import partial
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from support.helpers import memory_task
+from support.helpers import aged_task, minutes_before
 
 from pulseboard.core.board import Task
 from pulseboard.core.heartbeat import HeartbeatSettings, Suggestion, beat, time_box
@@ -18,16 +18,8 @@ NOW = dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.UTC)
 CONF = HeartbeatSettings()
 
 
-def stamp(minutes_ago: float) -> str:
-    return (NOW - dt.timedelta(minutes=minutes_ago)).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def task(task_id: str, state: str = "open", **fields: Any) -> Task:
-    """A task as the engine sees it: made an hour ago; in doing, started five minutes ago."""
-    fields.setdefault("created", stamp(60))
-    if state == "doing":
-        fields.setdefault("started", stamp(5))
-    return memory_task(task_id, state, **fields)
+stamp = partial(minutes_before, NOW)  # stamp(5): five minutes before NOW
+task = partial(aged_task, NOW)  # task(id, state, **fields): made an hour before NOW
 
 
 def kinds(result: list[Suggestion]) -> list[tuple[str, tuple[str, ...]]]:

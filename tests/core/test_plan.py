@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from support.board_helpers import Maker
-from support.helpers import memory_task
+from support.helpers import aged_task, minutes_before
 
 from pulseboard.core.board import Board, Task
 from pulseboard.core.config import HeartbeatSettings, HolderSettings, Settings
@@ -26,16 +27,8 @@ NOW = dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.UTC)
 ROOT = Path("/b")
 
 
-def stamp(minutes_ago: float) -> str:
-    return (NOW - dt.timedelta(minutes=minutes_ago)).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def task(task_id: str, state: str = "open", **fields: Any) -> Task:
-    """A task made an hour ago; in doing, started five minutes ago."""
-    fields.setdefault("created", stamp(60))
-    if state == "doing":
-        fields.setdefault("started", stamp(5))
-    return memory_task(task_id, state, **fields)
+stamp = partial(minutes_before, NOW)  # stamp(5): five minutes before NOW
+task = partial(aged_task, NOW)  # task(id, state, **fields): made an hour before NOW
 
 
 def planned(tasks: list[Task], hands: int = 3, config: Settings | None = None) -> Plan:

@@ -5,6 +5,7 @@ No mocks: every helper here starts a real process or reads real files.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -263,6 +264,19 @@ def memory_task(task_id: str, state: str = "open", **fields: Any) -> Task:
     }  # fmt: skip
     values.update(fields)
     return Task(task_id, state, f"{task_id}.md", Path("/b") / state, **values)
+
+
+def minutes_before(now: dt.datetime, minutes: float) -> str:
+    """A stamp `minutes` before now, as pulse writes one."""
+    return (now - dt.timedelta(minutes=minutes)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def aged_task(now: dt.datetime, task_id: str, state: str = "open", **fields: Any) -> Task:
+    """A task in memory made an hour before now; in doing, started five minutes before."""
+    fields.setdefault("created", minutes_before(now, 60))
+    if state == "doing":
+        fields.setdefault("started", minutes_before(now, 5))
+    return memory_task(task_id, state, **fields)
 
 
 def user_config(tmp_path: Path) -> Path:

@@ -24,19 +24,17 @@ from pulseboard.core.config import CONFIG_NAME, DEFAULT_CONFIG_TEXT, Settings
 from pulseboard.core.doing_view import Doing, DoingOnDisk
 from pulseboard.core.errors import PulseError
 from pulseboard.core.fsops import (
-    atomic_write,
     ensure_file,
-    read_regular,
     rename_noreplace,
     safe_folder,
     write_new,
 )
 from pulseboard.core.overlap import first_overlap
 from pulseboard.core.taskfile import (
-    MAX_BYTES,
     link_problem,
     read_task_file,
     render_new_task,
+    rewrite,
     toggle_criterion,
     update_owned_keys,
 )
@@ -324,11 +322,7 @@ def write_stamps(board: Board, entry: Entry, changes: dict[str, Any]) -> str | N
     if not record["writable"]:
         return record["error"]
     try:
-        st = os.lstat(entry.path)
-        text = read_regular(entry.path, MAX_BYTES).decode("utf-8")
-        new_text = update_owned_keys(text, changes)
-        if new_text != text:
-            atomic_write(entry.path, new_text.encode("utf-8"), expect_inode=st.st_ino)
+        rewrite(entry.path, lambda text: update_owned_keys(text, changes))
     except FileNotFoundError:
         return "moved again before its stamps could be written"
     except PulseError as exc:
@@ -367,9 +361,7 @@ def tick_criterion(board: Board, entry: Entry, index: int) -> Task:
     """Tick or untick a task's index-th acceptance criterion in its file, atomically."""
     safe_folder(board.root, entry.state, create=False)  # never a link to a folder elsewhere
     try:
-        st = os.lstat(entry.path)
-        text = read_regular(entry.path, MAX_BYTES).decode("utf-8")
-        atomic_write(entry.path, toggle_criterion(text, index).encode("utf-8"), expect_inode=st.st_ino)
+        rewrite(entry.path, lambda text: toggle_criterion(text, index))
     except FileNotFoundError:
         raise PulseError(f"{entry.key} is gone: another process moved or deleted it.") from None
     except ValueError as exc:

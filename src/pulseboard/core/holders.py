@@ -25,10 +25,9 @@ from pulseboard.core.config import HeartbeatSettings, Settings
 from pulseboard.core.doing_view import held_by as held_by  # the one rule, for claim and plan too
 from pulseboard.core.errors import PulseError
 from pulseboard.core.fields import format_duration, format_time, parse_time
-from pulseboard.core.fsops import atomic_write, read_regular
 from pulseboard.core.heartbeat_rules import Suggestion
 from pulseboard.core.layout import NOTES_LOCK
-from pulseboard.core.taskfile import MAX_BYTES, read_task_file, split, update_owned_keys
+from pulseboard.core.taskfile import read_task_file, rewrite, split, update_owned_keys
 from pulseboard.core.text import named, one_line
 from pulseboard.core.turns import taking_turns
 from pulseboard.core.wip import distinct
@@ -232,9 +231,7 @@ def add_note(board: Board, query: str, text: str, now: dt.datetime | None = None
         if not record["writable"]:
             raise PulseError(f"{entry.key} {record['error']}; pulse won't write into it.")
         try:
-            st = os.lstat(entry.path)
-            old = read_regular(entry.path, MAX_BYTES).decode("utf-8")
-            atomic_write(entry.path, with_note(old, line).encode("utf-8"), expect_inode=st.st_ino)
+            rewrite(entry.path, lambda text: with_note(text, line))
         except FileNotFoundError:
             raise PulseError(f"{entry.key} moved while the note was being written; try again.") from None
         except (OSError, ValueError) as exc:
@@ -251,10 +248,7 @@ def take_over(board: Board, item: Silent, now: dt.datetime | None = None) -> Tas
     task = item.task
     entry = Entry(task.state, task.name, task.id, task.folder)
     try:
-        st = os.lstat(entry.path)
-        old = read_regular(entry.path, MAX_BYTES).decode("utf-8")
-        new = update_owned_keys(old, {"holder": journal.actor()})
-        atomic_write(entry.path, new.encode("utf-8"), expect_inode=st.st_ino)
+        rewrite(entry.path, lambda text: update_owned_keys(text, {"holder": journal.actor()}))
     except FileNotFoundError:
         raise PulseError(f"{entry.key} moved while it was being taken over.") from None
     except (OSError, ValueError) as exc:

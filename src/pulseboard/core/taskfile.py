@@ -11,6 +11,7 @@ import json
 import os
 import re
 import stat as stat_module
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from typing import Any
 import yaml
 
 from pulseboard.core import fields, frontmatter_fast, safeyaml
-from pulseboard.core.fsops import NotRegularError, read_regular
+from pulseboard.core.fsops import NotRegularError, atomic_write, read_regular
 
 MAX_BYTES = 1 << 20  # task files are notes; a 10 MB file is a mistake, not a task
 _HEADING = re.compile(r"^#{1,6}[ \t]+(.+)$", re.M)  # linear; closing `#`s are cut off by heading_title
@@ -226,6 +227,17 @@ def read_task_file(path: Path, root: Path, fallback_title: str) -> dict[str, Any
     except UnicodeDecodeError as exc:
         return empty_record(fallback_title, f"is not UTF-8 text (bad byte at offset {exc.start})")
     return parse_text(text, fallback_title)
+
+
+def rewrite(path: Path, change: Callable[[str], str]) -> None:
+    """Change a task file's text atomically: read as UTF-8, written whole and only if `change`
+    changed it. FileNotFoundError if the file was moved or replaced meanwhile; ValueError from
+    `change` or for bytes that are not UTF-8; OSError from the disk."""
+    st = os.lstat(path)
+    text = read_regular(path, MAX_BYTES).decode("utf-8")
+    new = change(text)
+    if new != text:
+        atomic_write(path, new.encode("utf-8"), expect_inode=st.st_ino)
 
 
 def read_body(path: Path) -> str | None:
