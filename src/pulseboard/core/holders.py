@@ -114,9 +114,9 @@ def silent(doing: Iterable[Task], root: Path, now: dt.datetime, settings: Heartb
     looks silent by its start and its file."""
     cutoff = now.timestamp() - settings.holders.lease_s
     looks: list[tuple[Task, float]] = []
-    for task in distinct(doing):
+    for task in distinct(task for task in doing if task.holder):  # doing without holders: no work
         started = _stamp(task.started)
-        if not task.holder or started > cutoff:
+        if started > cutoff:
             continue
         try:
             last = max(started, os.stat(task.path).st_mtime)
