@@ -30,7 +30,7 @@ from support.helpers import (
 
 pytestmark = pytest.mark.timeout(90)
 
-MOVED_KEYS = STABLE_KEYS | {"from", "warnings"}
+MOVED_KEYS = STABLE_KEYS | {"from", "warnings", "ready_now", "can_unblock"}
 REFUSED_KEYS = {"id", "short", "title", "moved", "error"}
 
 

@@ -415,7 +415,7 @@ def test_undo_json_shape(project: Path) -> None:
     assert result.returncode == 0 and result.stderr == "", result.stderr
     assert result.stdout.count("\n") == 1
     undone = json.loads(result.stdout)
-    assert set(undone) == STABLE_KEYS | {"from", "warnings"}
+    assert set(undone) == STABLE_KEYS | {"from", "warnings", "ready_now", "can_unblock"}
     assert (undone["id"], undone["state"], undone["from"], undone["warnings"]) == (
         task["id"], "open", "doing", [],
     )  # fmt: skip

@@ -92,10 +92,10 @@ def test_a_dependency_chain_stays_in_one_lane_dependencies_first() -> None:
         task("a1", priority="low", touches=("src/a.py",)),
         task("x9", priority="high", touches=("src/x.py",)),
         task("z0", "done"),
-        task("y8", priority="low", depends=("z0",)),  # its dependency is done: ready
+        task("y8", priority="low", depends=("z0",)),  # its dependency is done: ready now, before x9
     ]
     result = planned(tasks)
-    assert lanes(result) == [["a1", "b2", "c3"], ["x9"], ["y8"]]  # the chain leads: c3 is critical
+    assert lanes(result) == [["a1", "b2", "c3"], ["y8"], ["x9"]]  # the chain leads: c3 is critical
     chain = result.lanes[0].steps
     assert [step.after for step in chain] == [(), ("a1",), ("b2",)]
     assert result.why(chain[2], str) == "after b2"

@@ -8,7 +8,16 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from support.board_helpers import beaten, column_text, drive, make_board, new_app, screen_text, wait_for
+from support.board_helpers import (
+    beaten,
+    column_text,
+    drive,
+    make_board,
+    new_app,
+    notices,
+    screen_text,
+    wait_for,
+)
 from support.helpers import silent_task
 from textual.pilot import Pilot
 
@@ -64,3 +73,20 @@ def test_p_shows_the_plans_lanes_and_plus_asks_for_one_hand_more(tmp_path: Path)
         await wait_for(pilot, lambda: not isinstance(app.screen, PlanScreen))
 
     drive(app, script)
+
+
+def test_done_names_at_once_what_it_let_start(tmp_path: Path) -> None:
+    board = make_board(tmp_path / "tasks")
+    first = create_task(board, "Lay the schema", touches=["db.sql"])
+    create_task(board, "Write the queries", depends=[first.id], touches=["q.py"])
+    move_task(board, first.id, "doing")
+    app = new_app(board)
+
+    async def script(pilot: Pilot) -> None:
+        await beaten(pilot)
+        await pilot.press("l")  # Doing
+        await pilot.press("d")
+        await wait_for(pilot, lambda: any(n.startswith("Ready now:") for n in notices(app)))
+        assert any('"Write the queries"' in n for n in notices(app))
+
+    drive(app, script, notifications=True)

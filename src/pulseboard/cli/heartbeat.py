@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from pulseboard.cli import output
+from pulseboard.cli import hooks_glue, output
 from pulseboard.cli.common import open_board
 from pulseboard.cli.gitglue import commit_move
 from pulseboard.core import ids
@@ -101,6 +101,7 @@ def cmd_claim(args: argparse.Namespace) -> int:
     else:
         print(f'{result.short} "{output.plain(result.task.title)}": claimed, open -> doing')
         print(output.suggestion_line(1, claimed.suggestion, lambda _: result.short))
+    hooks_glue.moved(board, [result], claimed=True)
     return 0
 
 

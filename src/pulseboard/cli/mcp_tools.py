@@ -4,7 +4,8 @@ command makes, answering the JSON that command prints with --json.
 A method's docstring is the description MCP clients show the model, its parameters the tool's
 schema (`next` and `list` are next_tasks and list_tasks here, clear of the builtins). The board is
 opened afresh for every call (the parse cache makes that cheap), so moves by others are seen; the
-holder is the server's PULSE_ACTOR (core/journal.actor).
+holder is the server's PULSE_ACTOR (core/journal.actor). A change runs the board's hooks as the CLI's
+does (cli/hooks_glue.py), a hook gone wrong being a warning on the server's stderr.
 """
 
 from __future__ import annotations
@@ -12,11 +13,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-from pulseboard.cli import output
+from pulseboard.cli import hooks_glue, output
 from pulseboard.cli.common import warn
 from pulseboard.cli.gitglue import commit_file, commit_move
 from pulseboard.cli.heartbeat import next_json, suggestions
-from pulseboard.cli.tasks import move_json
+from pulseboard.cli.tasks import ReadyAfter, move_json
 from pulseboard.core import actions, holders, ids, journal
 from pulseboard.core.board import STATES, Board, Task
 from pulseboard.core.errors import PulseError
@@ -65,6 +66,7 @@ class BoardTools:
             short = ids.ShortIds(t.id for t in board.tasks()).short
             raise Refused(str(nothing), output.unclaimed_json(nothing, short)) from None
         commit_move(board, claimed.move)
+        hooks_glue.moved(board, [claimed.move], claimed=True)
         return output.claim_json(claimed)
 
     def list_tasks(
@@ -137,6 +139,7 @@ class BoardTools:
             warn(warning)
         short = self._short(board, task)
         commit_file(board, task, short, "add")
+        hooks_glue.created(board, task, short)
         return output.task_json(task, short)
 
     def start(self, id: str, force: bool = False) -> dict[str, Any]:
@@ -177,7 +180,8 @@ class BoardTools:
         board = self._board()
         result = actions.move_task(board, query, to_state, **options)
         commit_move(board, result)
-        return move_json(result)
+        hooks_glue.moved(board, [result])
+        return move_json(result, ReadyAfter(board, result.task))
 
     @staticmethod
     def _short(board: Board, task: Task) -> str:

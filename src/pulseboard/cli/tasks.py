@@ -7,11 +7,11 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pulseboard.cli import output
+from pulseboard.cli import hooks_glue, output
 from pulseboard.cli.common import open_board, warn
 from pulseboard.cli.gitglue import commit_batch, commit_file, commit_move
 from pulseboard.core import actions, ids, journal
-from pulseboard.core.board import STATES, locate
+from pulseboard.core.board import STATES, Board, Task, locate
 from pulseboard.core.snapshot import Snapshot
 from pulseboard.core.taskfile import read_body
 from pulseboard.core.text import one_line
@@ -60,6 +60,7 @@ def cmd_add(args: argparse.Namespace) -> int:
         print(output.dumps(output.task_json(task, short)))
     else:
         print(f"{short}  {task.path}")
+    hooks_glue.created(board, task, short)
     return 0
 
 
@@ -124,12 +125,16 @@ def cmd_move(args: argparse.Namespace) -> int:
 
         batch = move_tasks(board, args.ids, args.to_state, reason=reason, waiting_on=waiting_on, force=force)
         commit_batch(board, batch.moved)
-        return print_batch(args, batch)
+        code = print_batch(board, args, batch)
+        hooks_glue.moved(board, batch.moved)
+        return code
     result = actions.move_task(
         board, args.ids[0], args.to_state, reason=reason, waiting_on=waiting_on, force=force
     )
     commit_move(board, result)
-    return print_move(args, result)
+    code = print_move(board, args, result)
+    hooks_glue.moved(board, [result])
+    return code
 
 
 def cmd_mv(args: argparse.Namespace) -> int:
@@ -146,28 +151,73 @@ def cmd_undo(args: argparse.Namespace) -> int:
     batch = undo_batch(board, anyone=args.any)
     if batch.batch is None:
         commit_move(board, batch.moved[0], undo=True)
-        return print_move(args, batch.moved[0], "undone: ")
-    commit_batch(board, batch.moved, undo=True)
-    return print_batch(args, batch, "undone: ")
+        code = print_move(board, args, batch.moved[0], "undone: ")
+    else:
+        commit_batch(board, batch.moved, undo=True)
+        code = print_batch(board, args, batch, "undone: ")
+    hooks_glue.moved(board, batch.moved)
+    return code
 
 
-def print_move(args: argparse.Namespace, result: actions.MoveResult, what: str = "") -> int:
-    """Say what a move did: its warnings on stderr, then one line (or the task as JSON)."""
+def print_move(board: Board, args: argparse.Namespace, result: actions.MoveResult, what: str = "") -> int:
+    """Say what a move did: its warnings on stderr, then one line and what it let start (or the
+    task as JSON)."""
     for warning in result.warnings:
         warn(warning)
+    ready = ReadyAfter(board, result.task)
     if args.json:
-        print(output.dumps(move_json(result)))
+        print(output.dumps(move_json(result, ready)))
     else:
         print(move_line(result, what))
+        sys.stdout.write("".join(line + "\n" for line in ready.lines()))
     return 0
 
 
-def move_json(result: actions.MoveResult) -> dict[str, object]:
-    """A moved task as JSON: the task, where it came from, the move's warnings."""
+class ReadyAfter:
+    """What moving tasks to done let start (core/ready.py): the open tasks ready now and the
+    blocked ones whose every dependency is done. The board is read only after a done."""
+
+    def __init__(self, board: Board, *moved: Task) -> None:
+        self._finished = {task.id for task in moved if task.state == "done"}
+        self._board = board if self._finished else None
+        self._found: tuple[list[dict[str, object]], list[dict[str, object]]] | None = None
+
+    def json(self) -> dict[str, list[dict[str, object]]]:
+        """`ready_now` and `can_unblock`: each task's id, short id, title and state."""
+        if self._found is None:
+            self._found = ([], [])
+            if self._board is not None:
+                from pulseboard.core.ready import ready_now
+
+                tasks = self._board.tasks()
+                short = ids.ShortIds(t.id for t in tasks).short
+                ready = ready_now(tasks, self._finished)
+                for found, group in zip(self._found, (ready.open, ready.blocked), strict=True):
+                    found.extend(
+                        {"id": t.id, "short": short(t.id), "title": t.title, "state": t.state} for t in group
+                    )
+        return {"ready_now": self._found[0], "can_unblock": self._found[1]}
+
+    def lines(self) -> list[str]:
+        """`ready now: a1b2 "Title", ...` and `every dependency done, unblock: ...` (when any)."""
+        found = self.json()
+        return [
+            f"{label}: " + ", ".join(f'{t["short"]} "{output.plain(str(t["title"]))}"' for t in tasks)
+            for label, tasks in (
+                ("ready now", found["ready_now"]),
+                ("every dependency done, unblock", found["can_unblock"]),
+            )
+            if tasks
+        ]
+
+
+def move_json(result: actions.MoveResult, ready: ReadyAfter) -> dict[str, object]:
+    """A moved task as JSON: the task, where it came from, the move's warnings, what it let start."""
     return {
         **output.task_json(result.task, result.short),
         "from": result.from_state,
         "warnings": result.warnings,
+        **ready.json(),
     }
 
 
@@ -177,7 +227,7 @@ def move_line(result: actions.MoveResult, what: str = "") -> str:
     return f'{what}{result.short} "{title}": {result.from_state} -> {result.task.state}'
 
 
-def print_batch(args: argparse.Namespace, batch: BatchResult, what: str = "") -> int:
+def print_batch(board: Board, args: argparse.Namespace, batch: BatchResult, what: str = "") -> int:
     """Say what a batch did: a move's warnings and line each, then a sentence on stderr per task
     refused; with --json a list (`"moved": false` and `"error"` for a refused task). Exit 1 if any
     task was refused."""
@@ -186,9 +236,12 @@ def print_batch(args: argparse.Namespace, batch: BatchResult, what: str = "") ->
         for warning in result.warnings:
             warn(warning)
         if args.json:
-            items.append({**move_json(result), "moved": True})
+            items.append({**move_json(result, ReadyAfter(board, result.task)), "moved": True})
         else:
             print(move_line(result, what))
+    if batch.moved and not args.json:
+        lines = ReadyAfter(board, *(result.task for result in batch.moved)).lines()
+        sys.stdout.write("".join(line + "\n" for line in lines))
     for refused in batch.refused:
         print(f"pulse: {one_line(refused.text)}", file=sys.stderr)
         short, title = refused.name, refused.title

@@ -7,6 +7,7 @@ A missing `pulse.yaml` means the defaults; a bad one is a plain error naming the
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import re
@@ -55,6 +56,7 @@ heartbeat:        # the engine that says what to do next (the board's pane, puls
     large_estimate: -1.0  # estimated over `big`
     unblocks: 1.0         # per task waiting on it, up to 3
     overlap: -3.0         # touches something in doing: run them one after the other
+    ready_now: 10.0       # what it waited on (depends) is all done: it was next, it comes first
 
 holders:          # starting or claiming a task records who holds it: $PULSE_ACTOR, else the login
   limit: 3        # most weight one holder has in doing: "two tasks for features, three for simpler work"
@@ -67,11 +69,20 @@ git:              # a board shared through git: "commit after every change, push
   commit: false   # true: each move, new task and edit pulse makes is a commit of just those files
   push: false     # true: push after each commit, in the background (pulse sync also pulls)
 
+# hooks:          # run a program on an event (docs/hooks.md): the event as JSON on its stdin
+#   done: [notify-send, "pulse: a task is done"]     # an argv list, never a shell string
+#   moved: {run: [./scripts/on-move.sh], timeout: 5s} # timeout: 10s unless given, at most 60s
+#   # events: created, moved, done, blocked, claimed, lease-expired, ready-now; a list of hooks runs them all
+
 """
 
 DEFAULT_CONFIG_TEXT += keys_section()  # every action of the board, its default key and its help
 
 KEY_ACTIONS = tuple(action.id for action in ACTIONS)  # the names `keys:` accepts
+
+HOOK_EVENTS = ("created", "moved", "done", "blocked", "claimed", "lease-expired", "ready-now")
+HOOK_TIMEOUT_S = 10.0  # a hook's time limit unless it gives its own
+HOOK_TIMEOUT_MAX_S = 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +100,7 @@ class Weights:
     large_estimate: float = -1.0
     unblocks: float = 1.0
     overlap: float = -3.0
+    ready_now: float = 10.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +129,15 @@ class HeartbeatSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class Hook:
+    """A program run on an event (hooks in pulse.yaml, core/hooks.py): its argv, never a shell line."""
+
+    event: str
+    argv: tuple[str, ...]
+    timeout_s: float = HOOK_TIMEOUT_S
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     wip_doing: int = 3
     wip_hard: bool = False
@@ -125,6 +146,7 @@ class Settings:
     heartbeat: HeartbeatSettings = field(default_factory=HeartbeatSettings)
     git_commit: bool = False
     git_push: bool = False
+    hooks: tuple[Hook, ...] = ()
 
     @property
     def holders(self) -> HolderSettings:
@@ -207,7 +229,59 @@ def load_settings(board_root: Path) -> Settings:
     return Settings(
         wip_doing=doing, wip_hard=hard, theme=theme, keys=pairs, heartbeat=heartbeat,
         git_commit=git.get("commit", False), git_push=git.get("push", False),
+        hooks=_hooks(settings_section(data, "hooks", path), path),
     )  # fmt: skip
+
+
+def _hooks(section: dict[str, Any], path: Path) -> tuple[Hook, ...]:
+    """hooks: event -> a hook or a list of hooks; a hook is an argv list or {run: argv, timeout}."""
+    hooks: list[Hook] = []
+    for event, value in section.items():
+        if event not in HOOK_EVENTS:
+            raise PulseError(
+                f"{path}: hooks.{clip(str(event))} is not an event; use one of {', '.join(HOOK_EVENTS)}."
+            )
+        several = isinstance(value, list) and bool(value) and all(isinstance(v, list | dict) for v in value)
+        hooks += [_hook(event, one, path) for one in (value if several else [value])]
+    return tuple(hooks)
+
+
+def _hook(event: str, value: object, path: Path) -> Hook:
+    """One hook of an event: `[argv...]` or `{run: [argv...], timeout: 5s}`."""
+    where = f"{path}: hooks.{event}"
+    run, timeout = value, HOOK_TIMEOUT_S
+    if isinstance(value, dict):
+        unknown = sorted(str(name) for name in value if name not in ("run", "timeout"))
+        if unknown:
+            raise PulseError(f"{where}.{clip(unknown[0])} is not a setting; use run or timeout.")
+        run = value.get("run")
+        timeout = _hook_timeout(value.get("timeout", HOOK_TIMEOUT_S), f"{where}.timeout")
+    if not isinstance(run, list) or not run or not all(_is_arg(arg) for arg in run):
+        raise PulseError(
+            f"{where} must be a command as a list of words, such as [notify-send, done], "
+            f"never a shell string; not {quoted(run)}."
+        )
+    return Hook(event, tuple(str(arg) for arg in run), timeout)
+
+
+def _is_arg(arg: object) -> bool:
+    """One word of a hook's argv: text or a number (`[sleep, 5]`); never empty, never a NUL in it."""
+    if isinstance(arg, bool) or not isinstance(arg, str | int | float):
+        return False
+    return str(arg) != "" and "\0" not in str(arg)
+
+
+def _hook_timeout(value: object, where: str) -> float:
+    """A hook's time limit: seconds as a number or a duration such as 5s or 1m, above 0, at most 60s."""
+    seconds = 0.0
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        seconds = float(value)
+    elif isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            seconds = float(parse_estimate(value))
+    if not 0 < seconds <= HOOK_TIMEOUT_MAX_S:
+        raise PulseError(f"{where} must be a time such as 5s, above 0 and at most 60s, not {quoted(value)}.")
+    return seconds
 
 
 def _duration(value: object, name: str, path: Path, section: str = "heartbeat") -> int:

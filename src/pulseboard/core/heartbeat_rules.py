@@ -414,8 +414,9 @@ def start_terms(
     task: Task, settings: HeartbeatSettings, age: float, unblocks: int, clash: str | None
 ) -> list[tuple[str, float]]:
     """The score terms of an open task: priority, age (its `age_points`, always the second term),
-    estimate, what it unblocks (unblocks: how many wait on it) and, if it touches the same as the
-    task in doing titled `clash`, the overlap penalty."""
+    estimate, what it unblocks (unblocks: how many wait on it), if it touches the same as the
+    task in doing titled `clash`, the overlap penalty, and for a task that waited on others (all
+    done: it is asked only of tasks ready to start) the `ready_now` lift."""
     w = settings.weights
     terms: list[tuple[str, float]] = [
         (f"priority {task.priority}", getattr(w, task.priority, 0.0)),
@@ -432,6 +433,8 @@ def start_terms(
         terms.append((f"unblocks {unblocks}", w.unblocks * min(unblocks, 3)))
     if clash is not None:
         terms.append((f'touches the same as "{clash}" in doing', w.overlap))
+    if task.depends:  # started only when each is done (deps_done): it waited, and is ready now
+        terms.append(("ready now: what it waited on is done", w.ready_now))
     return terms
 
 

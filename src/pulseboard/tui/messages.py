@@ -15,6 +15,7 @@ from textual.message import Message
 
 from pulseboard.core.heartbeat import Suggestion
 from pulseboard.core.live import Hints, Loaded
+from pulseboard.core.ready import Ready
 from pulseboard.core.reconcile import Plan
 
 if TYPE_CHECKING:  # made in workers after the first paint, imported there
@@ -133,3 +134,11 @@ class PlanReady(Message):
         super().__init__()
         self.text = text
         self.hands = hands
+
+
+class ReadyNow(Message):
+    """What finishing tasks let start (core/ready.py), worked out off the UI thread."""
+
+    def __init__(self, ready: Ready) -> None:
+        super().__init__()
+        self.ready = ready

@@ -18,6 +18,7 @@ from pulseboard.core.board import STATES, Entry, Task
 from pulseboard.core.doing_view import DoingHeld
 from pulseboard.core.errors import PulseError
 from pulseboard.core.heartbeat_inputs import mark_read
+from pulseboard.core.ready import ready_now
 from pulseboard.core.taskfile import read_body
 from pulseboard.core.text import named, one_line
 from pulseboard.core.undo import undo_batch, undo_message
@@ -284,6 +285,9 @@ class BoardKeys(_Screen):
         if warnings:  # once the move is on screen: mounting a toast is a layout of the whole screen
             said = list(warnings)
             self.set_timer(TOAST_AFTER, lambda: self._say_moved(said))
+        finished = {result.task.id for _, result in moves if result.task.state == "done"}
+        if finished:
+            self._name_ready(finished)
         last = moves[-1][1].task
         for state in sorted(states - {last.state}):
             self._show(state)
@@ -295,6 +299,22 @@ class BoardKeys(_Screen):
         self.go_to(last)
         for task, result in moves:
             self._refresh_detail(task, result.task)
+
+    def _name_ready(self, finished: set[str]) -> None:
+        """What the tasks just done let start (core/ready.py), worked out off the UI thread."""
+        snapshot = self.live.snapshot
+        tasks = [task for state in ("open", "blocked", "done", "doing") for task in snapshot.column(state)]
+        self._run(lambda: messages.ReadyNow(ready_now(tasks, finished)), "ready")
+
+    def on_ready_now(self, message: messages.ReadyNow) -> None:
+        ready, short = message.ready, self.live.shorts.short
+        if ready.open:
+            shown = ", ".join(named(short(t.id), t.title) for t in ready.open[:3])
+            more = f" and {len(ready.open) - 3} more" if len(ready.open) > 3 else ""
+            self.say(f"Ready now: {shown}{more}.", title="Done", timeout=8)
+        if ready.blocked:
+            shown = ", ".join(named(short(t.id), t.title) for t in ready.blocked[:3])
+            self.say(f"Every dependency done, unblock: {shown}.", title="Done", timeout=8)
 
     def _say_moved(self, warnings: list[str]) -> None:
         for warning in warnings:
