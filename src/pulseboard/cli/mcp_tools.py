@@ -139,7 +139,7 @@ class BoardTools:
             warn(warning)
         short = self._short(board, task)
         commit_file(board, task, short, "add")
-        hooks_glue.created(board, task, short)
+        hooks_glue.created(board, task)
         return output.task_json(task, short)
 
     def start(self, id: str, force: bool = False) -> dict[str, Any]:

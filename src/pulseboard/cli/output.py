@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from pulseboard.core.board import Task
 from pulseboard.core.fields import format_estimate
+from pulseboard.core.task_view import task_json as task_json  # the stable shape, from core
 from pulseboard.core.task_view import task_rows
 from pulseboard.core.text import inert as plain
 
@@ -17,30 +18,6 @@ if TYPE_CHECKING:  # for annotations only: `pulse ls` needs neither the heartbea
     from pulseboard.core.claim import Claim, NothingToClaim
     from pulseboard.core.heartbeat import Suggestion
     from pulseboard.core.reconcile import Event
-
-
-def task_json(task: Task, short: str) -> dict[str, Any]:
-    """The stable JSON shape of a task."""
-    return {
-        "id": task.id,
-        "short": short,
-        "title": task.title,
-        "state": task.state,
-        "path": os.path.join(task.folder, task.name),
-        "priority": task.priority,
-        "estimate": None if task.estimate is None else format_estimate(task.estimate),
-        "estimate_seconds": task.estimate,
-        "touches": list(task.touches),
-        "depends": list(task.depends),
-        "tags": list(task.tags),
-        "created": task.created,
-        "started": task.started,
-        "done": task.done,
-        "blocked": task.blocked,
-        "holder": task.holder,
-        "criteria": {"done": task.criteria[0], "total": task.criteria[1]},
-        "error": task.error,
-    }
 
 
 # Left raw by ensure_ascii=False, yet a terminal acts on C1 controls (U+009B is CSI) and JavaScript

@@ -60,7 +60,7 @@ def cmd_add(args: argparse.Namespace) -> int:
         print(output.dumps(output.task_json(task, short)))
     else:
         print(f"{short}  {task.path}")
-    hooks_glue.created(board, task, short)
+    hooks_glue.created(board, task)
     return 0
 
 

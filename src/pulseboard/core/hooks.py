@@ -24,12 +24,17 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import IO, Any
 
+from pulseboard.core.actions import MoveResult
+from pulseboard.core.board import Board, Task
 from pulseboard.core.config import Hook, Settings
 from pulseboard.core.errors import PulseError
 from pulseboard.core.fields import format_time
 from pulseboard.core.fsops import append_line
+from pulseboard.core.ids import ShortIds
 from pulseboard.core.journal import actor
 from pulseboard.core.layout import journal_folder
+from pulseboard.core.ready import ready_now
+from pulseboard.core.task_view import task_json
 from pulseboard.core.text import clip, one_line
 
 AT_ONCE = 16  # hooks running at one time (a batch of moves fires many)
@@ -47,6 +52,43 @@ def move_events(from_state: str, to_state: str, *, claimed: bool = False) -> lis
     events = ["moved"] if from_state != to_state else []
     events += [to_state] if to_state in ("done", "blocked") else []
     return events + (["claimed"] if claimed else [])
+
+
+def payload(event: str, task: Task, short: str, from_state: str | None) -> dict[str, Any]:
+    """What a hook reads on stdin: the event, when, who, the task (as `--json` gives it), the move."""
+    return {
+        "event": event,
+        "at": format_time(dt.datetime.now(dt.UTC)),
+        "actor": actor(),
+        "task": task_json(task, short),
+        "from": from_state,
+        "to": task.state,
+    }
+
+
+def change_events(
+    board: Board, results: Sequence[MoveResult] = (), *, claimed: bool = False, created: Sequence[Task] = ()
+) -> list[tuple[str, dict[str, Any]]]:
+    """The events of a change made through any face: tasks created, moves (one, a batch, an undo, a
+    claim) and ready-now for what a done lets start (the board is read for it only when wanted)."""
+    short = ShortIds(t.id for t in board.tasks()).short if created else None
+    events = (
+        [("created", payload("created", task, short(task.id), None)) for task in created] if short else []
+    )
+    events += [
+        (event, payload(event, result.task, result.short, result.from_state))
+        for result in results
+        for event in move_events(result.from_state, result.task.state, claimed=claimed)
+    ]
+    finished = {result.task.id for result in results if result.task.state == "done"}
+    if finished and wanted(board.settings, "ready-now"):
+        tasks = board.tasks()
+        ready, short_of = ready_now(tasks, finished), ShortIds(t.id for t in tasks).short
+        events += [
+            ("ready-now", payload("ready-now", t, short_of(t.id), None))
+            for t in (*ready.open, *ready.blocked)
+        ]
+    return events
 
 
 def fire(board_root: Path, settings: Settings, events: Sequence[tuple[str, dict[str, Any]]]) -> list[str]:

@@ -1,4 +1,5 @@
-"""A task's fields as a person reads them: the one list `pulse show` and the detail view both show.
+"""A task's fields as a person reads them (the one list `pulse show` and the detail view both
+show), and as a program reads them (`task_json`: the stable shape of `--json`, MCP and hooks).
 
 Values are plain text; each face makes them inert and adds its own look, and leaves out the
 fields with no value (given as "").
@@ -6,7 +7,9 @@ fields with no value (given as "").
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import Any
 
 from pulseboard.core.board import Task
 from pulseboard.core.fields import format_estimate
@@ -48,3 +51,27 @@ def task_rows(task: Task) -> list[tuple[str, str]]:
         ("file", display_path(task.path)),
         ("error", task.error or ""),
     ]
+
+
+def task_json(task: Task, short: str) -> dict[str, Any]:
+    """The stable JSON shape of a task."""
+    return {
+        "id": task.id,
+        "short": short,
+        "title": task.title,
+        "state": task.state,
+        "path": os.path.join(task.folder, task.name),
+        "priority": task.priority,
+        "estimate": None if task.estimate is None else format_estimate(task.estimate),
+        "estimate_seconds": task.estimate,
+        "touches": list(task.touches),
+        "depends": list(task.depends),
+        "tags": list(task.tags),
+        "created": task.created,
+        "started": task.started,
+        "done": task.done,
+        "blocked": task.blocked,
+        "holder": task.holder,
+        "criteria": {"done": task.criteria[0], "total": task.criteria[1]},
+        "error": task.error,
+    }

@@ -142,3 +142,11 @@ class ReadyNow(Message):
     def __init__(self, ready: Ready) -> None:
         super().__init__()
         self.ready = ready
+
+
+class HooksDone(Message):
+    """The hooks of a change have run (core/hooks.py): a sentence for each that went wrong."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__()
+        self.problems = problems

@@ -74,7 +74,8 @@ FAILED = {"load": "Could not read the board", "reconcile": "Could not re-read th
           "watch": "Stopped following changes on disk",
           "engine": "Could not build the heartbeat's engine; the full beat goes on",
           "figures-build": "Could not keep the figures up to date; they are worked out whole",
-          "plan": "Could not make the plan", "ready": "Could not work out what is ready now"}  # fmt: skip
+          "plan": "Could not make the plan", "ready": "Could not work out what is ready now",
+          "hooks": "Could not run the hooks"}  # fmt: skip
 
 
 class BoardScreen(BoardKeys, BoardPulse, Screen[None]):

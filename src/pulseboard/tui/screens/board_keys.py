@@ -175,6 +175,7 @@ class BoardKeys(_Screen):
             return None
         self._show_move(task, result)
         self._commit(lambda: git.commit_move(self.board, result))
+        self._fire_hooks([result])
         return result.task
 
     def request_batch(self, to_state: str) -> None:
@@ -226,6 +227,7 @@ class BoardKeys(_Screen):
         self._show_results(result)
         if result.moved:
             self._commit(lambda: git.commit_batch(self.board, result.moved))
+            self._fire_hooks(result.moved)
         severity = "warning" if result.refused else "information"
         self.say(batch.summary(result), title="Moved", severity=severity, timeout=8)
 
@@ -263,6 +265,25 @@ class BoardKeys(_Screen):
         if self._commits is None:
             self._commits = CommitQueue(lambda problem: self.post_message(messages.GitProblem(problem)))
         self._commits.submit(job)
+
+    def _fire_hooks(self, results: Sequence[actions.MoveResult] = (), created: Sequence[Task] = ()) -> None:
+        """The hooks of a change (core/hooks.py), run off the UI thread; each that went wrong is a toast."""
+        if not self.board.settings.hooks:
+            return
+        board = self.board
+
+        def fired() -> messages.HooksDone:
+            from pulseboard.core.hooks import change_events, fire
+
+            return messages.HooksDone(
+                fire(board.root, board.settings, change_events(board, results, created=created))
+            )
+
+        self._run(fired, "hooks")
+
+    def on_hooks_done(self, message: messages.HooksDone) -> None:
+        for problem in message.problems:
+            self.say(problem, title="Hook", severity="warning", timeout=10)
 
     def _commit_file(self, task: Task, verb: str) -> None:
         message = git.commit_message(verb, self.live.shorts.short(task.id), task)
@@ -392,6 +413,7 @@ class BoardKeys(_Screen):
             self.say(sentence(str(exc)), title="Undo", severity="warning", timeout=8)
             return
         self._commit(lambda: git.commit_batch(self.board, result.moved, undo=True))
+        self._fire_hooks(result.moved)
         self.say(undo_message(result), title="Undo", timeout=5)
         self._show_results(result)
 
@@ -423,6 +445,7 @@ class BoardKeys(_Screen):
         self.go_to(task)
         self.say(f"Created {self.live.shorts.short(task.id)}: {task.title}", timeout=4)
         self._commit_file(task, "add")
+        self._fire_hooks(created=[task])
 
     def action_detail(self) -> None:
         task = self.selected_task()
