@@ -33,7 +33,8 @@ IDS = ("a1", "a2", "a10", "ab", "b1", "b2", "c1", "d1")  # prefixes of each othe
 LATER = (dt.timedelta(0), dt.timedelta(minutes=7), dt.timedelta(hours=3), dt.timedelta(days=20))
 SETTINGS = (
     HeartbeatSettings(),
-    HeartbeatSettings(wip_doing=1),
+    HeartbeatSettings(wip_doing=1, debt_limit=1),  # a debt session from two open debt tasks
+    HeartbeatSettings(wip_doing=6, debt_limit=0, debt_tags=("ui",)),
     HeartbeatSettings(wip_doing=6, box_s=120),
     HeartbeatSettings(wip_doing=6, weights=Weights(age_per_day=-0.3, age_cap=-1.0)),  # youngest first
     HeartbeatSettings(wip_doing=6, weights=Weights(age_per_day=0.0, unblocks=0.0, overlap=2.0)),
@@ -56,6 +57,7 @@ FIELDS = st.fixed_dictionaries({
     "touches": st.lists(st.sampled_from(["src/a.py", "src/*.py", "src", "navbar", "Navbar", "docs/x.md"]),
                         max_size=3).map(tuple),
     "depends": st.lists(st.sampled_from([*IDS, "a", "zz", "A1", " b1 "]), max_size=3).map(tuple),
+    "tags": st.lists(st.sampled_from(["debt", "tech-debt", "ui"]), max_size=2).map(tuple),
     "created": STAMP,
     "started": STAMP,
     "blocked": st.one_of(st.none(), st.fixed_dictionaries({

@@ -192,7 +192,7 @@ def test_beat_is_the_rules_in_order_plus_idle_ranked() -> None:
     board = BoardView.of(tasks, NOW, CONF, None, "offline")
     everything = [s for rule in RULES for s in rule(board)]
     assert beat(tasks, NOW, CONF, None, "offline") == rank(everything + rules.idle(board, everything))
-    assert len(RULES) == len(set(RULES)) == 10
+    assert len(RULES) == len(set(RULES)) == 11
     scores = [s.score for s in beat(tasks, NOW, CONF, None, "offline")]
     assert scores == sorted(scores, reverse=True)
 

@@ -1,12 +1,13 @@
 """Ready when done (core/ready.py): finishing a task names the open tasks it let start and the
-blocked tasks whose every dependency is now done, by the heartbeat's rule for dependencies."""
+blocked tasks whose every dependency is now done, by the heartbeat's rule for dependencies; and
+debt in view (a session of debt alone past heartbeat.debt)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
 
-from support.helpers import memory_task, pulse_json, pulse_ok
+from support.helpers import memory_task, pulse, pulse_json, pulse_ok
 
 from pulseboard.core.actions import create_task, move_task
 from pulseboard.core.board import Board
@@ -74,3 +75,21 @@ def test_pulse_done_names_what_it_let_start_in_text_and_json(project: Path) -> N
     assert [t["id"] for t in moved["ready_now"]] == [queries.id]
     assert [(t["id"], t["state"]) for t in moved["can_unblock"]] == [(waiting.id, "blocked")]
     assert pulse_json("reopen", schema.id, "--json", cwd=project)["ready_now"] == []
+
+
+def test_debt_past_its_limit_asks_for_a_session_of_debt_alone(project: Path) -> None:
+    """Issue 16, debt in view: more open debt tasks than heartbeat.debt and `pulse next` asks for a
+    session of debt alone; the setting and the tags come from pulse.yaml."""
+    (project / "tasks" / "pulse.yaml").write_text("heartbeat: {debt: 2, debt_tags: [debt]}\n")
+    board = Board(project / "tasks")
+    for n in range(2):
+        create_task(board, f"Old debt {n}", tags=["debt"])
+    assert "debt alone" not in pulse_ok("next", "-n", "9", cwd=project)
+    create_task(board, "Old debt 2", tags=["debt"])
+    create_task(board, "Not debt", tags=["ui"])
+    found = pulse_json("next", "-n", "9", "--json", cwd=project)
+    notes = [s for s in found if s["kind"] == "debt-session"]
+    assert len(notes) == 1 and notes[0]["text"].startswith("3 debt tasks are open, more than 2:")
+    (project / "tasks" / "pulse.yaml").write_text("heartbeat: {debt: lots}\n")
+    bad = pulse("next", cwd=project)
+    assert bad.returncode == 1 and "heartbeat.debt must be a whole number" in bad.stderr

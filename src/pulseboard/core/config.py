@@ -44,6 +44,8 @@ heartbeat:        # the engine that says what to do next (the board's pane, puls
   big: 30m        # an open task estimated over this: split it before starting
   small: 10m      # an estimate up to this is a small move, which ranks higher
   bundle: 5       # this many unchecked criteria over unrelated touches: split before starting
+  debt: 10        # more open tasks tagged as debt than this: a session of debt alone is suggested
+  debt_tags: [debt, tech-debt]
   weights:        # urgency points that rank open tasks for "start next"
     critical: 6.0
     high: 3.9
@@ -124,6 +126,8 @@ class HeartbeatSettings:
     big_s: int = 30 * 60
     small_s: int = 10 * 60
     bundle: int = 5
+    debt_limit: int = 10  # open tasks with a debt tag, past which the heartbeat asks for a debt session
+    debt_tags: tuple[str, ...] = ("debt", "tech-debt")
     weights: Weights = field(default_factory=Weights)
     holders: HolderSettings = field(default_factory=HolderSettings)
 
@@ -335,7 +339,7 @@ def _holders(section: dict[str, Any], path: Path) -> HolderSettings:
 
 def _heartbeat(section: dict[str, Any], path: Path, wip_doing: int) -> HeartbeatSettings:
     defaults = HeartbeatSettings()
-    known = {"interval", "box", "big", "small", "bundle", "weights"}
+    known = {"interval", "box", "big", "small", "bundle", "weights", "debt", "debt_tags"}
     for name in section:
         if name not in known:
             raise PulseError(
@@ -354,6 +358,12 @@ def _heartbeat(section: dict[str, Any], path: Path, wip_doing: int) -> Heartbeat
         raise PulseError(
             f"{path}: heartbeat.bundle must be a whole number of at least 1, not {quoted(bundle)}."
         )
+    debt = section.get("debt", defaults.debt_limit)
+    if isinstance(debt, bool) or not isinstance(debt, int) or debt < 0:
+        raise PulseError(f"{path}: heartbeat.debt must be a whole number of tasks, not {quoted(debt)}.")
+    debt_tags = section.get("debt_tags", list(defaults.debt_tags))
+    if not isinstance(debt_tags, list) or not all(isinstance(tag, str) and tag.strip() for tag in debt_tags):
+        raise PulseError(f"{path}: heartbeat.debt_tags must be a list of tags, such as [debt, tech-debt].")
     given = settings_section(section, "weights", path, within="heartbeat.")
     names = [f.name for f in fields(Weights)]
     weights: dict[str, float] = {}
@@ -373,8 +383,9 @@ def _heartbeat(section: dict[str, Any], path: Path, wip_doing: int) -> Heartbeat
     if durations.get("small_s", defaults.small_s) > durations.get("big_s", defaults.big_s):
         raise PulseError(f"{path}: heartbeat.small must not be longer than heartbeat.big.")
     return replace(
-        defaults, wip_doing=wip_doing, interval_s=float(interval), bundle=bundle,
-        weights=Weights(**weights), **durations,
+        defaults, wip_doing=wip_doing, interval_s=float(interval), bundle=bundle, debt_limit=debt,
+        debt_tags=tuple(tag.strip().lstrip("#") for tag in debt_tags), weights=Weights(**weights),
+        **durations,
     )  # fmt: skip
 
 

@@ -54,12 +54,14 @@ from pulseboard.core.heartbeat_rules import (
     conflict,
     conflict_marker,
     cycle_note,
+    debt_note,
     deps_done,
     doing_order,
     has_conflict_markers,
     hours_waited,
     idle_note,
     is_active,
+    is_debt,
     minutes_in_doing,
     over_limit,
     past_box,
@@ -590,6 +592,11 @@ class HeartbeatEngine:
         self.settings = settings
         self.load(())
 
+    @property
+    def debt(self) -> int:
+        """Open tasks with a debt tag, each id once (the status line's count)."""
+        return len(self._debt)
+
     # -- changes ----------------------------------------------------------------------------------
 
     def load(self, tasks: Iterable[Task]) -> None:
@@ -607,6 +614,7 @@ class HeartbeatEngine:
         self._place: dict[Key, str] = {}  # a blocked task -> "unblock" or "wait"
         self._waits_on: Counter[str] = Counter()  # whom the blocked tasks wait on
         self._blocked = 0
+        self._debt: Counter[str] = Counter()  # open tasks with a debt tag, by id (a copy counts once)
         self._class_of: dict[Key, StartClass] = {}  # an open task ready to start -> its class
         self._starts: dict[StartClass, Ladder] = {}
         self._ready = TouchIndex()  # the open tasks ready to start
@@ -672,6 +680,8 @@ class HeartbeatEngine:
         elif task.state == "blocked":
             self._waits_on[waits_on(task)] += 1
             self._blocked += 1
+        elif task.state == "open" and is_debt(task, self.settings):
+            self._debt[task.id] += 1
         self._dirty.add(key)
 
     def _copies(self, task_id: str) -> list[Key]:
@@ -706,6 +716,8 @@ class HeartbeatEngine:
             self._set_place(key, task, None)
         elif task.state == "open":
             self._set_class(key, task, None)
+            if is_debt(task, self.settings):
+                _bump(self._debt, task.id, -1)
 
     def _clash(self, doing: Task, delta: int) -> None:
         """A task came into doing (delta 1) or left it: the open tasks ready to start that it
@@ -851,6 +863,7 @@ class HeartbeatEngine:
             self._problem_entries(),
             self._cycle_entries(),
             self._ladder_entries(self._waits, "blocked", now),
+            _entries(debt_note(len(self._debt), self.settings)),
         ]
         heads: list[Entry] = []
         started: list[Iterator[Entry]] = []

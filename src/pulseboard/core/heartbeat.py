@@ -26,6 +26,7 @@ from pulseboard.core.heartbeat_rules import (
     BoardView,
     Suggestion,
     conflict_markers,
+    debt_session,
     dependency_problems,
     failed_push,
     idle,
@@ -58,6 +59,7 @@ RULES: tuple[Rule, ...] = (
     unblock_or_wait,  # unblock what no longer waits, else wait
     dependency_problems,  # resolve: missing or ambiguous ids, cycles
     next_to_start,  # start / start-after / split-before-start, when doing has room
+    debt_session,  # focus: too much debt open, a session of debt alone
 )
 
 

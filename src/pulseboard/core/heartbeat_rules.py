@@ -35,7 +35,7 @@ BAND = {
     "two-places": 1100, "conflict-markers": 1050, "push-failed": 1000, "over-limit": 1000, "conflict": 900,
     "stale-spec": 800, "split": 700, "unblock": 600, "consider-split": 500, "at-limit": 400, "start": 300,
     "start-after": 300, "split-before-start": 280, "missing-dependency": 250, "ambiguous-dependency": 250,
-    "cycle": 250, "blocked": 150, "idle": 0,
+    "cycle": 250, "blocked": 150, "idle": 0, "debt-session": 350,
 }  # fmt: skip
 TERM_CAP = 99  # minutes in doing and hours waited stop counting here: a split never outranks a re-read
 STALE_GRACE_S = 5  # pulse writes `started` a moment after the move; later edits mean a new spec
@@ -495,6 +495,33 @@ def next_to_start(board: BoardView) -> list[Suggestion]:
             start_note(task, settings, age, counts.get(task.id, 0), doing[first[0]] if first else None)
         )
     return result
+
+
+def is_debt(task: Task, settings: HeartbeatSettings) -> bool:
+    """Whether a task is debt: one of its tags is a debt tag (heartbeat.debt_tags)."""
+    return any(tag in settings.debt_tags for tag in task.tags)
+
+
+def debt_note(count: int, settings: HeartbeatSettings) -> list[Suggestion]:
+    """focus: more open debt tasks than heartbeat.debt; the seeds' periodic slowdown, a session of
+    debt alone. count: the open tasks (each id once) with a debt tag."""
+    if count <= settings.debt_limit or not settings.debt_tags:
+        return []
+    return [
+        Suggestion(
+            "debt-session", "focus", (),
+            f"{count} debt tasks are open, more than {settings.debt_limit}: spend the next session on "
+            f"debt alone (pulse ls '#{settings.debt_tags[0]}').",
+            BAND["debt-session"], (("debt past heartbeat.debt", BAND["debt-session"]),),
+        )
+    ]  # fmt: skip
+
+
+def debt_session(board: BoardView) -> list[Suggestion]:
+    """focus: a session of debt alone, when the open debt tasks pass heartbeat.debt."""
+    return debt_note(
+        len({t.id for t in board.by_state["open"] if is_debt(t, board.settings)}), board.settings
+    )
 
 
 def is_active(suggestion: Suggestion) -> bool:

@@ -62,13 +62,19 @@ class BeatDone(Message):
     """The heartbeat's ranked suggestions as of `at`, and the last push's failure, if any."""
 
     def __init__(
-        self, suggestions: Sequence[Suggestion], at: dt.datetime, push_failure: str | None, holders: int = 0
+        self,
+        suggestions: Sequence[Suggestion],
+        at: dt.datetime,
+        push_failure: str | None,
+        holders: int = 0,
+        debt: int = 0,
     ) -> None:
         super().__init__()
         self.suggestions = suggestions
         self.at = at
         self.push_failure = push_failure
         self.holders = holders  # how many hold a task in doing
+        self.debt = debt  # open tasks with a debt tag
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, BeatDone)

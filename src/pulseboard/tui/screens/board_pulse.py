@@ -21,6 +21,7 @@ from pulseboard.core import journal
 from pulseboard.core.board import Task
 from pulseboard.core.heartbeat import group_by_task, rank
 from pulseboard.core.heartbeat_inputs import modified_times, push_failure, suggest
+from pulseboard.core.heartbeat_rules import is_debt
 from pulseboard.core.holders import lease_notes
 from pulseboard.core.kept import Kept
 from pulseboard.core.reconcile import Event
@@ -222,7 +223,9 @@ class BoardPulse(_Screen):
             self._rearm()
             return
         ranked = group_by_task(found)[:PANE_KEEPS]
-        self.on_beat_done(messages.BeatDone(ranked, message.at, message.push_failure, message.holders))
+        self.on_beat_done(
+            messages.BeatDone(ranked, message.at, message.push_failure, message.holders, engine.debt)
+        )
 
     def _beat(self, tasks: list[Task], now: dt.datetime) -> messages.BeatDone:
         """The full beat, off the UI thread (it stats the files in doing; 190 ms at 100,000 tasks)."""
@@ -230,7 +233,8 @@ class BoardPulse(_Screen):
             found = suggest(tasks, self.board.settings.heartbeat, self.board.root, now)
             ranked = group_by_task(found)[:PANE_KEEPS]  # each task once, then cut: no reason lost to the cut
         holders = len({t.holder for t in tasks if t.state == "doing" and t.holder})
-        return messages.BeatDone(ranked, now, push_failure(self.board.root), holders)
+        debt = len({t.id for t in tasks if t.state == "open" and is_debt(t, self.board.settings.heartbeat)})
+        return messages.BeatDone(ranked, now, push_failure(self.board.root), holders, debt)
 
     def on_beat_done(self, message: messages.BeatDone) -> None:
         self.schedule.ended(BEAT)
@@ -248,6 +252,7 @@ class BoardPulse(_Screen):
             self.silent_ids = silent
             self.column("doing").forget()
         self.query_one(StatusLine).show_holders(message.holders, len(silent))
+        self.query_one(StatusLine).show_debt(message.debt)
         self._mark_suggested()
 
     # -- the figures ----------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """The status line under the board: done today, the velocity sparkline, the median cycle time,
-how many hold tasks in doing (and how many went silent), a failed push (which stays in view until
-a later push succeeds) and a short note about the last key (why it did nothing), gone after a few
-seconds."""
+how many hold tasks in doing (and how many went silent), the open debt, a failed push (which stays
+in view until a later push succeeds) and a short note about the last key (why it did nothing),
+gone after a few seconds."""
 
 from __future__ import annotations
 
@@ -33,6 +33,7 @@ class StatusLine(Horizontal):
         yield Sparkline([], id="status-velocity")
         yield Static("", id="status-cycle")
         yield Static("", id="status-holders")
+        yield Static("", id="status-debt")
         yield Static("", id="status-git")
 
     def note(self, text: str, seconds: float = 4.0) -> None:
@@ -54,6 +55,10 @@ class StatusLine(Horizontal):
         text = f" · {active} holder{'s' if active != 1 else ''} active" if active else ""
         self._put("status-holders", text + (f", {silent} silent" if silent else ""))
         self.query_one("#status-holders", Static).set_class(silent > 0, "failed")
+
+    def show_debt(self, count: int) -> None:
+        """How many open tasks are tagged as debt (heartbeat.debt_tags)."""
+        self._put("status-debt", f" · {count} debt open" if count else "")
 
     def show_push(self, failure: str | None) -> None:
         """A failed git push stays in view until a later push succeeds."""
