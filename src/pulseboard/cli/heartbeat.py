@@ -24,10 +24,16 @@ if TYPE_CHECKING:
 
 
 def suggestions(board: Board, tasks: list[Task]) -> list[Suggestion]:
-    """The heartbeat's ranked suggestions for these tasks, now."""
+    """The heartbeat's ranked suggestions for these tasks, now, with the code drift under what is
+    in doing (services/drift.py: one `git log`)."""
+    from pulseboard.core.heartbeat import rank
     from pulseboard.core.heartbeat_inputs import suggest
+    from pulseboard.services.drift import drift_notes
 
-    return suggest(tasks, board.settings.heartbeat, board.root, dt.datetime.now(dt.UTC))
+    now = dt.datetime.now(dt.UTC)
+    drift = drift_notes((t for t in tasks if t.state == "doing"), board.root, now)
+    found = suggest(tasks, board.settings.heartbeat, board.root, now)
+    return rank([*found, *drift]) if drift else found
 
 
 def cmd_next(args: argparse.Namespace) -> int:

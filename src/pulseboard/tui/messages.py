@@ -107,7 +107,7 @@ class BeatInputs(Message):
         self.modified = modified
         self.push_failure = push_failure
         self.at = at
-        self.silent = silent or []  # holders gone silent past their lease (core/holders.py)
+        self.silent = silent or []  # notes read from disk: silent holders, code drift under doing
         self.holders = holders  # how many hold a task in doing
 
     def can_replace(self, message: Message) -> bool:

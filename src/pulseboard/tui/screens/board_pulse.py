@@ -26,6 +26,7 @@ from pulseboard.core.holders import lease_notes
 from pulseboard.core.kept import Kept
 from pulseboard.core.reconcile import Event
 from pulseboard.core.schedule import BEAT, FIGURES
+from pulseboard.services.drift import drift_notes
 from pulseboard.tui import messages
 from pulseboard.tui.tuning import collector_paused, keep_long_lived
 from pulseboard.tui.widgets.status import StatusLine
@@ -202,7 +203,7 @@ class BoardPulse(_Screen):
     def _beat_inputs(self, doing: list[Task], now: dt.datetime) -> messages.BeatInputs:
         """What the engine's beat reads from disk, off the UI thread (it stats the files in doing)."""
         root, settings = self.board.root, self.board.settings.heartbeat
-        silent = lease_notes(doing, root, now, settings)
+        silent = lease_notes(doing, root, now, settings) + drift_notes(doing, root, now)
         holders = len({t.holder for t in doing if t.holder})
         return messages.BeatInputs(modified_times(doing, root), push_failure(root), now, silent, holders)
 
@@ -231,6 +232,8 @@ class BoardPulse(_Screen):
         """The full beat, off the UI thread (it stats the files in doing; 190 ms at 100,000 tasks)."""
         with collector_paused():
             found = suggest(tasks, self.board.settings.heartbeat, self.board.root, now)
+            doing = [t for t in tasks if t.state == "doing"]
+            found = rank([*found, *drift_notes(doing, self.board.root, now)])
             ranked = group_by_task(found)[:PANE_KEEPS]  # each task once, then cut: no reason lost to the cut
         holders = len({t.holder for t in tasks if t.state == "doing" and t.holder})
         debt = len({t.id for t in tasks if t.state == "open" and is_debt(t, self.board.settings.heartbeat)})
