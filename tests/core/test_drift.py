@@ -13,6 +13,7 @@ from support.helpers import clean_env, pulse_ok
 
 from pulseboard.core.actions import create_task, init_board
 from pulseboard.core.board import Board
+from pulseboard.services import drift
 
 
 def git(repo: Path, *args: str, author: str = "ana", later_s: int = 0) -> None:
@@ -54,3 +55,16 @@ def test_outside_a_git_work_tree_there_is_no_drift(tmp_path: Path) -> None:
     task = create_task(Board(root), "Fix the nav", touches=["src/nav.py"])
     pulse_ok("start", task.id, cwd=tmp_path)
     assert "changed in" not in pulse_ok("next", cwd=tmp_path)
+
+
+def test_the_history_is_read_again_only_when_head_moves(tmp_path: Path) -> None:
+    repo = tmp_path / "proj"
+    init_board(repo / "tasks")
+    git(repo, "init", "-q")
+    commit(repo, "src/nav.py", "v1\n", "the nav as it was", "ana", -600)
+    since = time.time() - 60
+    first = drift.commits_since(repo / "tasks", since)
+    assert drift.commits_since(repo / "tasks", since) is first  # HEAD has not moved: not read again
+    commit(repo, "src/nav.py", "v2\n", "bob's change", "bob", 5)
+    again = drift.commits_since(repo / "tasks", since)
+    assert [c.subject for c in again] == ["bob's change"] and again is not first

@@ -4,7 +4,8 @@ The seeds: "re-read the task spec before starting; what was true when the task w
 be true now". In a git work tree, for each task in doing whose `touches` name files or globs, the
 commits since its start that changed a file it touches (core/overlap.py's rule) and are not its
 own (by its holder, or naming its id) make a heartbeat note: `src/nav.py changed in 3 commits
-since "X" started: re-read it`. One `git log` a beat at most, from the oldest start in doing.
+since "X" started: re-read it`. One `git log` a beat at most, from the oldest start in doing, and
+none while HEAD has not moved (a `git rev-parse` tells).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pulseboard.core.overlap import TouchIndex
 BAND_DRIFT = 780  # below a changed spec (800): the code moved, not the task
 GIT_TIMEOUT_S = 10.0
 _FIELD, _RECORD = "\x1f", "\x1e"
+_last: tuple[tuple[str, str, int], list[Commit]] | None = None  # (top, HEAD, since) and its commits
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,18 +38,23 @@ class Commit:
 def commits_since(root: Path, since: float) -> list[Commit]:
     """The commits of the work tree holding root since `since`, each with the files it changed
     (paths from the top of the tree); [] outside a work tree or when git fails."""
+    global _last
     try:
-        top = _git(root, "rev-parse", "--show-toplevel").strip()
+        top, head = _git(root, "rev-parse", "--show-toplevel", "HEAD").split()
+        key = (top, head, int(since))
+        if _last is not None and _last[0] == key:  # HEAD has not moved: the same history
+            return _last[1]
         out = _git(
             Path(top), "log", f"--since=@{int(since)}", "--no-merges", "--name-only",
             f"--format={_RECORD}%ct{_FIELD}%an{_FIELD}%s{_FIELD}",
         )  # fmt: skip
-    except (OSError, subprocess.SubprocessError):
+    except (OSError, ValueError, subprocess.SubprocessError):  # not a work tree, no commit yet
         return []
     found = []
     for record in out.split(_RECORD)[1:]:
         when, author, subject, files = record.split(_FIELD, 3)
         found.append(Commit(float(when), author, subject, tuple(f for f in files.split("\n") if f)))
+    _last = (key, found)
     return found
 
 
