@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from itertools import chain
 from types import MappingProxyType
 from typing import overload
 
@@ -98,6 +99,11 @@ class Snapshot:
     def files(self, state: str) -> Mapping[str, Task]:
         """A column's tasks by file name (a live, read-only view)."""
         return MappingProxyType(self._files[state])
+
+    def copy_of(self, states: Sequence[str]) -> list[Task]:
+        """The tasks of these states as a list of their own, in no set order: copied in C (at
+        100,000 tasks a keypress can afford it, a loop over the columns it can not)."""
+        return list(chain.from_iterable(self._files[state].values() for state in states))
 
     def with_id(self, task_id: str) -> list[Task]:
         """Every copy of a task (more than one means the same task sits in two folders)."""

@@ -350,7 +350,7 @@ class BoardScreen(BoardKeys, BoardPulse, Screen[None]):
         holds, unless asked), made off the UI thread (0.2 s at 10,000 open tasks)."""
         hands = hands or self.board.settings.wip_doing
         snapshot = self.live.snapshot
-        tasks = [task for state in STATES for task in snapshot.column(state)]
+        tasks = snapshot.copy_of(STATES)
         board, now = self.board, self.clock()
 
         def made() -> messages.PlanReady:

@@ -324,7 +324,7 @@ class BoardKeys(_Screen):
     def _name_ready(self, finished: set[str]) -> None:
         """What the tasks just done let start (core/ready.py), worked out off the UI thread."""
         snapshot = self.live.snapshot
-        tasks = [task for state in ("open", "blocked", "done", "doing") for task in snapshot.column(state)]
+        tasks = snapshot.copy_of(("open", "blocked", "done", "doing"))
         self._run(lambda: messages.ReadyNow(ready_now(tasks, finished)), "ready")
 
     def on_ready_now(self, message: messages.ReadyNow) -> None:
