@@ -125,6 +125,7 @@ def _task_commands(command: Command) -> None:
         " @who who a blocked task waits on, p:high, state:doing, -word for not, 'a phrase' with its spaces",
     )
     p.add_argument("--filter", metavar="QUERY", help="the same query as one string, as the board's / has it")
+    p.add_argument("--archived", action="store_true", help="the archive's tasks too (read from their files)")
     held = p.add_mutually_exclusive_group()
     held.add_argument(
         "--mine", action="store_true", help="only tasks you hold ($PULSE_ACTOR, else your login)"
@@ -145,6 +146,23 @@ def _task_commands(command: Command) -> None:
     p.add_argument(
         "--any", action="store_true", help="the last move by anyone, not only by you ($PULSE_ACTOR)"
     )
+
+    p = command(
+        "archive",
+        "archive:cmd_archive",
+        "move done tasks out of the columns into archive/YYYY-MM/ (pulse undo puts them back)",
+        with_json=True,
+    )
+    p.add_argument("ids", nargs="*", metavar="id", help="these done tasks (default: those done long ago)")
+    p.add_argument(
+        "--older-than",
+        metavar="AGE",
+        help="done longer ago than this: 30d, 2w, 12h (default: archive.after in pulse.yaml, else 30d)",
+    )
+    p.add_argument("--dry-run", action="store_true", help="list what would be archived; move nothing")
+
+    p = command("unarchive", "archive:cmd_unarchive", "put archived tasks back in done/", with_json=True)
+    p.add_argument("ids", nargs="+", metavar="id")
 
     p = command("edit", "tasks:cmd_edit", "open a task in $VISUAL or $EDITOR")
     p.add_argument("id")

@@ -11,7 +11,7 @@ from pulseboard.cli import hooks_glue, output
 from pulseboard.cli.common import open_board, warn
 from pulseboard.cli.gitglue import commit_batch, commit_file, commit_move
 from pulseboard.core import actions, ids, journal
-from pulseboard.core.board import STATES, Board, Task, locate
+from pulseboard.core.board import STATES, Board, NoMatch, Task, locate
 from pulseboard.core.snapshot import Snapshot
 from pulseboard.core.taskfile import read_body
 from pulseboard.core.text import one_line
@@ -84,6 +84,10 @@ def cmd_ls(args: argparse.Namespace) -> int:
     holder = journal.actor() if args.mine else args.held_by
     if holder is not None:
         columns = [[t for t in column if t.holder == holder] for column in columns]
+    if args.archived:
+        archived = board.tasks(month.relative_to(board.root).as_posix() for month in board.archive_months())
+        shorts.update(ids.short_ids(t.id for t in [*tasks, *archived]))
+        columns.append(archived)
     chosen = [t for column in columns for t in query.filter(column, lambda task: body_text(task.path))]
     if args.json:
         output.write_json_list(sys.stdout, (output.task_json(t, shorts[t.id]) for t in chosen))
@@ -97,7 +101,12 @@ def cmd_show(args: argparse.Namespace) -> int:
     """One task's fields and body; showing a task in doing/ counts as re-reading its spec."""
     board = open_board(args)
     entries = board.entries()
-    task = board.load(board.find(args.id, entries))
+    try:
+        entry = board.find(args.id, entries)
+    except NoMatch:  # an archived task is shown as it is, where it is
+        entries = board.archived_entries()
+        entry = board.find(args.id, entries)
+    task = board.load(entry)
     short = ids.short_id(task.id, [e.id for e in entries])
     body = read_body(task.path)
     body = None if body is None else body.replace("\r\n", "\n")

@@ -11,6 +11,7 @@ import bisect
 import contextlib
 import datetime as dt
 import os
+import re
 import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -29,6 +30,8 @@ from pulseboard.core.taskfile import RECORD_KEYS, read_task_file, title_from_nam
 
 STATES = ("open", "doing", "done", "blocked")
 BOARD_DIR = "tasks"
+_MONTH = re.compile(r"\d{4}-\d\d")
+ARCHIVE_DIR = "archive"  # done tasks set aside by month in archive/YYYY-MM/ (core/archive.py); not a column
 
 
 def is_task_name(name: str) -> bool:
@@ -41,6 +44,10 @@ def looks_like_board(folder: Path) -> bool:
     return folder.is_dir() and (
         (folder / CONFIG_NAME).is_file() or any((folder / s).is_dir() for s in STATES)
     )
+
+
+class NoMatch(PulseError):
+    """No task file on the board has the id or name asked for."""
 
 
 class BoardMissing(PulseError):
@@ -323,7 +330,7 @@ class Board:
             matches = [e for e in matches if os.path.lexists(e.path)] or matches
         found_ids = sorted({e.id for e in matches})
         if not found_ids:
-            raise PulseError(f"no task matches '{wanted}'; `pulse ls` lists the tasks.")
+            raise NoMatch(self._no_match(wanted, entries))
         if len(found_ids) > 1:
             shown = ", ".join(f"{e.id} ({self.load(e).title})" for e in matches[:8] if e.id in found_ids)
             more = f" and {len(found_ids) - 8} more" if len(found_ids) > 8 else ""
@@ -335,6 +342,42 @@ class Board:
                 "run `pulse doctor` to sort it out."
             )
         return matches[0]
+
+    def _no_match(self, wanted: str, entries: list[Entry]) -> str:
+        """Why nothing matched: an archived task's id says where it is (the archive is listed only
+        here, when a search of the columns has failed, and never for a search of the archive)."""
+        archived = [] if entries and entries[0].state not in STATES else self.archived_entries()
+        if archived:
+            with contextlib.suppress(PulseError):
+                found = self.find(wanted, archived)
+                return (
+                    f"{found.id[: ids.SHORT_LENGTH]} is archived ({found.key}); "
+                    f"`pulse unarchive {found.id[: ids.SHORT_LENGTH]}` brings it back to done/."
+                )
+        return f"no task matches '{wanted}'; `pulse ls` lists the tasks."
+
+    def archive_months(self) -> list[Path]:
+        """The archive's month folders (archive/YYYY-MM), oldest first; links and files are left out."""
+        folder = self.root / ARCHIVE_DIR
+        try:
+            names = os.listdir(folder)
+        except (FileNotFoundError, NotADirectoryError):
+            return []
+        months = [folder / n for n in sorted(names) if _MONTH.fullmatch(n)]
+        return [m for m in months if stat.S_ISDIR(os.lstat(m).st_mode)]
+
+    def archived_entries(self) -> list[Entry]:
+        """Every archived task file, as a directory scan sees it (state `archive/YYYY-MM`)."""
+        found: list[Entry] = []
+        for month in self.archive_months():
+            state = f"{ARCHIVE_DIR}/{month.name}"
+            names = sorted(n for n in os.listdir(month) if is_task_name(n))
+            found.extend(Entry(state, n, ids.id_from_stem(n[:-3]), month) for n in names)
+        return found
+
+    def archived_count(self) -> int:
+        """How many task files the archive holds: names counted, no file read or stat'ed."""
+        return sum(sum(1 for n in os.listdir(month) if is_task_name(n)) for month in self.archive_months())
 
 
 _STAT_AT = os.stat in os.supports_dir_fd  # a stat relative to an open folder: its path not looked up again

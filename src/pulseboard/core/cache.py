@@ -76,7 +76,7 @@ class ParseCache:
 
     def __init__(self, board_root: Path, state: str) -> None:
         self._root = board_root  # cache_file checks each folder on the way when saving
-        self._name = PARSE_CACHE.format(state=state)
+        self._name = PARSE_CACHE.format(state=state.replace("/", "-"))  # archive/2026-10: archive-2026-10
         self.path = cache_path(board_root, self._name)
         self._entries: dict[str, list[Any]] = {}
         self._seen: set[str] = set()

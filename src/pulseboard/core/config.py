@@ -20,7 +20,7 @@ import yaml
 
 from pulseboard.core import safeyaml
 from pulseboard.core.errors import PulseError
-from pulseboard.core.fields import parse_estimate
+from pulseboard.core.fields import parse_age, parse_estimate
 from pulseboard.core.fsops import SMALL_FILE, NotRegularError, atomic_write, read_regular
 from pulseboard.core.keymap import ACTIONS, check_keys, keys_section
 from pulseboard.core.taskfile import key_block
@@ -70,6 +70,9 @@ holders:          # starting or claiming a task records who holds it: $PULSE_ACT
 git:              # a board shared through git: "commit after every change, push immediately"
   commit: false   # true: each move, new task and edit pulse makes is a commit of just those files
   push: false     # true: push after each commit, in the background (pulse sync also pulls)
+
+# archive:        # done tasks leave the columns for archive/YYYY-MM/ (pulse archive; docs/archive.md)
+#   after: 30d    # the board does it on its own for tasks done longer ago than this
 
 # hooks:          # run a program on an event (docs/hooks.md): the event as JSON on its stdin
 #   done: [notify-send, "pulse: a task is done"]     # an argv list, never a shell string
@@ -151,6 +154,7 @@ class Settings:
     git_commit: bool = False
     git_push: bool = False
     hooks: tuple[Hook, ...] = ()
+    archive_after_s: int | None = None  # archive.after: the board archives tasks done longer ago
 
     @property
     def holders(self) -> HolderSettings:
@@ -234,7 +238,24 @@ def load_settings(board_root: Path) -> Settings:
         wip_doing=doing, wip_hard=hard, theme=theme, keys=pairs, heartbeat=heartbeat,
         git_commit=git.get("commit", False), git_push=git.get("push", False),
         hooks=_hooks(settings_section(data, "hooks", path), path),
+        archive_after_s=_archive_after(settings_section(data, "archive", path), path),
     )  # fmt: skip
+
+
+def _archive_after(section: dict[str, Any], path: Path) -> int | None:
+    for name in section:
+        if name != "after":
+            raise PulseError(f"{path}: archive.{clip(str(name))} is not a setting; use after.")
+    after = section.get("after")
+    if after is None:
+        return None
+    try:
+        seconds = parse_age(after)
+    except ValueError:
+        seconds = 0
+    if seconds <= 0:
+        raise PulseError(f"{path}: archive.after must be an age such as 30d or 2w, not {quoted(after)}.")
+    return seconds
 
 
 def _hooks(section: dict[str, Any], path: Path) -> tuple[Hook, ...]:

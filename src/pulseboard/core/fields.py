@@ -37,6 +37,19 @@ def parse_estimate(text: str | int | float) -> int:
     return hours * 3600 + minutes * 60 + seconds
 
 
+_AGE = re.compile(r"^\s*+(\d++)\s*+([hdw]?)\s*+$", re.I)
+_AGE_UNITS = {"h": 3600, "d": 86400, "w": 7 * 86400, "": 86400}
+
+
+def parse_age(text: str | int) -> int:
+    """Seconds in an age such as `30d`, `2w` or `12h` (a bare number means days): how long ago a
+    task was done, for the archive. ValueError with a plain sentence for anything else."""
+    match = None if isinstance(text, bool) else _AGE.match(str(text))
+    if not match:
+        raise ValueError(f"{quoted(text)} is not an age such as 30d, 2w or 12h")
+    return int(match.group(1)) * _AGE_UNITS[match.group(2).lower()]
+
+
 def format_estimate(seconds: int) -> str:
     """`5400` -> `1h30m`; `30` -> `30s`; `0` -> `0m`: exact, in the units `parse_estimate` reads back.
 

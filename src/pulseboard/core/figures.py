@@ -30,7 +30,9 @@ from bisect import bisect_left, insort
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, partial
+from pathlib import Path
 
+from pulseboard.core.archive import archived_task, archived_tasks
 from pulseboard.core.board import Task
 from pulseboard.core.config import HeartbeatSettings
 from pulseboard.core.journal import Event
@@ -84,10 +86,14 @@ class Figures:
         events: Iterable[Event] = (),
         *,
         file_times: Mapping[str, float] | None = None,
+        root: Path | None = None,
     ) -> None:
         """tasks, events: the board and its journal now. file_times: task id -> when its file last
-        changed place, as `compute` takes it; None reads each file's ctime (`FileTimes`)."""
+        changed place, as `compute` takes it; None reads each file's ctime (`FileTimes`). root: the
+        board's folder, to count its archived tasks from their archive lines (core/archive.py)."""
         self._file_times = file_times
+        self._root = root
+        self._archived: dict[str, Task] = {}  # id -> an archived task, held from its archive line
         self._seen = list(events)  # the journal as last followed: what `follow` compares with
         self._journal, self._undone = by_task(self._seen)
         self._held: dict[str, _Held] = {}  # by task id (its first file: a duplicate's are its twins)
@@ -96,7 +102,10 @@ class Figures:
         self._now_ts = -math.inf  # the clock the kept timelines were worked out with
         self._work = _Work(HeartbeatSettings())
         self._file_by_day(Calendar(dt.UTC))
-        for task in tasks:  # one file each (a board's files are), a duplicate's in front of its twin
+        tasks = list(tasks)
+        if root is not None:
+            self._archived = {t.id: t for t in archived_tasks(root, self._seen, {t.id for t in tasks})}
+        for task in [*tasks, *self._archived.values()]:  # one file each, a duplicate's in front of its twin
             held = self._held[task.id] = _Held(task, twin=self._held.get(task.id))
             self._stale.add(held)
 
@@ -113,6 +122,7 @@ class Figures:
     def add_events(self, events: Iterable[Event]) -> None:
         """Journal lines appended since the last call, in journal order (`JournalTail.appended`)."""
         named: set[str] = set()
+        events = list(events)
         for event in events:
             self._journal.setdefault(event.id, []).append(event)
             self._seen.append(event)
@@ -122,6 +132,12 @@ class Figures:
                 named.update(self._owners(event.undoes, event.id))
         for task_id in named:
             self._forget(self._files(task_id))
+        if self._root is not None:
+            for event in events:
+                if event.op == "archive":
+                    self._hold_archived(event.id, archived_task(self._root, event))
+                elif event.op == "unarchive":
+                    self._hold_archived(event.id, None)
 
     def follow(self, events: Sequence[Event]) -> None:
         """The whole journal, for a caller that holds only that, or whose `JournalTail.appended()`
@@ -146,6 +162,21 @@ class Figures:
         self._seen, self._journal, self._undone = list(events), journal, undone
         for task_id in named:
             self._forget(self._files(task_id))
+        if self._root is not None:  # the archive as the rewritten journal has it
+            for task_id in list(self._archived):
+                self._hold_archived(task_id, None)
+            on_board = {held.task.id for held in self._every()}
+            for task in archived_tasks(self._root, self._seen, on_board):
+                self._hold_archived(task.id, task)
+
+    def _hold_archived(self, task_id: str, task: Task | None) -> None:
+        """Count an archived task from its archive line (None: it is archived no more)."""
+        old = self._archived.pop(task_id, None)
+        if old is not None:
+            self._drop(old)
+        if task is not None:
+            self._archived[task_id] = task
+            self._add(task)
 
     # -- the figures ------------------------------------------------------------------------
 

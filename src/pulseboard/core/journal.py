@@ -28,11 +28,13 @@ from pulseboard.core.layout import cache_dir as cache_dir
 from pulseboard.core.layout import ensure_pulse_dir as ensure_pulse_dir
 from pulseboard.core.layout import journal_dir, journal_folder
 
+UNDOABLE = ("move", "archive")  # the ops `pulse undo` reverts (an "unarchive" undoes an "archive")
+
 
 @dataclass(frozen=True, slots=True)
 class Event:
     at: str
-    op: str  # "create", "move"; "note", "renew", "take" (signs of life on a held task: core/holders.py)
+    op: str  # "create", "move", "archive", "unarchive"; "note", "renew", "take" (core/holders.py)
     id: str
     file: str
     from_state: str | None
@@ -90,7 +92,7 @@ def new_event(
 ) -> Event:
     """An event by the current actor, now. extra: `before`, `undoes` and `batch` for moves."""
     at = format_time(now or dt.datetime.now(dt.UTC))
-    uid = new_uid() if op == "move" else None
+    uid = new_uid() if op in UNDOABLE else None
     return Event(at, op, task_id, file, from_state, to_state, actor(), uid=uid, **extra)
 
 

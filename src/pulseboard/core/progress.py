@@ -10,6 +10,7 @@ import datetime as dt
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
+from pulseboard.core.archive import archived_tasks
 from pulseboard.core.board import Board, Task
 from pulseboard.core.journal import Event, read_events
 from pulseboard.core.metrics import Stats, compute
@@ -44,6 +45,7 @@ def board_stats(
 ) -> Stats:
     """The board's figures now (tasks, events: the board and journal as the caller holds them)."""
     tasks = board.tasks() if tasks is None else tasks
-    events = read_events(board.root) if events is None else events
+    events = list(read_events(board.root) if events is None else events)
+    tasks = [*tasks, *archived_tasks(board.root, events, {t.id for t in tasks})]  # counted from the journal
     settings = board.settings.heartbeat
     return compute(tasks, events, now, days=days, settings=settings, file_times=FileTimes(tasks))

@@ -5,7 +5,8 @@ back where it was with exactly those stamps. Undos are journalled too, naming th
 revert; the next undo goes one step further back, like an undo stack. By default only the
 current actor's own moves are undone: an agent's `pulse undo` never reverts a person's move.
 A move that belongs to a batch (core/batch.py) is undone with the rest of its batch, each move
-reverted with its own journal line, so the next undo reaches the move before the batch.
+reverted with its own journal line, so the next undo reaches the move before the batch. An archive
+run (core/archive.py) is undone the same way: each file back in done/.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from pulseboard.core import catchup, ids, journal
+from pulseboard.core import archive, catchup, ids, journal
 from pulseboard.core.actions import WIP_NAMED, MoveResult, move_entry
 from pulseboard.core.batch import BatchResult, Refusal, summary
 from pulseboard.core.board import Board, Entry, Task
@@ -29,8 +30,8 @@ def undoable_moves(board: Board, by: str | None) -> list[journal.Event]:
     """
     history = list(journal.read_events(board.root))
     found = (catchup.found_move(gap) for gap in catchup.gaps(board, history))
-    events = [e for e in history if e.op == "move"] + [e for e in found if e is not None]
-    undone = {e.undoes for e in events if e.undoes}
+    events = [e for e in history if e.op in journal.UNDOABLE] + [e for e in found if e is not None]
+    undone = {e.undoes for e in history if e.undoes}  # an unarchive line undoes an archive line
     return [e for e in events if not (e.undoes or e.key in undone or (by is not None and e.by != by))]
 
 
@@ -117,6 +118,8 @@ def _revert(
     batch: str | None,
 ) -> MoveResult:
     """Move one task back to where `event` took it from; _Moved if it has moved since."""
+    if event.op == "archive":
+        return _unarchive(board, event, short, now, batch)
     here = next((e for e in found if e.state == event.to_state), None)
     if here is None or here.name != event.file or event.from_state is None:
         now_at = sorted(e.key for e in found)
@@ -126,6 +129,16 @@ def _revert(
         board, Entry(here.state, here.name, here.id, here.folder), event.from_state, force=True,
         stamps=stamps, now=now, short_of=lambda _: short, undoes=event.key, batch=batch,
     )  # fmt: skip
+
+
+def _unarchive(
+    board: Board, event: journal.Event, short: str, now: dt.datetime | None, batch: str | None
+) -> MoveResult:
+    """An archive undone: the file back in done/ from its month folder; _Moved if it left it."""
+    entry = Entry(event.to_state, event.file, event.id, board.root / event.to_state)
+    if not entry.path.is_file():
+        raise _Moved(f"it is no longer in {event.to_state}/")
+    return archive.unarchive(board, entry, now=now, undoes=event.key, batch=batch, short_of=lambda _: short)
 
 
 def _refusal(board: Board, found: list[Entry], short: str, reason: str) -> Refusal:

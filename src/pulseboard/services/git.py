@@ -27,6 +27,7 @@ from pulseboard.core.text import clip, one_line
 
 VERBS = {"doing": "start", "done": "done", "blocked": "block", "open": "reopen"}
 NAMED_IN_SUBJECT = 5  # a batch's subject line names this many tasks and counts the rest; the body lists all
+ARGV_PATHS = 500  # more paths than this go to git on stdin, not its command line
 LOCK_RETRIES = 20  # another git command holds the index: try again this many times, 50 ms apart
 
 
@@ -34,12 +35,15 @@ LOCK_RETRIES = 20  # another git command holds the index: try again this many ti
 class Repo:
     top: Path  # the work tree's top folder
 
-    def git(self, *args: str, check: bool = False) -> subprocess.CompletedProcess[str]:
-        """Run git in this work tree (never prompting for anything)."""
+    def git(
+        self, *args: str, check: bool = False, stdin: str | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        """Run git in this work tree (never prompting for anything); stdin: text for its input."""
         env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_EDITOR": "true"}
         result = subprocess.run(
-            ["git", "-C", str(self.top), *args], capture_output=True, text=True, env=env, check=False
-        )
+            ["git", "-C", str(self.top), *args], capture_output=True, text=True, env=env, check=False,
+            input=stdin, stdin=None if stdin is not None else subprocess.DEVNULL,
+        )  # fmt: skip
         if check and result.returncode != 0:
             raise GitError(first_line(result.stderr) or f"git {args[0]} failed")
         return result
@@ -104,9 +108,16 @@ class CommitQueue:
 
 def commit_move(board: Board, result: MoveResult, *, undo: bool = False) -> str | None:
     """Commit a move: the file leaving one folder and arriving in another (git sees a rename)."""
-    verb = f"undo {VERBS[result.from_state]}" if undo else VERBS[result.task.state]
+    verb = move_verb(result, undo=undo)
     before = board.root / result.from_state / result.task.name
     return commit(board, [before, result.task.path], commit_message(verb, result.short, result.task))
+
+
+def move_verb(result: MoveResult, *, undo: bool = False) -> str:
+    """`start`, `done`, ... for a move (`archive` into the archive's months); `undo start` for its undo."""
+    state = result.from_state if undo else result.task.state
+    verb = VERBS.get(state, "archive")
+    return f"undo {verb}" if undo else verb
 
 
 def commit_message(verb: str, short: str, task: Task) -> str:
@@ -128,7 +139,7 @@ def batch_message(results: Sequence[MoveResult], *, undo: bool = False) -> str:
     (`done a1b2 "A"`); an undo's subject says `pulse: undo done 3 tasks: ...`."""
 
     def verb(result: MoveResult) -> str:
-        return f"undo {VERBS[result.from_state]}" if undo else VERBS[result.task.state]
+        return move_verb(result, undo=undo)
 
     verbs = {verb(r) for r in results}
     common = verbs.pop() if len(verbs) == 1 else ("undo move" if undo else "move")
@@ -153,10 +164,15 @@ def commit(board: Board, paths: list[Path], message: str) -> str | None:
         wanted = _committable(repo, targets)
         if not wanted:
             return None
-        locked(repo, "add", "--all", "--", *wanted)
-        if repo.git("diff", "--cached", "--quiet", "--", *wanted).returncode == 0:
-            return None  # nothing changed (an edit saved as it was)
-        locked(repo, "commit", "--quiet", "--no-verify", "-m", message, "--", *wanted)
+        if len(wanted) > ARGV_PATHS:  # an archive of thousands: the paths go in on stdin
+            spec, stdin = ["--pathspec-from-file=-", "--pathspec-file-nul"], "\0".join(wanted)
+            locked(repo, "add", "--all", *spec, stdin=stdin)
+        else:
+            spec, stdin = ["--", *wanted], None
+            locked(repo, "add", "--all", *spec)
+            if repo.git("diff", "--cached", "--quiet", *spec).returncode == 0:
+                return None  # nothing changed (an edit saved as it was)
+        locked(repo, "commit", "--quiet", "--no-verify", "-m", message, *spec, stdin=stdin)
     except GitError as exc:
         return f"not committed: {exc}"
     if board.settings.git_push:
@@ -169,8 +185,9 @@ def _committable(repo: Repo, paths: list[Path]) -> list[str]:
     relative = [inside(repo, path) for path in paths]
     present = [rel for rel, path in zip(relative, paths, strict=True) if path.exists()]
     gone = [rel for rel, path in zip(relative, paths, strict=True) if not path.exists()]
-    if gone:
-        tracked = repo.git("ls-files", "-z", "--", *gone, check=True).stdout.split("\0")
+    if gone:  # asked by folder: thousands of paths never go on one command line
+        folders = sorted({os.path.dirname(rel) or "." for rel in gone})
+        tracked = set(repo.git("ls-files", "-z", "--", *folders, check=True).stdout.split("\0"))
         present += [rel for rel in gone if rel in tracked]
     return present
 
@@ -180,10 +197,10 @@ def inside(repo: Repo, path: Path) -> str:
     return os.path.relpath(os.path.realpath(path), repo.top)
 
 
-def locked(repo: Repo, *args: str) -> None:
+def locked(repo: Repo, *args: str, stdin: str | None = None) -> None:
     """Run git, waiting a moment while another git command holds the index lock."""
     for _ in range(LOCK_RETRIES):
-        result = repo.git(*args)
+        result = repo.git(*args, stdin=stdin)
         if result.returncode == 0:
             return
         if "index.lock" not in result.stderr:

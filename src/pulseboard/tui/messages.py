@@ -19,6 +19,7 @@ from pulseboard.core.ready import Ready
 from pulseboard.core.reconcile import Plan
 
 if TYPE_CHECKING:  # made in workers after the first paint, imported there
+    from pulseboard.core.batch import BatchResult
     from pulseboard.core.metrics import Stats
 
 
@@ -156,3 +157,14 @@ class HooksDone(Message):
     def __init__(self, problems: list[str]) -> None:
         super().__init__()
         self.problems = problems
+
+
+class ArchiveCounted(Message):
+    """The archive looked at off the UI thread: how many tasks it holds, and what the board's own
+    archive.after run (`after` seconds) moved there, if it ran."""
+
+    def __init__(self, count: int, result: BatchResult | None, after: int | None) -> None:
+        super().__init__()
+        self.count = count
+        self.result = result
+        self.after = after

@@ -45,6 +45,7 @@ from pulseboard.services.git import CommitQueue
 from pulseboard.tui import messages
 from pulseboard.tui.bindings import bindings
 from pulseboard.tui.plain import say
+from pulseboard.tui.screens.board_archive import BoardArchive
 from pulseboard.tui.screens.board_keys import BoardKeys
 from pulseboard.tui.screens.board_pulse import BoardPulse
 from pulseboard.tui.widgets.cards import CardContext
@@ -75,10 +76,10 @@ FAILED = {"load": "Could not read the board", "reconcile": "Could not re-read th
           "engine": "Could not build the heartbeat's engine; the full beat goes on",
           "figures-build": "Could not keep the figures up to date; they are worked out whole",
           "plan": "Could not make the plan", "ready": "Could not work out what is ready now",
-          "hooks": "Could not run the hooks"}  # fmt: skip
+          "hooks": "Could not run the hooks", "archive": "Could not look at the archive"}  # fmt: skip
 
 
-class BoardScreen(BoardKeys, BoardPulse, Screen[None]):
+class BoardScreen(BoardKeys, BoardPulse, BoardArchive, Screen[None]):
     """The pulse board."""
 
     BINDINGS: ClassVar = bindings(BOARD, first=FOOTER_FIRST)  # the table of actions, core/keymap.py
@@ -259,6 +260,7 @@ class BoardScreen(BoardKeys, BoardPulse, Screen[None]):
         self.build_kept()
         self.schedule.start()
         self._rearm()
+        self.start_archive()
 
     def follow_disk(self) -> None:
         """Turn each batch of changes on disk into a message, for as long as the board is up."""
@@ -280,6 +282,8 @@ class BoardScreen(BoardKeys, BoardPulse, Screen[None]):
             self.say(message.notice, title="Watching", severity="warning", timeout=8)
         if message.paths is None or not self._settings_paths.isdisjoint(message.paths):
             self.reread_settings()
+        if self.archive_touched(message.paths):
+            self.look_at_archive()
         try:
             selected = self._selections()
             follow = self.live.watching if message.ready else self.live.hint
@@ -567,7 +571,7 @@ class BoardScreen(BoardKeys, BoardPulse, Screen[None]):
             self._say_when_empty(len(snapshot))
         wip = Wip(snapshot.distinct_ids("doing"), self.board.settings.wip_doing)
         counts = {state: snapshot.count(state) for state in STATES}
-        self.query_one(Columns).show_titles(counts, wip, bool(self.filter_text))
+        self.query_one(Columns).show_titles(counts, wip, bool(self.filter_text), self.archived)
         self._arrange()
         view = "zoomed: z shows every column" if self.zoomed else ""
         if self.hide_empty and not self.zoomed:

@@ -150,7 +150,7 @@ class BoardPulse(_Screen):
 
                 tail = journal.JournalTail(root)
                 with collector_paused():
-                    kept = KeptFigures(Figures(tasks, tail.events()), tail)
+                    kept = KeptFigures(Figures(tasks, tail.events(), root=root), tail)
                     kept.figures.stats(now.astimezone(), STATS_DAYS, settings, ageing=0)  # timelines: here
                 return messages.Built("figures", kept, figures_generation)
 

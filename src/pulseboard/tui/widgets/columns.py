@@ -42,9 +42,10 @@ class Columns(Horizontal):
     def column(self, state: str) -> TaskColumn:
         return self.query_one(f"#col-{state}", TaskColumn)
 
-    def show_titles(self, counts: dict[str, int], wip: Wip, filtered: bool) -> None:
+    def show_titles(self, counts: dict[str, int], wip: Wip, filtered: bool, archived: int = 0) -> None:
         """Each title with its count (Doing: count/limit), and how many the filter shows: "Open 36
-        (2 shown)", or "Open 2 of 36" where the column is narrow."""
+        (2 shown)", or "Open 2 of 36" where the column is narrow; Done says how many are archived,
+        "Done 12 · 9,000 archived", or "Done 12 +9,000" where that does not fit."""
         for state in STATES:
             count = f"{wip.count}/{wip.limit}" if state == "doing" else counts[state]
             title = self.query_one(f"#title-{state}", Static)
@@ -52,12 +53,18 @@ class Columns(Horizontal):
             if filtered:
                 shown = len(self.column(state).tasks)
                 wide = f"{text}  ({shown} shown)"
-                fits = cell_len(wide) <= title.size.width - 2 or not title.size.width  # padding 0 1
-                text = wide if fits else f"{TITLES[state]} {shown} of {count}"
+                text = wide if self._fits(wide, title) else f"{TITLES[state]} {shown} of {count}"
+            if state == "done" and archived:
+                wide = f"{text} · {archived:,} archived"
+                text = wide if self._fits(wide, title) else f"{text} +{archived:,}"
             title.update(text, layout=False)
         title = self.query_one("#title-doing", Static)
         title.set_class(wip.level == "at", "wip-at")
         title.set_class(wip.level == "over", "wip-over")
+
+    @staticmethod
+    def _fits(text: str, title: Static) -> bool:
+        return cell_len(text) <= title.size.width - 2 or not title.size.width  # padding 0 1
 
     def show_only(self, shown: Collection[str]) -> None:
         """Show only these columns, sharing the width (zoom, hidden empty columns); a layout pass
