@@ -47,6 +47,13 @@ def test_commits_by_others_on_touched_files_since_the_start_are_named(tmp_path: 
     commit(repo, "src/nav.py", "v5\n", "and again", "carol", 9)
     out = pulse_ok("next", cwd=repo)
     assert 'src/nav.py changed in 2 commits since "Fix the nav" started' in out
+    board = Board(repo / "tasks")
+    started = board.load(board.find(task.id))
+    found = drift.task_drift(started, board.root)  # what the detail view lists: newest first
+    assert [(c.author, c.subject, files) for c, files in found] == [
+        ("carol", "and again", ("src/nav.py",)),
+        ("bob", "bob rewrote the nav", ("src/nav.py",)),
+    ]
 
 
 def test_outside_a_git_work_tree_there_is_no_drift(tmp_path: Path) -> None:

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from pulseboard.core.actions import MoveResult
-from pulseboard.core.board import Board, Task
+from pulseboard.core.board import STATES, Board, Task
 from pulseboard.core.config import Hook, Settings
 from pulseboard.core.errors import PulseError
 from pulseboard.core.fields import format_time
@@ -71,6 +71,7 @@ def change_events(
 ) -> list[tuple[str, dict[str, Any]]]:
     """The events of a change made through any face: tasks created, moves (one, a batch, an undo, a
     claim) and ready-now for what a done lets start (the board is read for it only when wanted)."""
+    results = [r for r in results if r.from_state in STATES and r.task.state in STATES]  # not the archive
     short = ShortIds(t.id for t in board.tasks()).short if created else None
     events = (
         [("created", payload("created", task, short(task.id), None)) for task in created] if short else []

@@ -4,8 +4,8 @@ The seeds: "re-read the task spec before starting; what was true when the task w
 be true now". In a git work tree, for each task in doing whose `touches` name files or globs, the
 commits since its start that changed a file it touches (core/overlap.py's rule) and are not its
 own (by its holder, or naming its id) make a heartbeat note: `src/nav.py changed in 3 commits
-since "X" started: re-read it`. One `git log` a beat at most, from the oldest start in doing, and
-none while HEAD has not moved (a `git rev-parse` tells).
+since "X" started: re-read it`, and the detail view lists them (`task_drift`). One `git log` a beat
+at most, from the oldest start in doing, and none while HEAD has not moved (a `git rev-parse` tells).
 """
 
 from __future__ import annotations
@@ -86,10 +86,30 @@ def drift_notes(doing: Iterable[Task], root: Path, now: dt.datetime) -> list[Sug
                 owners[path] = index.owners([path])
             for number in owners[path]:
                 task, at = started[number]
-                if commit.when > at and commit.author != task.holder and task.id[:4] not in commit.subject:
+                if _others(commit, task, at):
                     files = changed.setdefault(number, {})
                     files[path] = files.get(path, 0) + 1
     return [_note(started[number][0], files) for number, files in sorted(changed.items())]
+
+
+def _others(commit: Commit, task: Task, started: float) -> bool:
+    """A commit after the task started that is not its own (by its holder, or naming its id)."""
+    return commit.when > started and commit.author != task.holder and task.id[:4] not in commit.subject
+
+
+def task_drift(task: Task, root: Path) -> list[tuple[Commit, tuple[str, ...]]]:
+    """For the detail view: the commits since one task in doing started that changed files it
+    touches and are not its own, newest first, each with those files."""
+    moment = parse_time(task.started) if task.state == "doing" and task.touches and task.started else None
+    if moment is None:
+        return []
+    at, index = moment.timestamp(), TouchIndex([task.touches])
+    found = []
+    for commit in commits_since(root, at):
+        files = tuple(path for path in commit.files if index.owners([path]))
+        if files and _others(commit, task, at):
+            found.append((commit, files))
+    return sorted(found, key=lambda item: -item[0].when)
 
 
 def _note(task: Task, files: dict[str, int]) -> Suggestion:

@@ -9,7 +9,6 @@ journalled and committed like any batch, and `u` undoes it.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Collection
 from typing import TYPE_CHECKING
 
@@ -40,14 +39,14 @@ class BoardArchive(_Screen):
         """Count the archive off the UI thread; run: first archive the done tasks past archive.after."""
         board = self.board
         after = board.settings.archive_after_s if run else None
-        tasks = self.snapshot.copy_of(STATES) if after else []
+        tasks, now = (self.snapshot.copy_of(STATES) if after else []), self.clock()
 
         def job() -> Message:
             from pulseboard.core import archive  # in the worker: not on the first paint's path
 
             result = None
             if after:
-                due = archive.due(tasks, after, dt.datetime.now(dt.UTC))
+                due = archive.due(tasks, after, now)
                 result = archive.archive(board, due) if due else None
             return messages.ArchiveCounted(board.archived_count(), result, after)
 
@@ -67,6 +66,8 @@ class BoardArchive(_Screen):
         result = message.result
         if result is None or not result.moved:
             return
+        gone = {str(self.board.root / r.from_state / r.task.name) for r in result.moved}
+        self._take(self.live.hint(gone), self._selections())  # shown at once, as the board's moves are
         self._commit(lambda: git.commit_batch(self.board, result.moved))
         count, age = len(result.moved), format_duration(message.after or 0)
         self.say(

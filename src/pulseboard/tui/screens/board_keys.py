@@ -235,7 +235,8 @@ class BoardKeys(_Screen):
         """Show what a batch (or an undo) did: the moves made, and each refused task as it is on disk."""
         moves = []
         for moved in result.moved:
-            shown = self.live.snapshot.get(moved.from_state, moved.task.name)
+            held = moved.from_state in STATES  # not so for a task back from the archive
+            shown = self.live.snapshot.get(moved.from_state, moved.task.name) if held else None
             if shown is None:  # the board had not seen the file where the core found it
                 self.resync(moved.task)
             else:
@@ -416,6 +417,8 @@ class BoardKeys(_Screen):
         self._fire_hooks(result.moved)
         self.say(undo_message(result), title="Undo", timeout=5)
         self._show_results(result)
+        if any(moved.from_state not in STATES for moved in result.moved):  # back from the archive
+            self.look_at_archive()
 
     # -- creating, the detail view, editing, ticking --------------------------------------------
 
@@ -455,7 +458,8 @@ class BoardKeys(_Screen):
         past = journal.history(self.board.root, task.id)
         from pulseboard.tui.screens.detail import DetailScreen  # Markdown and its parser: not at start
 
-        self._detail = DetailScreen(task, self.live.shorts.short(task.id), read_body(task.path), past, self)
+        short, body = self.live.shorts.short(task.id), read_body(task.path)
+        self._detail = DetailScreen(task, short, body, past, self, self.board.root)
         self.app.push_screen(self._detail, lambda _: setattr(self, "_detail", None))
         if task.state == "doing":
             mark_read(self.board.root, task)  # its spec is on screen: settles a stale-spec note

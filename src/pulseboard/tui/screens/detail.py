@@ -7,6 +7,10 @@ and hands the view the task as it then is (`refresh_task`).
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -26,6 +30,11 @@ from pulseboard.core.taskfile import criteria
 from pulseboard.core.text import inert
 from pulseboard.tui.bindings import bindings
 from pulseboard.tui.plain import plain
+
+if TYPE_CHECKING:
+    from pulseboard.services.drift import Commit
+
+DRIFT_SHOWN = 10  # commits listed under "Code changed since it started"
 
 
 class DetailScreen(Screen[None]):
@@ -51,20 +60,30 @@ class DetailScreen(Screen[None]):
             self.index = index
 
     def __init__(
-        self, task: Task, short: str, body: str | None, events: list[Event], owner: MessagePump
+        self,
+        task: Task,
+        short: str,
+        body: str | None,
+        events: list[Event],
+        owner: MessagePump,
+        root: Path | None = None,
     ) -> None:
-        """owner: the board screen, which gets this view's messages."""
+        """owner: the board screen, which gets this view's messages; root: the board's folder, where
+        git is asked what changed under a task in doing (services/drift.py)."""
         super().__init__()
         self._shown = task
         self._short = short
         self._body = body
         self._events = events
         self._owner = owner
+        self._root = root
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="detail"):
             yield Static(id="detail-title")
             yield Static(id="detail-fields")
+            yield Label("Code changed since it started: re-read it", classes="section", id="drift-label")
+            yield Static(id="drift")
             yield Label("Acceptance criteria (space ticks)", classes="section", id="criteria-label")
             yield SelectionList[int](id="criteria")
             yield Markdown(id="body")
@@ -75,6 +94,36 @@ class DetailScreen(Screen[None]):
     def on_mount(self) -> None:
         self._fill()
         self.query_one("#criteria", SelectionList).focus()
+        self._look_for_drift()
+
+    def _look_for_drift(self) -> None:
+        """Others' commits on what a task in doing touches, asked of git off the UI thread."""
+        self.query_one("#drift-label").display = self.query_one("#drift").display = False
+        task, root = self._shown, self._root
+        if root is None or task.state != "doing" or not task.touches:
+            return
+
+        def ask() -> None:
+            from pulseboard.services.drift import task_drift
+
+            found = task_drift(task, root)
+            if found:
+                self.app.call_from_thread(self._show_drift, task, found)
+
+        self.run_worker(ask, thread=True, group="drift", exclusive=True, exit_on_error=False)
+
+    def _show_drift(self, task: Task, found: list[tuple[Commit, tuple[str, ...]]]) -> None:
+        if task is not self._shown:
+            return  # the view moved on to the task as it now is
+        lines = [
+            f"{dt.datetime.fromtimestamp(commit.when).strftime('%Y-%m-%d %H:%M')}  {commit.author}: "
+            f"{commit.subject}  ({', '.join(files)})"
+            for commit, files in found[:DRIFT_SHOWN]
+        ]
+        if len(found) > DRIFT_SHOWN:
+            lines.append(f"and {len(found) - DRIFT_SHOWN} older commits")
+        self.query_one("#drift", Static).update(plain("\n".join(lines)))
+        self.query_one("#drift-label").display = self.query_one("#drift").display = True
 
     def _fill(self) -> None:
         task = self._shown
@@ -116,5 +165,6 @@ class DetailScreen(Screen[None]):
         highlighted = selection.highlighted
         self._shown, self._body, self._events = task, body, events
         self._fill()
+        self._look_for_drift()
         if highlighted is not None and highlighted < selection.option_count:
             selection.highlighted = highlighted

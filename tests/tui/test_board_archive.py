@@ -1,0 +1,65 @@
+"""The archive on the board under Pilot: with archive.after set the board archives old done tasks
+on its own after the first paint (a toast; `u` puts them back), and the Done column's title says
+how many tasks the archive holds, following `pulse archive` run beside it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+from pathlib import Path
+
+import pytest
+from support.board_helpers import beaten, drive, make_board, new_app, notices, wait_for
+from support.clock import at
+from support.helpers import PULSE, clean_env
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+pytestmark = pytest.mark.timeout(60)
+
+
+def done_file(root: Path, task_id: str, days_ago: int) -> Path:
+    done = (at(60) - dt.timedelta(days=days_ago)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    path = root / "done" / f"{task_id}-finished-{task_id}.md"
+    path.write_text(f"---\ntitle: Finished {task_id}\ndone: {done}\n---\n")
+    return path
+
+
+def done_title(app: object) -> str:
+    return str(app.board_screen.query_one("#title-done", Static).render())  # type: ignore[attr-defined]
+
+
+def test_the_board_archives_past_archive_after_and_u_undoes_it(tmp_path: Path) -> None:
+    board = make_board(tmp_path / "tasks", "archive:\n  after: 30d\n")
+    old = [done_file(board.root, f"hhhh00000{n}", 40 + n) for n in range(3)]
+    recent = done_file(board.root, "hhhh000009", 3)
+    app = new_app(board)
+
+    async def script(pilot: Pilot) -> None:
+        await beaten(pilot)
+        await wait_for(pilot, lambda: any("Archived 3 tasks" in n for n in notices(app)))
+        await wait_for(pilot, lambda: "3 archived" in done_title(app))
+        assert not any(p.exists() for p in old) and recent.exists()
+        assert [t.title for t in app.board_screen.column("done").tasks] == ["Finished hhhh000009"]
+        await pilot.press("u")
+        await wait_for(pilot, lambda: all(p.exists() for p in old))
+        await wait_for(pilot, lambda: "archived" not in done_title(app), timeout=10)
+        assert done_title(app).startswith("Done 4")
+
+    drive(app, script, size=(160, 50))
+
+
+def test_the_done_title_follows_an_archive_made_beside_the_board(tmp_path: Path) -> None:
+    board = make_board(tmp_path / "tasks")
+    for n in range(2):
+        done_file(board.root, f"iiii00000{n}", 400)
+    app = new_app(board, changes=None)  # the real watcher
+
+    async def script(pilot: Pilot) -> None:
+        await beaten(pilot)
+        assert "archived" not in done_title(app)
+        subprocess.run([*PULSE, "--board", str(board.root), "archive"], env=clean_env(), check=True,
+                       capture_output=True, timeout=20)  # fmt: skip
+        await wait_for(pilot, lambda: "Done 0 · 2 archived" in done_title(app), timeout=15)
+
+    drive(app, script, size=(160, 50))
