@@ -230,3 +230,35 @@ def test_the_mcp_tools_run_the_hooks_too(project: Path, capsys: pytest.CaptureFi
     assert received(project, "claimed", task["id"])[0]["actor"] == "test"
     assert tools.done(task["id"])["state"] == "done"
     assert "the done hook ./no-such-hook" in capsys.readouterr().err
+
+
+def test_a_lease_run_out_fires_lease_expired_once_however_many_look(tmp_path: Path) -> None:
+    from support.helpers import PULSE, silent_task
+
+    from pulseboard.core.actions import init_board
+    from pulseboard.core.board import Board
+
+    root = tmp_path / "proj" / "tasks"
+    init_board(root)
+    task_id = silent_task(Board(root))
+    seen = tmp_path / "seen.jsonl"
+    hook = tmp_path / "on-expiry.sh"
+    hook.write_text(f"#!/bin/sh\ncat >> {seen}\necho >> {seen}\n")
+    hook.chmod(0o755)
+    with (root / "pulse.yaml").open("a") as config:
+        config.write(f"hooks:\n  lease-expired: [{hook}]\n")
+    lookers = [
+        subprocess.Popen([*PULSE, "next"], cwd=root.parent, env=clean_env(PULSE_ACTOR=f"looker-{n}"),
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        for n in range(4)
+    ]  # fmt: skip
+    for looker in lookers:
+        assert looker.wait(timeout=30) == 0 and looker.stderr.read() == ""
+    pulse_ok("next", cwd=root.parent)  # and once more, later
+    told = [json.loads(line) for line in seen.read_text().splitlines() if line.strip()]
+    assert len(told) == 1, told
+    first = told[0]
+    assert (first["event"], first["holder"], first["task"]["id"]) == ("lease-expired", "agent-1", task_id)
+    assert told[0]["silent_since"].endswith("Z")
+    lines = [e for e in journal_events(root) if e.get("op") == "expired"]
+    assert [e["id"] for e in lines] == [task_id]

@@ -33,6 +33,7 @@ def suggestions(board: Board, tasks: list[Task]) -> list[Suggestion]:
     now = dt.datetime.now(dt.UTC)
     drift = drift_notes((t for t in tasks if t.state == "doing"), board.root, now)
     found = suggest(tasks, board.settings.heartbeat, board.root, now)
+    hooks_glue.lease_expired(board, tasks, now)
     return rank([*found, *drift]) if drift else found
 
 

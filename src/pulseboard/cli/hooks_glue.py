@@ -6,6 +6,7 @@ core.hooks is imported only when the board has hooks, so a board without them st
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from collections.abc import Sequence
 
@@ -24,6 +25,16 @@ def moved(board: Board, results: Sequence[MoveResult], *, claimed: bool = False)
     """The hooks of moves (one, a batch, an undo or a claim), and ready-now for what a done lets start."""
     if board.settings.hooks and results:
         _run(board, results, claimed=claimed)
+
+
+def lease_expired(board: Board, tasks: Sequence[Task], now: dt.datetime) -> None:
+    """The hooks of each lease that has run out and was not told yet (core/hooks.py)."""
+    if board.settings.hooks:
+        from pulseboard.core.hooks import fire, lease_expired
+
+        events = lease_expired(board, (t for t in tasks if t.state == "doing"), now)
+        for problem in fire(board.root, board.settings, events) if events else ():
+            warn(problem)
 
 
 def _run(

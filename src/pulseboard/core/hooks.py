@@ -19,7 +19,7 @@ import os
 import signal
 import subprocess
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import IO, Any
@@ -30,13 +30,17 @@ from pulseboard.core.config import Hook, Settings
 from pulseboard.core.errors import PulseError
 from pulseboard.core.fields import format_time
 from pulseboard.core.fsops import append_line
+from pulseboard.core.holders import Silent, silent
 from pulseboard.core.ids import ShortIds
-from pulseboard.core.journal import actor
+from pulseboard.core.journal import actor, new_event, read_events, record
 from pulseboard.core.layout import journal_folder
 from pulseboard.core.ready import ready_now
 from pulseboard.core.task_view import task_json
 from pulseboard.core.text import clip, one_line
+from pulseboard.core.turns import taking_turns
 
+EXPIRE_LOCK = "expire.lock"  # in .pulse/cache: who tells a lease's expiry takes turns on it
+_TOLD: set[tuple[str, str]] = set()  # (task id, silent since) told already, by this process or in the journal
 AT_ONCE = 16  # hooks running at one time (a batch of moves fires many)
 STDERR_TAIL = 400  # bytes of a failed hook's stderr read back for its sentence
 
@@ -90,6 +94,43 @@ def change_events(
             for t in (*ready.open, *ready.blocked)
         ]
     return events
+
+
+def lease_expired(board: Board, doing: Iterable[Task], now: dt.datetime) -> list[tuple[str, dict[str, Any]]]:
+    """The lease-expired events not told yet: each held task whose holder went silent past the lease
+    (core/holders.py) since a silence of it was last told. Told means journalled (op `expired`, the
+    silence's start in `before.since`) under a lock: of every face and process that notices, one
+    tells it, once. Nothing is read or written unless a hook wants the event."""
+    if not wanted(board.settings, "lease-expired"):
+        return []
+    found = silent(doing, board.root, now, board.settings.heartbeat)
+    fresh = [(item, format_time(item.since)) for item in found]
+    fresh = [(item, since) for item, since in fresh if (item.task.id, since) not in _TOLD]
+    if not fresh:
+        return []
+    told: list[tuple[Silent, str]] = []
+    with taking_turns(board.root, EXPIRE_LOCK):
+        ids = {item.task.id for item, _ in fresh}
+        _TOLD.update((e.id, (e.before or {}).get("since", "")) for e in read_events(board.root)
+                     if e.op == "expired" and e.id in ids)  # fmt: skip
+        for item, since in fresh:
+            if (item.task.id, since) in _TOLD:
+                continue
+            task = item.task
+            moment = {"since": since}
+            line = new_event("expired", task.id, task.name, task.state, task.state, now, before=moment)
+            with contextlib.suppress(OSError):
+                record(board.root, line)
+            _TOLD.add((task.id, since))
+            told.append((item, since))
+    if not told:
+        return []
+    short = ShortIds(t.id for t in board.tasks()).short
+    return [
+        ("lease-expired", {**payload("lease-expired", item.task, short(item.task.id), None),
+                           "holder": item.holder, "silent_since": since})
+        for item, since in told
+    ]  # fmt: skip
 
 
 def fire(board_root: Path, settings: Settings, events: Sequence[tuple[str, dict[str, Any]]]) -> list[str]:

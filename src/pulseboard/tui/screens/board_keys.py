@@ -8,7 +8,7 @@ Every write goes through pulseboard.core, as the CLI's do; a refusal is one sent
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.app import SuspendNotSupported
 from textual.widgets import Input
@@ -175,7 +175,7 @@ class BoardKeys(_Screen):
             return None
         self._show_move(task, result)
         self._commit(lambda: git.commit_move(self.board, result))
-        self._fire_hooks([result])
+        self.fire_hooks([result])
         return result.task
 
     def request_batch(self, to_state: str) -> None:
@@ -227,7 +227,7 @@ class BoardKeys(_Screen):
         self._show_results(result)
         if result.moved:
             self._commit(lambda: git.commit_batch(self.board, result.moved))
-            self._fire_hooks(result.moved)
+            self.fire_hooks(result.moved)
         severity = "warning" if result.refused else "information"
         self.say(batch.summary(result), title="Moved", severity=severity, timeout=8)
 
@@ -267,8 +267,14 @@ class BoardKeys(_Screen):
             self._commits = CommitQueue(lambda problem: self.post_message(messages.GitProblem(problem)))
         self._commits.submit(job)
 
-    def _fire_hooks(self, results: Sequence[actions.MoveResult] = (), created: Sequence[Task] = ()) -> None:
-        """The hooks of a change (core/hooks.py), run off the UI thread; each that went wrong is a toast."""
+    def fire_hooks(
+        self,
+        results: Sequence[actions.MoveResult] = (),
+        created: Sequence[Task] = (),
+        made: Sequence[tuple[str, dict[str, Any]]] = (),
+    ) -> None:
+        """The hooks of a change (core/hooks.py), and events already `made` (a lease run out), run
+        off the UI thread; each that went wrong is a toast."""
         if not self.board.settings.hooks:
             return
         board = self.board
@@ -276,9 +282,8 @@ class BoardKeys(_Screen):
         def fired() -> messages.HooksDone:
             from pulseboard.core.hooks import change_events, fire
 
-            return messages.HooksDone(
-                fire(board.root, board.settings, change_events(board, results, created=created))
-            )
+            events = [*made, *(change_events(board, results, created=created) if results or created else ())]
+            return messages.HooksDone(fire(board.root, board.settings, events))
 
         self._run(fired, "hooks")
 
@@ -414,7 +419,7 @@ class BoardKeys(_Screen):
             self.say(sentence(str(exc)), title="Undo", severity="warning", timeout=8)
             return
         self._commit(lambda: git.commit_batch(self.board, result.moved, undo=True))
-        self._fire_hooks(result.moved)
+        self.fire_hooks(result.moved)
         self.say(undo_message(result), title="Undo", timeout=5)
         self._show_results(result)
         if any(moved.from_state not in STATES for moved in result.moved):  # back from the archive
@@ -448,7 +453,7 @@ class BoardKeys(_Screen):
         self.go_to(task)
         self.say(f"Created {self.live.shorts.short(task.id)}: {task.title}", timeout=4)
         self._commit_file(task, "add")
-        self._fire_hooks(created=[task])
+        self.fire_hooks(created=[task])
 
     def action_detail(self) -> None:
         task = self.selected_task()

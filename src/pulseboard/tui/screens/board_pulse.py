@@ -204,6 +204,12 @@ class BoardPulse(_Screen):
         """What the engine's beat reads from disk, off the UI thread (it stats the files in doing)."""
         root, settings = self.board.root, self.board.settings.heartbeat
         silent = lease_notes(doing, root, now, settings) + drift_notes(doing, root, now)
+        if silent and self.board.settings.hooks:  # a lease run out: its hooks, told once (core/hooks.py)
+            from pulseboard.core.hooks import lease_expired
+
+            expired = lease_expired(self.board, doing, now)
+            if expired:
+                self.app.call_from_thread(self.fire_hooks, made=expired)
         holders = len({t.holder for t in doing if t.holder})
         return messages.BeatInputs(modified_times(doing, root), push_failure(root), now, silent, holders)
 
