@@ -103,7 +103,8 @@ def lease_expired(board: Board, doing: Iterable[Task], now: dt.datetime) -> list
     tells it, once. Nothing is read or written unless a hook wants the event."""
     if not wanted(board.settings, "lease-expired"):
         return []
-    found = silent(doing, board.root, now, board.settings.heartbeat)
+    me = actor()  # whoever looks is here: their own tasks are not silent to them (holders.lease_notes)
+    found = [item for item in silent(doing, board.root, now, board.settings.heartbeat) if item.holder != me]
     fresh = [(item, format_time(item.since)) for item in found]
     fresh = [(item, since) for item, since in fresh if (item.task.id, since) not in _TOLD]
     if not fresh:
