@@ -21,11 +21,13 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from pulseboard.core import ids
 from pulseboard.core.board import STATES, Task
 from pulseboard.core.config import HeartbeatSettings, Weights
 from pulseboard.core.doctor import Problem, dependency_graph, find_cycles
 from pulseboard.core.fields import format_duration, seconds_since
 from pulseboard.core.overlap import TouchIndex, any_overlap, earlier_overlaps, first_overlap
+from pulseboard.core.text import clip, one_line
 from pulseboard.core.wip import Wip, distinct, wip_level
 
 # Each kind's score band: the band decides the order first (docs/heartbeat.md, "The rules"). Time
@@ -471,9 +473,19 @@ def start_note(
     text = f'Start "{task.title}".'
     if clash is not None:  # startable, but better after the task in doing it overlaps
         text = f'Start "{task.title}" after "{clash.title}": they touch the same things.'
+    if task.depends:  # it waited, and what it waited on is done: named as its `depends:` has it
+        text += f" Ready now: {waited_text(task.depends)} done."
     return Suggestion(
         kind, "start", (task.id,), text, BAND[kind] + score, (("startable", BAND[kind]), *terms)
     )
+
+
+def waited_text(depends: Sequence[str]) -> str:
+    """`a1b2 was`, `a1b2, c3d4 were`, `a1b2, c3d4, e5f6 and 2 more were`: what a task waited on (an
+    id as its short form, a name as written)."""
+    shown = [clip(one_line(ids.shown(dep)), 24) for dep in depends[:3]]
+    more = f" and {len(depends) - 3} more" if len(depends) > 3 else ""
+    return f"{', '.join(shown)}{more} {'was' if len(depends) == 1 else 'were'}"
 
 
 def next_to_start(board: BoardView) -> list[Suggestion]:

@@ -26,6 +26,12 @@ def _is_generated(token: str) -> bool:
     return not token.isalpha() and not token.isdigit()  # token is all [0-9a-z] already
 
 
+def shown(text: str) -> str:
+    """A generated id by its first characters (`j3s2wsdc0f` -> `j3s2`); any other text as it is."""
+    match = _ID_IN_NAME.match(text)
+    return text[:SHORT_LENGTH] if match and match.group(1) == text and _is_generated(text) else text
+
+
 def new_id(randbits: Callable[[int], int] = secrets.randbits) -> str:
     """A fresh random id (always holding a digit and a letter)."""
     while True:
