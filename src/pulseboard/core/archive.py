@@ -25,7 +25,6 @@ from pulseboard.core.doctor import dependency_graph
 from pulseboard.core.errors import PulseError
 from pulseboard.core.fsops import rename_noreplace, safe_folder
 from pulseboard.core.metrics_history import seconds
-from pulseboard.core.taskfile import title_from_name
 
 DEFAULT_AFTER_S = 30 * 86400  # `pulse archive` with no --older-than and no archive.after setting
 STAMPS = ("created", "started", "done")  # kept in an archive line: what the figures read of the task
@@ -159,8 +158,8 @@ def archived_task(root: Path, event: journal.Event) -> Task:
     name is its place under the board (`archive/YYYY-MM/x.md`), so it is never taken for the file
     it was in done/."""
     get = (event.before or {}).get
-    name = f"{event.to_state}/{event.file}"
+    name = f"{event.to_state}/{event.file}"  # its title is its file's name: the figures never show it
     return Task(
-        event.id, "done", name, root, title_from_name(ids.name_part(event.file[:-3])), "medium", None,
-        (), (), (), get("created"), get("started"), get("done") or event.at, None, (0, 0), None, False,
+        event.id, "done", name, root, event.file, "medium", None, (), (), (),
+        get("created"), get("started"), get("done") or event.at, None, (0, 0), None, False,
     )  # fmt: skip
