@@ -76,13 +76,16 @@ def archive(
     (state `archive/YYYY-MM`). A task gone or moved since it was listed is refused, never chased."""
     moment = now or dt.datetime.now(dt.UTC)
     result = BatchResult(batch=journal.new_batch_id() if len(tasks) > 1 else None)
+    folders: dict[str, Path] = {}  # each month's folder, made (and checked not to be a link) once
     for task in tasks:
         month = month_of(task)
         state = f"{ARCHIVE_DIR}/{month}"
         try:
             if task.state != "done":
                 raise PulseError(f"{task.state}/{task.name} is not done; only done tasks are archived.")
-            folder = safe_folder(board.root, ARCHIVE_DIR, month)
+            if month not in folders:
+                folders[month] = safe_folder(board.root, ARCHIVE_DIR, month)
+            folder = folders[month]
             _rename(task.path, folder / task.name, f"{state}/{task.name}")
         except PulseError as exc:
             result.refused.append(Refusal(short_of(task.id), str(exc), None, task.title, "archived"))
