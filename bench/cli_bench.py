@@ -160,6 +160,7 @@ def tab_hooks(shell: str, line: str, least: int, answer: Path) -> dict[str, Any]
         "_ARGCOMPLETE": "1",
         "_ARGCOMPLETE_SHELL": shell,
         "_ARGCOMPLETE_IFS": "\n",
+        "_ARGCOMPLETE_SUPPRESS_SPACE": "1",
         "_ARGCOMPLETE_STDOUT_FILENAME": str(answer),
         "COMP_LINE": line,
         "COMP_POINT": str(len(line)),
