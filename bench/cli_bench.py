@@ -3,7 +3,9 @@
 Owns the CLI timing method and its budgets. For each board size it writes a board with
 make_board.py, then runs `python -m pulseboard ...` as a fresh subprocess per sample (what a
 person or an agent pays per command; the installed `pulse` script costs the same, see the
-`--version` rows) and times `ls --json`, `show ID` and `start ID`:
+`--version` rows) and times `ls --json`, `show ID`, `start ID` and a shell's TAB after `pulse show `
+(every id: bash completes the ids alone, zsh shows their titles; then an id prefix in zsh; the
+process argcomplete starts, as the shell's script runs it):
 
   cold  no pulse parse cache: `tasks/.pulse/cache` is deleted before every sample.
   warm  the parse cache is present and current.
@@ -55,7 +57,17 @@ from pulseboard.core.board import Board, Entry
 from pulseboard.core.taskfile import read_task_file
 
 BUDGET_SIZE = 10_000
-BUDGETS = {"ls --json": 0.30, "start ID": 0.15}  # seconds, at BUDGET_SIZE tasks, cold or warm
+TABS = {  # row: (shell, what is typed after `pulse show `); TAB_BUDGET each, at BUDGET_SIZE
+    "TAB: show ... (bash)": ("bash", ""),
+    "TAB: show ... (zsh: ids alone past 1,000)": ("zsh", ""),
+    "TAB: show PREFIX (zsh, titles)": ("zsh", "PREFIX"),
+}
+TAB_BUDGET = 0.30
+BUDGETS = {
+    "ls --json": 0.30,
+    "start ID": 0.15,
+    **dict.fromkeys(TABS, TAB_BUDGET),
+}  # s, at BUDGET_SIZE, cold or warm
 COMPARISON = "measured elsewhere at 10,000 tasks: Backlog.md 4-5 s per CLI command, Taskwarrior 0.15-0.25 s"
 
 
@@ -96,15 +108,17 @@ def _series(
     argv_for: Callable[[int], list[str]],
     before: Callable[[int], object] | None = None,
     after: Callable[[int], object] | None = None,
+    env: dict[str, str] | None = None,
 ) -> Result:
-    """`repeat` timed runs, then one run for peak RSS; before(i) and after(i) go untimed around each."""
+    """`repeat` timed runs, then one run for peak RSS; before(i) and after(i) go untimed around each;
+    env: added to the runner's."""
     for i in range(repeat + 1):
         if before is not None:
             before(i)
         if i < repeat:
-            result.seconds.append(runner.time(argv_for(i)))
+            result.seconds.append(runner.time(argv_for(i), env))
         else:
-            result.rss_kb = runner.peak_rss_kb(argv_for(i))
+            result.rss_kb = runner.peak_rss_kb(argv_for(i), env)
         if after is not None:
             after(i)
     return result
@@ -130,6 +144,29 @@ def _pick_targets(board: Board, count: int, seed: int) -> tuple[str, list[Entry]
     if len(starts) < count:
         raise BenchError(f"only {len(starts)} well-formed open tasks; need {count} for the start samples")
     return shorts[show.id], starts, shorts
+
+
+def tab_hooks(shell: str, line: str, least: int, answer: Path) -> dict[str, Any]:
+    """A TAB at the end of `line` as `pulse completion SHELL`'s script asks for it (argcomplete's
+    protocol; the completions go to the file `answer`, one a line), and a check after each run that
+    at least `least` came back."""
+
+    def check(_: int) -> None:
+        offered = answer.read_text().splitlines()
+        if len(offered) < least:
+            raise BenchError(f"a TAB after `{line}` offered {len(offered)} ids, not at least {least}")
+
+    env = {
+        "_ARGCOMPLETE": "1",
+        "_ARGCOMPLETE_SHELL": shell,
+        "_ARGCOMPLETE_IFS": "\n",
+        "_ARGCOMPLETE_SUPPRESS_SPACE": "1",
+        "_ARGCOMPLETE_STDOUT_FILENAME": str(answer),
+        "COMP_LINE": line,
+        "COMP_POINT": str(len(line)),
+        "COMP_TYPE": "9",
+    }
+    return {"env": env, "after": check}
 
 
 def bench_size(size: int, repeat: int, seed: int, runner: Runner, keep: Path | None) -> dict[str, Any]:
@@ -178,6 +215,12 @@ def bench_size(size: int, repeat: int, seed: int, runner: Runner, keep: Path | N
         series("show ID", "warm", show_argv)
         series("start ID", "cold", start_argv(0), after=moved(0))
         series("start ID", "warm", start_argv(repeat + 1), after=moved(repeat + 1))
+        for cache in ("cold", "warm"):
+            for row, (shell, typed) in TABS.items():
+                line = f"pulse --board {root} show {typed.replace('PREFIX', show_id[:2])}"
+                least = 1 if typed else len(shorts)  # the task the prefix comes from, or every task
+                hooks = tab_hooks(shell, line, least, runner.workdir / "completions")
+                series(row, cache, lambda _: PULSE, **hooks)
     finally:
         for name, data in originals.items():  # put the started tasks back as they were
             (root / "doing" / name).unlink(missing_ok=True)

@@ -326,11 +326,14 @@ class Runner:
         self.gnu_time = GNU_TIME if os.access(GNU_TIME, os.X_OK) else None
         self.rss_method = "GNU time %M" if self.gnu_time else "wait4 ru_maxrss (includes the parent's size)"
 
-    def _spawn(self, argv: list[str]) -> tuple[float, int]:
-        """Run argv to completion: its wall time and the wait4 peak RSS (KiB). BenchError if it fails."""
+    def _spawn(self, argv: list[str], env: dict[str, str] | None = None) -> tuple[float, int]:
+        """Run argv to completion (env: added to the runner's): its wall time and the wait4 peak RSS
+        (KiB). BenchError if it fails."""
         with self.stdout.open("wb") as out, self.stderr.open("wb") as err:
             started = time.perf_counter()
-            proc = subprocess.Popen(argv, stdout=out, stderr=err, env=self.env, cwd=self.workdir)
+            proc = subprocess.Popen(
+                argv, stdout=out, stderr=err, env={**self.env, **(env or {})}, cwd=self.workdir
+            )
             _, status, usage = os.wait4(proc.pid, 0)
             elapsed = time.perf_counter() - started
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -339,14 +342,14 @@ class Runner:
             raise BenchError(f"`{' '.join(argv)}` exited with {proc.returncode}: {detail}")
         return elapsed, usage.ru_maxrss
 
-    def time(self, argv: list[str]) -> float:
-        return self._spawn(argv)[0]
+    def time(self, argv: list[str], env: dict[str, str] | None = None) -> float:
+        return self._spawn(argv, env)[0]
 
-    def peak_rss_kb(self, argv: list[str]) -> int:
+    def peak_rss_kb(self, argv: list[str], env: dict[str, str] | None = None) -> int:
         if self.gnu_time is None:
-            return self._spawn(argv)[1]
+            return self._spawn(argv, env)[1]
         report = self.workdir / "rss"
-        self._spawn([self.gnu_time, "-f", "%M", "-o", str(report), *argv])
+        self._spawn([self.gnu_time, "-f", "%M", "-o", str(report), *argv], env)
         return int(report.read_text().split()[-1])
 
 

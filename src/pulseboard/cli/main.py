@@ -1,3 +1,4 @@
+# PYTHON_ARGCOMPLETE_OK  (argcomplete: pulse answers its own TAB completions)
 """The `pulse` entry point: parse the command line, run the one command asked for, errors to exit codes.
 
 User errors (PulseError) print one line on stderr and exit 1; usage errors exit 2 (argparse); ctrl+c exits
@@ -17,6 +18,7 @@ import sys
 from collections.abc import Callable
 from importlib import import_module
 
+from pulseboard.cli.completion import complete
 from pulseboard.cli.parser import build_parser
 from pulseboard.core.errors import PulseError
 from pulseboard.core.text import one_line
@@ -25,8 +27,11 @@ BOARD_APP = "board:cmd_board"  # `pulse` with no command
 
 
 def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    if "_ARGCOMPLETE" in os.environ:  # a shell's TAB (cli/completion.py): answer it and exit
+        complete(parser)
     gc.disable()  # a one-shot command allocates many small objects and frees them all at exit
-    args = build_parser().parse_args(argv)
+    args = parser.parse_args(argv)
     if not hasattr(args, "board"):
         args.board = None
     if not hasattr(args, "poll"):

@@ -10,6 +10,7 @@ import argparse
 from collections.abc import Callable
 
 from pulseboard import __version__
+from pulseboard.cli.completion import SHELLS, TaskIds
 from pulseboard.core.board import STATES
 from pulseboard.core.fields import PRIORITIES
 
@@ -76,6 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
     _task_commands(command)  # in the order `pulse --help` lists them
     _board_commands(command)
     _agent_commands(command)
+    p = command("completion", "completion:cmd_completion", "print the shell's completion script (see README)")
+    p.add_argument("shell", choices=SHELLS)
     return parser
 
 
@@ -133,7 +136,7 @@ def _task_commands(command: Command) -> None:
     held.add_argument("--held-by", metavar="NAME", help="only tasks NAME holds")
 
     p = command("show", "tasks:cmd_show", "show one task", with_json=True)
-    p.add_argument("id")
+    p.add_argument("id").completer = TaskIds()
 
     _move_commands(command)
 
@@ -165,7 +168,12 @@ def _task_commands(command: Command) -> None:
     p.add_argument("ids", nargs="+", metavar="id")
 
     p = command("edit", "tasks:cmd_edit", "open a task in $VISUAL or $EDITOR")
-    p.add_argument("id")
+    p.add_argument("id").completer = TaskIds()
+
+
+def _not_in(state: str) -> TaskIds:
+    """A TAB after a move to `state` offers the tasks not there already."""
+    return TaskIds(s for s in STATES if s != state)
 
 
 def _move_commands(command: Command) -> None:
@@ -179,18 +187,18 @@ def _move_commands(command: Command) -> None:
     ):
         p = command(name, "tasks:cmd_move", help_text, with_json=True)
         p.set_defaults(to_state=state)
-        p.add_argument("ids", nargs="+", metavar="id", help=ids_help)
+        p.add_argument("ids", nargs="+", metavar="id", help=ids_help).completer = _not_in(state)
         if state == "doing":
             p.add_argument("--force", action="store_true", help="start even past a hard WIP limit")
 
     p = command("block", "tasks:cmd_move", "move tasks to blocked/", with_json=True)
     p.set_defaults(to_state="blocked")
-    p.add_argument("ids", nargs="+", metavar="id", help=ids_help)
+    p.add_argument("ids", nargs="+", metavar="id", help=ids_help).completer = _not_in("blocked")
     p.add_argument("--reason", required=True, help="what is needed to unblock it (one for all)")
     p.add_argument("--waiting-on", metavar="WHO", help="who must act")
 
     p = command("mv", "tasks:cmd_mv", "move tasks to any state", with_json=True)
-    p.add_argument("ids", nargs="+", metavar="id", help=ids_help)
+    p.add_argument("ids", nargs="+", metavar="id", help=ids_help).completer = TaskIds()
     p.add_argument("state", choices=STATES)
     p.add_argument("--reason", help="with blocked: what is needed")
     p.add_argument("--waiting-on", metavar="WHO", help="with blocked: who must act")
@@ -251,12 +259,12 @@ def _agent_commands(command: Command) -> None:
     p = command(
         "note", "holders:cmd_note", "add a timestamped line under the task's ## Notes", with_json=True
     )
-    p.add_argument("id")
+    p.add_argument("id").completer = TaskIds()
     p.add_argument("text", nargs="+", help="the note (words are joined with spaces)")
 
     p = command("renew", "holders:cmd_renew", "say you are still on a task you hold: its lease starts again",
                 with_json=True)  # fmt: skip
-    p.add_argument("ids", nargs="+", metavar="id")
+    p.add_argument("ids", nargs="+", metavar="id").completer = TaskIds(["doing"])
 
     p = command("agents", "agents:cmd_agents", "print the loop an agent should follow on this board")
     p.add_argument(

@@ -161,12 +161,18 @@ class Entry:
 
     @property
     def fallback_title(self) -> str:
-        return title_from_name(ids.name_part(self.name[:-3]))
+        return name_title(self.name)
+
+
+def name_title(name: str) -> str:
+    """The title a task file's name gives (`7kq2m9xw4d-add-date.md` -> `Add date`), for a file not read."""
+    return title_from_name(ids.name_part(name[:-3]))
 
 
 DATED = {"done": "done", "doing": "started"}  # the stamp a task moved there by hand is given by its ctime
 _DATED_AT = {state: RECORD_KEYS.index(stamp) for state, stamp in DATED.items()}
 _ERROR_AT = RECORD_KEYS.index("error")
+_TITLE_AT = RECORD_KEYS.index("title")
 
 
 _SHARED: dict[Any, Any] = {}  # values many tasks repeat: priorities, tag lists, check counts
@@ -313,6 +319,37 @@ class Board:
                     continue
                 cache.save()
         return result
+
+    def titles(
+        self, prefix: str, states: Iterable[str] = STATES, *, most: int | None = None
+    ) -> dict[str, str]:
+        """The tasks whose id starts with `prefix`, id to title, for a shell's TAB: the titles come
+        from the parse cache and no file is parsed; a file the cache does not hold as it is now is
+        named by its file name. Only the folders with a match have their cache read. most: read
+        titles only if no more than this many tasks match (0: never), else the ids alone, titles ""."""
+        wanted = prefix.strip().lower()
+        matched: dict[str, list[tuple[str, str]]] = {}  # state: (name, id) of each match
+        for state in states:
+            try:
+                names = [n for n in os.listdir(self.root / state) if is_task_name(n)]
+            except (FileNotFoundError, NotADirectoryError):
+                continue
+            matched[state] = [(n, i) for n in names if (i := ids.id_from_stem(n[:-3])).startswith(wanted)]
+        if most is not None and sum(map(len, matched.values())) > most:
+            return {task_id: "" for matches in matched.values() for _, task_id in matches}
+        found: dict[str, str] = {}
+        for state, matches in matched.items():
+            if not matches:
+                continue
+            cache = ParseCache(self.root, state)
+            base = os.path.join(self.root, state, "")  # by hand: a Path per file costs more than its stat
+            for name, task_id in matches:
+                try:
+                    values = cache.get(name, signature(os.lstat(base + name)))
+                except FileNotFoundError:
+                    continue  # moved away since the listing
+                found[task_id] = values[_TITLE_AT] if values else name_title(name)
+        return found
 
     def find(self, query: str, entries: list[Entry] | None = None) -> Entry:
         """The one task a user means: an id prefix, a file name, or a path."""
