@@ -99,6 +99,10 @@ def test_bash_completes_commands_states_and_ids(project: Path, on_path: Path) ->
     assert bash_tab("pulse renew ", project, on_path) == [ids["Ship it"]]
     assert bash_tab("pulse completion ", project, on_path) == ["bash", "zsh", "fish"]
     assert bash_tab("pulse show --j", project, on_path) == ["--json"]
+    pulse_ok("done", navbar, cwd=project)
+    assert bash_tab("pulse archive ", project, on_path) == [navbar]  # done tasks only
+    pulse_ok("archive", navbar, cwd=project)
+    assert bash_tab("pulse unarchive ", project, on_path) == [navbar]  # the archive's tasks
 
 
 def test_zsh_and_fish_show_each_title_beside_its_id(project: Path) -> None:

@@ -15,7 +15,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from pulseboard.core.board import STATES, Board, discover
+from pulseboard.core.board import ARCHIVE_DIR, STATES, Board, discover
 from pulseboard.core.errors import PulseError
 from pulseboard.core.text import clip, one_line
 
@@ -28,14 +28,19 @@ TITLE_WIDTH = 60  # a title beside its id in zsh's and fish's menus
 class TaskIds:
     """Completes a task id: the ids in `states` starting with what is typed, each with its title."""
 
-    def __init__(self, states: Iterable[str] = STATES) -> None:
+    def __init__(self, states: Iterable[str] = STATES, *, archived: bool = False) -> None:
+        """archived: the archive's tasks (its month folders) instead of the states'."""
         self.states = tuple(states)
+        self.archived = archived
 
     def __call__(self, prefix: str, parsed_args: argparse.Namespace, **_: object) -> dict[str, str]:
         try:
             board = Board(discover(getattr(parsed_args, "board", None), Path.cwd()))
             titled = os.environ.get("_ARGCOMPLETE_SHELL") in TITLED
-            titles = board.titles(prefix, self.states, most=TITLES_AT_MOST if titled else 0)
+            states = self.states
+            if self.archived:
+                states = tuple(f"{ARCHIVE_DIR}/{month.name}" for month in board.archive_months())
+            titles = board.titles(prefix, states, most=TITLES_AT_MOST if titled else 0)
         except (PulseError, OSError):
             return {}  # no board here: nothing to offer, and nothing printed into the command line
         return {task_id: _shown(title) for task_id, title in titles.items()}

@@ -156,7 +156,9 @@ def _task_commands(command: Command) -> None:
         "move done tasks out of the columns into archive/YYYY-MM/ (pulse undo puts them back)",
         with_json=True,
     )
-    p.add_argument("ids", nargs="*", metavar="id", help="these done tasks (default: those done long ago)")
+    p.add_argument(
+        "ids", nargs="*", metavar="id", help="these done tasks (default: those done long ago)"
+    ).completer = TaskIds(["done"])
     p.add_argument(
         "--older-than",
         metavar="AGE",
@@ -165,7 +167,7 @@ def _task_commands(command: Command) -> None:
     p.add_argument("--dry-run", action="store_true", help="list what would be archived; move nothing")
 
     p = command("unarchive", "archive:cmd_unarchive", "put archived tasks back in done/", with_json=True)
-    p.add_argument("ids", nargs="+", metavar="id")
+    p.add_argument("ids", nargs="+", metavar="id").completer = TaskIds(archived=True)
 
     p = command("edit", "tasks:cmd_edit", "open a task in $VISUAL or $EDITOR")
     p.add_argument("id").completer = TaskIds()
