@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 
 from pulseboard.core.actions import link_children, new_task, parent_entry, require_text
@@ -29,20 +29,27 @@ class SplitResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def unchecked(body: str) -> list[tuple[int, str]]:
-    """The unchecked acceptance criteria of a body with text: (index among all its criteria, text),
-    the index being what `pick` takes (the first criterion is 0, checked ones count too)."""
-    return [(i, text.strip()) for i, (done, text) in enumerate(criteria(body)) if not done and text.strip()]
+def unchecked(body: str, parts: Collection[str] = ()) -> list[tuple[int, str]]:
+    """The unchecked acceptance criteria of a body with text, but those a part is titled after
+    already (parts: the titles of the task's parts): (index among all its criteria, text), the
+    index being what `pick` takes (the first criterion is 0, checked ones count too)."""
+    return [
+        (i, text.strip())
+        for i, (done, text) in enumerate(criteria(body))
+        if not done and text.strip() and " ".join(text.split()) not in parts
+    ]
 
 
-def _picked(key: str, body: str, pick: Sequence[int]) -> list[str]:
-    """The titles the criteria picked by index give (all unchecked ones when pick is empty)."""
+def _picked(key: str, body: str, pick: Sequence[int], parts: Collection[str]) -> list[str]:
+    """The titles the criteria picked by index give (when pick is empty, every unchecked one that
+    is no part yet)."""
     items = criteria(body)
     if not pick:
-        titles = [text for _, text in unchecked(body)]
+        titles = [text for _, text in unchecked(body, parts)]
         if not titles:
+            some = "other " if parts else ""
             raise PulseError(
-                f"{key} has no unchecked acceptance criteria to split into; name the parts: "
+                f"{key} has no {some}unchecked acceptance criteria to split into; name the parts: "
                 'pulse split ID "first part" "second part".'
             )
         return titles
@@ -75,16 +82,18 @@ def split_task(
         raise PulseError("give the parts' titles or pick criteria, not both.")
     entries = board.entries()
     entry = parent_entry(board, query, entries, "split")
+    parent = board.load(entry)
     if not titles:
         body = read_body(entry.path)
         if body is None:
             raise PulseError(f"{entry.key} could not be read; nothing was split.")
-        titles = _picked(entry.key, body, pick)
+        known = set(parent.children)
+        parts = {board.load(e).title for e in entries if e.id in known}
+        titles = _picked(entry.key, body, pick, parts)
     for title in titles:
         require_text(title, "title")
         if not title.split():
             raise PulseError("a part needs a title; an empty one was given.")
-    parent = board.load(entry)
     result = SplitResult(parent, [])
     inherited = {"priority": parent.priority, "touches": parent.touches, "tags": parent.tags}
     for title in titles:
