@@ -75,7 +75,7 @@ FAILED = {"load": "Could not read the board", "reconcile": "Could not re-read th
           "engine": "Could not build the heartbeat's engine; the full beat goes on",
           "figures-build": "Could not keep the figures up to date; they are worked out whole",
           "plan": "Could not make the plan", "ready": "Could not work out what is ready now",
-          "hooks": "Could not run the hooks"}  # fmt: skip
+          "hooks": "Could not run the hooks", "split": "Could not split the task"}  # fmt: skip
 
 
 class BoardScreen(BoardKeys, BoardPulse, Screen[None]):
@@ -401,6 +401,7 @@ class BoardScreen(BoardKeys, BoardPulse, Screen[None]):
             suggested=self._suggested,
             marked=self.marked,
             silent=self.silent_ids,
+            is_done=self.live.snapshot.is_done,
         )
 
     def _overlaps_doing(self) -> Callable[[Task], bool]:
