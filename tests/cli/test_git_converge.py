@@ -22,7 +22,7 @@ from test_git import Sandbox, board_bytes, in_rebase, no_conflict_markers, sandb
 
 from pulseboard.core import actions, doctor
 from pulseboard.core.board import STATES, Board
-from pulseboard.core.fields import OWNED_KEYS
+from pulseboard.core.fields import STAMP_KEYS
 from pulseboard.core.ids import id_from_stem
 from pulseboard.services import git, git_sync
 
@@ -235,7 +235,7 @@ def test_two_clones_racing_for_six_rounds_converge(sandbox: Sandbox, clones: Cal
     settled = [e for e in events if e["op"] == "settle"]
     assert len(settled) >= settles, settled
     for line in settled:
-        assert set(line["before"]) == set(OWNED_KEYS) and line["undoes"] in uids, line
+        assert set(line["before"]) == set(STAMP_KEYS) and line["undoes"] in uids, line
         assert uids[line["undoes"]]["id"] == line["id"], line
 
 
@@ -253,7 +253,7 @@ def assert_converged(sb: Sandbox, c: Clones, made_moves: int) -> None:
         path = c.where("alice", number)
         task = c.board("alice").load(next(e for e in c.board("alice").entries() if e.id == c.ids[number]))
         assert task.title == f"Task {number}", (path, task.title)  # no task took another's text
-        stamped = {key for key in OWNED_KEYS if getattr(task, key)}
+        stamped = {key for key in STAMP_KEYS if getattr(task, key)}
         wanted = FOLDER_STAMP.get(path.parent.name)
         assert (wanted is None or wanted in stamped) and stamped & {"done", "blocked"} <= {wanted}, (
             path,

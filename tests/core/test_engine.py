@@ -58,6 +58,10 @@ FIELDS = st.fixed_dictionaries({
                         max_size=3).map(tuple),
     "depends": st.lists(st.sampled_from([*IDS, "a", "zz", "A1", " b1 "]), max_size=3).map(tuple),
     "tags": st.lists(st.sampled_from(["debt", "tech-debt", "ui"]), max_size=2).map(tuple),
+    "parent": st.sampled_from([None, "a1", "b1"]),
+    "children": st.one_of(  # parts: some ids on the board, one that is not (never done)
+        st.just(()), st.lists(st.sampled_from([*IDS, "zz"]), min_size=1, max_size=3, unique=True).map(tuple)
+    ),
     "created": STAMP,
     "started": STAMP,
     "blocked": st.one_of(st.none(), st.fixed_dictionaries({
@@ -281,3 +285,27 @@ def test_speed_an_update_and_a_beat_at_100k_tasks() -> None:
         assert len(shown) == 100
     samples.sort()
     assert statistics.median(samples) < 0.02 and samples[int(0.9 * len(samples))] < 0.02, samples
+
+
+def test_the_engine_follows_parts_done_one_at_a_time() -> None:
+    """A parent's finish note comes when its last part reaches done and goes when one leaves it,
+    or the parent is done: the engine counts parts, it never rescans the board."""
+    parent = memory_task("p1", "doing", title="Big one", children=("c1", "c2"), started=stamp(5))
+    parts = [memory_task("c1", "open"), memory_task("c2", "done")]
+    engine = HeartbeatEngine(HeartbeatSettings())
+    engine.load([parent, *parts])
+
+    def finish_notes() -> list[str]:
+        return [s.text for s in engine.suggest(NOW) if s.kind == "parts-done"]
+
+    assert finish_notes() == []
+    done = replace(parts[0], state="done", folder=parts[0].folder.parent / "done")
+    engine.update([done], [parts[0]])
+    assert finish_notes() == ['All 2 parts of "Big one" are done: finish it.']
+    engine.update([parts[0]], [done])  # reopened
+    assert finish_notes() == []
+    engine.update([done], [parts[0]])
+    finished = replace(parent, state="done", folder=parent.folder.parent / "done")
+    engine.update([finished], [parent])
+    assert finish_notes() == []
+    assert engine.suggest(NOW) == beat([finished, done, parts[1]], NOW, HeartbeatSettings())

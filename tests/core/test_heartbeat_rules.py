@@ -192,7 +192,7 @@ def test_beat_is_the_rules_in_order_plus_idle_ranked() -> None:
     board = BoardView.of(tasks, NOW, CONF, None, "offline")
     everything = [s for rule in RULES for s in rule(board)]
     assert beat(tasks, NOW, CONF, None, "offline") == rank(everything + rules.idle(board, everything))
-    assert len(RULES) == len(set(RULES)) == 11
+    assert len(RULES) == len(set(RULES)) == 12
     scores = [s.score for s in beat(tasks, NOW, CONF, None, "offline")]
     assert scores == sorted(scores, reverse=True)
 
@@ -221,3 +221,24 @@ def test_the_docs_say_what_a_bundle_is_as_the_code_decides() -> None:
         assert rules.is_bundle(task("t1", title=title), settings), title
     for title in single:
         assert not rules.is_bundle(task("t1", title=title), settings), title
+
+
+def test_parts_finished_asks_to_finish_a_task_whose_every_part_is_done() -> None:
+    parent = task("p1", "doing", title="Big one", children=("c1", "c2", "c3"))
+    parts = [task("c1", "done"), task("c2", "done"), task("c3", "open")]
+    assert rules.parts_finished(view(parent, *parts)) == []  # one part still open
+    parts[2] = task("c3", "done")
+    result = rules.parts_finished(view(parent, *parts))
+    assert [(s.kind, s.action, s.ids, s.score) for s in result] == [("parts-done", "finish", ("p1",), 600)]
+    assert result[0].text == 'All 3 parts of "Big one" are done: finish it.'
+    assert rules.parts_finished(view(replace(parent, state="done"), *parts)) == []  # finished already
+    missing = replace(parent, children=("c1", "zz"))  # a part naming no task is never done
+    assert rules.parts_finished(view(missing, *parts)) == []
+    one = rules.parts_finished(view(replace(parent, children=("c1",)), *parts))
+    assert one[0].text == 'The one part of "Big one" is done: finish it.'
+
+
+def test_a_task_split_into_parts_is_not_suggested_to_start() -> None:
+    """Its parts are what to start; it waits for them (then parts_finished says finish it)."""
+    board = view(task("p1", children=("c1",)), task("c1"))
+    assert said(rules.next_to_start(board)) == [("start", ("c1",))]

@@ -43,6 +43,8 @@ STABLE_KEYS = {
     "done",
     "blocked",
     "holder",
+    "parent",
+    "children",
     "criteria",
     "error",
 }

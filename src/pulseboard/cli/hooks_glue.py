@@ -15,10 +15,10 @@ from pulseboard.core.actions import MoveResult
 from pulseboard.core.board import Board, Task
 
 
-def created(board: Board, task: Task) -> None:
-    """The hooks of a new task."""
-    if board.settings.hooks:
-        _run(board, created=[task])
+def created(board: Board, *tasks: Task) -> None:
+    """The hooks of new tasks (one by `add`, the parts of a `split`)."""
+    if board.settings.hooks and tasks:
+        _run(board, created=tasks)
 
 
 def moved(board: Board, results: Sequence[MoveResult], *, claimed: bool = False) -> None:

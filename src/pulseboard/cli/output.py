@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 from pulseboard.core.board import Task
@@ -131,10 +131,11 @@ def task_line(task: Task, short: str, width: int) -> str:
     return line
 
 
-def task_details(task: Task, short: str, body: str | None) -> str:
-    """The `pulse show` text: the fields every face lists (core/task_view.py), then the body."""
+def task_details(task: Task, short: str, body: str | None, family: Sequence[tuple[str, str]] = ()) -> str:
+    """The `pulse show` text: the fields every face lists (core/task_view.py), its parent and parts
+    (family: `family_rows`), then the body."""
     lines = [f"{short}  {plain(task.title)}  (id {task.id})"]
-    lines += [f"  {name:<9} {plain(value)}" for name, value in task_rows(task) if value]
+    lines += [f"  {name:<9} {plain(value)}" for name, value in [*task_rows(task), *family] if value]
     if body and body.strip():
         lines += ["", plain(body.rstrip("\n"))]
     return "\n".join(lines)

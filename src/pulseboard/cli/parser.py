@@ -29,6 +29,14 @@ def _count(text: str) -> int:
     return value
 
 
+def _numbers(text: str) -> list[int]:
+    """`1,3` (or `1 3`): criteria numbers, each a whole number of at least 1."""
+    words = text.replace(",", " ").split()
+    if not words:
+        raise argparse.ArgumentTypeError(f"{text!r} names no criterion; give numbers such as 1,3")
+    return [_count(word) for word in words]
+
+
 def _days(text: str) -> int:
     value = _count(text)
     if value > MAX_DAYS:
@@ -113,9 +121,26 @@ def _task_commands(command: Command) -> None:
         help="a task that must be done first (repeatable)",
     )
     p.add_argument("--tag", dest="tags", action="append", default=[], metavar="T")
+    p.add_argument("--parent", metavar="ID", help="the task this one is a part of (it lists it in children)")
     body = p.add_mutually_exclusive_group()
     body.add_argument("--body", metavar="TEXT")
     body.add_argument("--edit", action="store_true", help="open the new file in your editor")
+
+    p = command(
+        "split",
+        "split:cmd_split",
+        "make a task's unchecked acceptance criteria (or the titles given) its parts, in open/",
+        with_json=True,
+    )
+    p.add_argument("id").completer = _not_in("done")
+    p.add_argument("titles", nargs="*", metavar="TITLE", help="the parts' titles (default: its criteria)")
+    p.add_argument(
+        "--pick",
+        type=_numbers,
+        default=[],
+        metavar="N,M",
+        help="only these criteria, counted from 1 as the body lists them (checked ones count too)",
+    )
 
     p = command("ls", "tasks:cmd_ls", "list tasks", with_json=True)
     p.add_argument("--state", action="append", choices=STATES, help="only this state (repeatable)")

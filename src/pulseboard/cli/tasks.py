@@ -45,6 +45,7 @@ def cmd_add(args: argparse.Namespace) -> int:
         depends=args.depends,
         tags=args.tags,
         body=args.body or "",
+        parent=args.parent,
         warnings=warnings,
     )
     for warning in warnings:
@@ -99,6 +100,8 @@ def cmd_ls(args: argparse.Namespace) -> int:
 
 def cmd_show(args: argparse.Namespace) -> int:
     """One task's fields and body; showing a task in doing/ counts as re-reading its spec."""
+    from pulseboard.core.task_view import family_rows
+
     board = open_board(args)
     entries = board.entries()
     try:
@@ -108,6 +111,12 @@ def cmd_show(args: argparse.Namespace) -> int:
         entry = board.find(args.id, entries)
     task = board.load(entry)
     short = ids.short_id(task.id, [e.id for e in entries])
+    family: list[tuple[str, str]] = []
+    if task.parent or task.children:  # read only the files of the tasks it names
+        wanted = {task.parent, *task.children}
+        found = [e for e in entries if e.id in wanted]
+        shorts = ids.ShortIds(e.id for e in entries).short
+        family = family_rows(task, lambda i: [board.load(e) for e in found if e.id == i], shorts)
     body = read_body(task.path)
     body = None if body is None else body.replace("\r\n", "\n")
     if task.state == "doing":
@@ -117,7 +126,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     if args.json:
         print(output.dumps({**output.task_json(task, short), "body": body}))
     else:
-        print(output.task_details(task, short, body))
+        print(output.task_details(task, short, body, family))
     return 0
 
 

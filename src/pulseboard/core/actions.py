@@ -25,12 +25,14 @@ from pulseboard.core.doing_view import Doing, DoingOnDisk
 from pulseboard.core.errors import PulseError
 from pulseboard.core.fsops import (
     ensure_file,
+    read_regular,
     rename_noreplace,
     safe_folder,
     write_new,
 )
 from pulseboard.core.overlap import first_overlap
 from pulseboard.core.taskfile import (
+    MAX_BYTES,
     link_problem,
     read_task_file,
     render_new_task,
@@ -82,14 +84,49 @@ def create_task(
     depends: Sequence[str] = (),
     tags: Sequence[str] = (),
     body: str = "",
+    parent: str | None = None,
     now: dt.datetime | None = None,
     randbits: Callable[[int], int] = secrets.randbits,
     warnings: list[str] | None = None,
 ) -> Task:
-    """Write a new task file in open/ under a fresh id; never overwrites anything.
+    """Write a new task file in open/ under a fresh id; never overwrites anything. parent: the task
+    (id prefix or file name) it is a part of: the new file names it, and it lists the new id among
+    its `children`.
 
-    What half-succeeded (the file made, its history not written) is added to warnings.
+    What half-succeeded (the file made, its history or its parent's list not written) is added to warnings.
     """
+    entries = board.entries()
+    above = parent_entry(board, parent, entries, "given a part") if parent is not None else None
+    task = new_task(
+        board, entries, title, priority=priority, estimate=estimate, touches=touches, depends=depends,
+        tags=tags, body=body, parent=above.id if above else None, now=now, randbits=randbits,
+        warnings=warnings,
+    )  # fmt: skip
+    if above is not None:
+        problem = link_children(board, above, [task.id], now)
+        if problem and warnings is not None:
+            warnings.append(f"created {task.state}/{task.name}, but {problem}")
+    return task
+
+
+def new_task(
+    board: Board,
+    entries: list[Entry],
+    title: str,
+    *,
+    priority: str | None = None,
+    estimate: str | None = None,
+    touches: Sequence[str] = (),
+    depends: Sequence[str] = (),
+    tags: Sequence[str] = (),
+    body: str = "",
+    parent: str | None = None,
+    now: dt.datetime | None = None,
+    randbits: Callable[[int], int] = secrets.randbits,
+    warnings: list[str] | None = None,
+) -> Task:
+    """`create_task` for a board already listed (entries) and a parent already found (its id),
+    leaving the parent's file alone: `pulse split` makes several parts and lists them at once."""
     lists = (("touches", touches), ("depends", depends), ("tags", tags))
     for what, value in [("title", title), ("body", body), *((w, v) for w, vs in lists for v in vs)]:
         require_text(value, what)
@@ -101,7 +138,6 @@ def create_task(
         estimate_text = fields.format_estimate(fields.parse_estimate(estimate)) if estimate else None
     except ValueError as exc:
         raise PulseError(f"{exc}.") from None
-    entries = board.entries()
     meta: dict[str, Any] = {
         "title": title,
         "priority": clean_priority,
@@ -109,6 +145,7 @@ def create_task(
         "touches": list(touches),
         "depends": [board.find(d, entries).id for d in depends],
         "tags": list(tags),
+        "parent": parent,
     }
     moment = _now(now)
     text = render_new_task(meta, fields.format_time(moment), body).encode("utf-8")
@@ -130,6 +167,46 @@ def create_task(
             warnings.append(f"created {entry.key}, but {problem}")
         return board.load(entry)
     raise PulseError("could not find a free id after 100 tries; is the random source broken?")
+
+
+def parent_entry(board: Board, query: str, entries: list[Entry], what: str) -> Entry:
+    """The task a user names to be split or given a part: found as any task is, and refused when
+    it is done or pulse can't write into its file (what: `split`, `given a part`)."""
+    entry = board.find(query, entries)
+    if entry.state == "done":
+        raise PulseError(f"{entry.key} is done; a finished task is not {what}: reopen it first.")
+    record = read_task_file(entry.path, board.root, entry.fallback_title)
+    if not record["writable"]:
+        raise PulseError(f"{entry.key} {record['error']}; pulse won't write into it.")
+    try:  # a frontmatter pulse can't edit is refused before any part is made
+        text = read_regular(entry.path, MAX_BYTES).decode("utf-8")
+        update_owned_keys(text, _with_children(record, [entry.id]))
+    except (OSError, ValueError) as exc:
+        raise PulseError(f"{entry.key} can't be {what}: {exc}.") from None
+    return entry
+
+
+def _with_children(record: dict[str, Any], new: Sequence[str]) -> dict[str, Any]:
+    return {"children": list(dict.fromkeys([*record["children"], *new]))}
+
+
+def link_children(
+    board: Board, entry: Entry, children: Sequence[str], now: dt.datetime | None = None
+) -> str | None:
+    """Add ids to a task's `children` (the rest of its file as it was) and journal it (op `split`,
+    `parts` the ids added); say what went wrong, or None."""
+    record = read_task_file(entry.path, board.root, entry.fallback_title)
+    if not record["writable"]:
+        return f"{entry.key} {record['error']}: its children list was not written."
+    try:
+        rewrite(entry.path, lambda text: update_owned_keys(text, _with_children(record, children)))
+    except FileNotFoundError:
+        return f"{entry.key} moved meanwhile: its children list was not written."
+    except (OSError, ValueError) as exc:
+        return f"{entry.key} could not take its children list ({exc})."
+    state = entry.state
+    event = journal.new_event("split", entry.id, entry.name, state, state, now, parts=tuple(children))
+    return record_history(board, event)
 
 
 @dataclass
@@ -287,7 +364,7 @@ def move_entry(
                 entry, moving_weight, doing.held_by(me), me, board.settings, force, short_of
             )
         warnings += overlap_check(doing, entry, record, short_of)
-    before = {key: record.get(key) for key in fields.OWNED_KEYS}  # for the journal: what undo restores
+    before = {key: record.get(key) for key in fields.STAMP_KEYS}  # for the journal: what undo restores
     target_dir = safe_folder(board.root, to_state)
     try:
         rename_noreplace(entry.path, target_dir / entry.name)

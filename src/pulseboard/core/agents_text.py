@@ -63,8 +63,9 @@ The loop:
    with no other sign of life: `pulse renew ID`.
 6. Finish: `pulse done ID` when every acceptance criterion holds. Stuck: say what is needed and
    who must act, `pulse block ID --reason "what is needed" --waiting-on WHO`.
-7. A task with two independent parts is two tasks; so is work you find on the way:
-   `pulse add "title" --touches X --estimate 15m`, each with its own touches and estimate.
+7. A task with two independent parts is two tasks: `pulse split ID` makes its unchecked criteria
+   parts (or `pulse split ID "first" "second"`); so is work you find on the way:
+   `pulse add "title" --touches X --estimate 15m` (`--parent ID` when it is a part of ID).
 8. Commit after every change and push right away.{git}
 9. Back to 2.
 

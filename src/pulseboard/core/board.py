@@ -219,6 +219,8 @@ class Task:
     error: str | None
     writable: bool
     holder: str | None = None  # who holds it, where the file names one (`holder:`)
+    parent: str | None = None  # the task it is a part of (`parent:`, written by `pulse split`)
+    children: tuple[str, ...] = ()  # the ids of its parts (`children:`), in order
 
     @property
     def path(self) -> Path:
@@ -228,11 +230,12 @@ class Task:
     def from_values(cls, task_id: str, state: str, name: str, folder: Path, values: list[Any]) -> Task:
         """A task from its file and its record's values in RECORD_KEYS order (as cached)."""
         (title, priority, estimate, touches, depends, tags, created, started, done, blocked, criteria,
-         error, writable, holder) = values  # fmt: skip
+         error, writable, holder, parent, children) = values  # fmt: skip
         return cls(
             task_id, state, name, folder, title, _share(priority), estimate,
             tuple(touches), tuple(depends), _share(tuple(tags)) if tags else (), created, started, done,
-            blocked, _share(tuple(criteria)), error, writable, holder,
+            blocked, _share(tuple(criteria)), error, writable, holder, parent,
+            tuple(children) if children else (),
         )  # fmt: skip
 
 

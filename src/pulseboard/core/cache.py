@@ -22,7 +22,7 @@ from pulseboard.core.fsops import atomic_write, open_regular
 from pulseboard.core.layout import PARSE_CACHE, cache_file, cache_path
 from pulseboard.core.taskfile import RECORD_KEYS
 
-CACHE_VERSION = 4
+CACHE_VERSION = 5  # 5: parent and children
 Signature = tuple[int, int, int, int]
 
 
@@ -39,7 +39,7 @@ def _fits(values: Any) -> bool:
     if type(values) is not list or len(values) != _FIELDS:
         return False
     (title, priority, estimate, touches, depends, tags, created, started, done, blocked, criteria, error,
-     writable, holder) = values  # fmt: skip
+     writable, holder, parent, children) = values  # fmt: skip
     if not (
         type(title) is str
         and type(priority) is str
@@ -53,6 +53,8 @@ def _fits(values: Any) -> bool:
         and (done is None or type(done) is str)
         and (error is None or type(error) is str)
         and (holder is None or type(holder) is str)
+        and (parent is None or type(parent) is str)
+        and type(children) is list
         and type(writable) is bool
         and type(criteria) is list
         and len(criteria) == 2
@@ -65,7 +67,7 @@ def _fits(values: Any) -> bool:
     ):
         return False
     try:  # names: lists of strings only (join refuses anything else, at C speed)
-        "".join(touches), "".join(depends), "".join(tags)
+        "".join(touches), "".join(depends), "".join(tags), "".join(children)
     except TypeError:
         return False
     return True

@@ -64,6 +64,7 @@ from pulseboard.core.heartbeat_rules import (
     is_debt,
     minutes_in_doing,
     over_limit,
+    parts_done_note,
     past_box,
     problem_note,
     push_note,
@@ -615,6 +616,10 @@ class HeartbeatEngine:
         self._waits_on: Counter[str] = Counter()  # whom the blocked tasks wait on
         self._blocked = 0
         self._debt: Counter[str] = Counter()  # open tasks with a debt tag, by id (a copy counts once)
+        self._done: Counter[str] = Counter()  # copies in done, by id
+        self._parents: dict[str, set[Key]] = {}  # a part's id -> the tasks not done that list it
+        self._undone: dict[Key, int] = {}  # a task not done with parts -> how many of them are not done
+        self._finish: list[tuple[str, Key]] = []  # those with every part done, by id
         self._class_of: dict[Key, StartClass] = {}  # an open task ready to start -> its class
         self._starts: dict[StartClass, Ladder] = {}
         self._ready = TouchIndex()  # the open tasks ready to start
@@ -682,7 +687,39 @@ class HeartbeatEngine:
             self._blocked += 1
         elif task.state == "open" and is_debt(task, self.settings):
             self._debt[task.id] += 1
+        if task.state == "done" and _bump(self._done, task.id, 1) == 1:
+            self._part_done(task.id, True)
+        if task.children and task.state != "done":
+            self._add_parent(key, task)
         self._dirty.add(key)
+
+    def _add_parent(self, key: Key, task: Task) -> None:
+        """A task not done with parts: counted by its parts not done; ready to finish at none."""
+        parts = dict.fromkeys(task.children)
+        for part in parts:
+            self._parents.setdefault(part, set()).add(key)
+        self._undone[key] = undone = sum(part not in self._done for part in parts)
+        if not undone:
+            insort(self._finish, (task.id, key))
+
+    def _drop_parent(self, key: Key, task: Task) -> None:
+        for part in dict.fromkeys(task.children):
+            keys = self._parents[part]
+            keys.discard(key)
+            if not keys:
+                del self._parents[part]
+        if not self._undone.pop(key):
+            _remove(self._finish, (task.id, key))
+
+    def _part_done(self, part: str, done: bool) -> None:
+        """A part's id got its first copy in done (done) or lost its last: its parents count it."""
+        for key in self._parents.get(part, ()):
+            before = self._undone[key]
+            self._undone[key] = after = before - 1 if done else before + 1
+            if not after:
+                insort(self._finish, (self._tasks[key].id, key))
+            elif not before:
+                _remove(self._finish, (self._tasks[key].id, key))
 
     def _copies(self, task_id: str) -> list[Key]:
         """Every file of an id, first first."""
@@ -718,6 +755,10 @@ class HeartbeatEngine:
             self._set_class(key, task, None)
             if is_debt(task, self.settings):
                 _bump(self._debt, task.id, -1)
+        if task.children and task.state != "done":
+            self._drop_parent(key, task)
+        if task.state == "done" and not _bump(self._done, task.id, -1):
+            self._part_done(task.id, False)
 
     def _clash(self, doing: Task, delta: int) -> None:
         """A task came into doing (delta 1) or left it: the open tasks ready to start that it
@@ -738,7 +779,7 @@ class HeartbeatEngine:
             if task is None:
                 continue
             if task.state == "open":
-                ready = not task.error and self._graph.deps_done(task)
+                ready = not task.error and not task.children and self._graph.deps_done(task)
                 self._set_class(key, task, self._start_class(key, task) if ready else None)
             elif task.state == "blocked":
                 ready = bool(task.depends) and self._graph.deps_done(task)
@@ -859,6 +900,7 @@ class HeartbeatEngine:
             self._stale_entries(now, modified),
             *(self._ladder_entries(ladder, kind, now) for kind, ladder in self._doing.boxes.items()),
             self._unblock_entries(),
+            self._finish_entries(),
             *(() if wip.full else (self._ladder_entries(lad, c[0], now) for c, lad in self._starts.items())),
             self._problem_entries(),
             self._cycle_entries(),
@@ -958,6 +1000,10 @@ class HeartbeatEngine:
     def _unblock_entries(self) -> Iterator[Entry]:
         for task_id, key in self._unblock:
             yield (-BAND["unblock"], (task_id,), "unblock", partial(unblock_note, self._tasks[key]))
+
+    def _finish_entries(self) -> Iterator[Entry]:
+        for task_id, key in self._finish:
+            yield (-BAND["parts-done"], (task_id,), "parts-done", partial(parts_done_note, self._tasks[key]))
 
     def _problem_entries(self) -> Iterator[Entry]:
         for task_id, kind, key, _, dep, matches in self._graph.problems:

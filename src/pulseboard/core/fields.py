@@ -14,7 +14,8 @@ from pulseboard.core.text import quoted
 
 PRIORITIES = ("critical", "high", "medium", "low")
 DEFAULT_PRIORITY = "medium"
-OWNED_KEYS = ("started", "done", "blocked", "holder")
+STAMP_KEYS = ("started", "done", "blocked", "holder")  # what a move writes, and undo puts back
+OWNED_KEYS = (*STAMP_KEYS, "parent", "children")  # the keys pulse may write into an existing file
 
 _CANONICAL_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 _DATE = re.compile(r"^\d{4}-\d\d-\d\d$")
@@ -174,3 +175,17 @@ def clean_holder(value: Any) -> str | None:
     if isinstance(value, str | int) and not isinstance(value, bool):
         return str(value).strip()
     raise ValueError("holder must be a name, such as ana or agent-2")
+
+
+def clean_parent(value: Any) -> str | None:
+    """`parent: ID`: the task this one is a part of (`pulse split`, `pulse add --parent`)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, str | int) and not isinstance(value, bool):
+        return str(value).strip().lower()
+    raise ValueError("parent must be a task id")
+
+
+def clean_children(value: Any) -> list[str]:
+    """`children: [ID, ...]`: the tasks this one was split into, each id once, in order."""
+    return list(dict.fromkeys(name.strip().lower() for name in clean_list(value, "children") if name.strip()))

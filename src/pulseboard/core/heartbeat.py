@@ -33,6 +33,7 @@ from pulseboard.core.heartbeat_rules import (
     in_two_places,
     next_to_start,
     overlaps_in_doing,
+    parts_finished,
     stale_specs,
     time_box,
     time_boxes,
@@ -57,6 +58,7 @@ RULES: tuple[Rule, ...] = (
     stale_specs,  # re-read what changed after it was started
     overlaps_in_doing,  # finish: two in doing touch the same things
     unblock_or_wait,  # unblock what no longer waits, else wait
+    parts_finished,  # finish: every part of a split task is done
     dependency_problems,  # resolve: missing or ambiguous ids, cycles
     next_to_start,  # start / start-after / split-before-start, when doing has room
     debt_session,  # focus: too much debt open, a session of debt alone

@@ -37,7 +37,7 @@ BAND = {
     "two-places": 1100, "conflict-markers": 1050, "push-failed": 1000, "over-limit": 1000, "conflict": 900,
     "stale-spec": 800, "split": 700, "unblock": 600, "consider-split": 500, "at-limit": 400, "start": 300,
     "start-after": 300, "split-before-start": 280, "missing-dependency": 250, "ambiguous-dependency": 250,
-    "cycle": 250, "blocked": 150, "idle": 0, "debt-session": 350,
+    "cycle": 250, "blocked": 150, "idle": 0, "debt-session": 350, "parts-done": 600,
 }  # fmt: skip
 TERM_CAP = 99  # minutes in doing and hours waited stop counting here: a split never outranks a re-read
 STALE_GRACE_S = 5  # pulse writes `started` a moment after the move; later edits mean a new spec
@@ -371,6 +371,25 @@ def unblock_or_wait(board: BoardView) -> list[Suggestion]:
     ]
 
 
+def parts_done_note(task: Task) -> Suggestion:
+    """finish: a task whose every part (`children`, made by `pulse split`) is done."""
+    count = len(task.children)
+    parts = f"All {count} parts" if count > 1 else "The one part"
+    text = f'{parts} of "{task.title}" {"are" if count > 1 else "is"} done: finish it.'
+    band = BAND["parts-done"]
+    return Suggestion("parts-done", "finish", (task.id,), text, band, (("every part done", band),))
+
+
+def parts_finished(board: BoardView) -> list[Suggestion]:
+    """finish: each task not done that has parts, every one of them done (a part is done when a
+    copy of its id is in done/; one naming no task is never done)."""
+    return [
+        parts_done_note(task)
+        for task in board.tasks
+        if task.children and task.state != "done" and all(c in board.done_ids for c in task.children)
+    ]
+
+
 def problem_note(problem: Problem) -> Suggestion:
     """resolve: a dependency naming no task or several (core/doctor.py says which)."""
     return Suggestion(
@@ -489,7 +508,7 @@ def waited_text(depends: Sequence[str]) -> str:
 
 
 def next_to_start(board: BoardView) -> list[Suggestion]:
-    """When doing has room, each open task that is readable and whose dependencies are done:
+    """When doing has room, each open task that is readable, has no parts and whose dependencies are done:
     split-before-start if it is too big or bundles independent parts, start-after if it touches
     the same as a task in doing (named), else start; scored by `start_terms`."""
     doing, settings = board.doing, board.settings
@@ -499,8 +518,8 @@ def next_to_start(board: BoardView) -> list[Suggestion]:
     in_doing = TouchIndex(d.touches for d in doing)  # the first in doing that an open task overlaps
     result: list[Suggestion] = []
     for task in board.by_state["open"]:
-        if task.error or not board.deps_done(task):
-            continue  # unreadable, or waiting on unfinished work
+        if task.error or task.children or not board.deps_done(task):
+            continue  # unreadable, split into parts (they are what to start), or waiting on unfinished work
         first = in_doing.first(task.touches) if task.touches else []
         age = age_points(seconds_since(task.created, board.now) or 0.0, settings.weights)
         result.append(

@@ -34,7 +34,7 @@ UNDOABLE = ("move", "archive")  # the ops `pulse undo` reverts (an "unarchive" u
 @dataclass(frozen=True, slots=True)
 class Event:
     at: str
-    op: str  # "create", "move", "archive", "unarchive"; "note", "renew", "take" (core/holders.py)
+    op: str  # "create", "move", "archive", "unarchive", "split" (parts given); "note", "renew", "take"
     id: str
     file: str
     from_state: str | None
@@ -44,6 +44,7 @@ class Event:
     undoes: str | None = None  # an undo's: the key of the move it reverted
     uid: str | None = None  # a move's own random name: two moves in one second stay apart
     batch: str | None = None  # the moves of one batch share this random name; undo reverts them together
+    parts: tuple[str, ...] | None = None  # a split's: the ids of the parts it gave the task
 
     @property
     def key(self) -> str:
@@ -77,6 +78,8 @@ def record(board_root: Path, event: Event) -> None:
         fields["uid"] = event.uid
     if event.batch is not None:
         fields["batch"] = event.batch
+    if event.parts is not None:
+        fields["parts"] = list(event.parts)
     line = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
     append_line(folder / f"{event.at[:7]}.jsonl", line)
 
@@ -90,7 +93,8 @@ def new_event(
     now: dt.datetime | None = None,
     **extra: Any,
 ) -> Event:
-    """An event by the current actor, now. extra: `before`, `undoes` and `batch` for moves."""
+    """An event by the current actor, now. extra: `before`, `undoes` and `batch` for moves, `parts`
+    for a split."""
     at = format_time(now or dt.datetime.now(dt.UTC))
     uid = new_uid() if op in UNDOABLE else None
     return Event(at, op, task_id, file, from_state, to_state, actor(), uid=uid, **extra)
@@ -118,7 +122,7 @@ def _parse(line: str | bytes) -> Event | None:
     get = raw.get
     at, op, task_id, file, to = get("at"), get("op"), get("id"), get("file"), get("to")
     by, from_state, undoes, uid = get("by", "unknown"), get("from"), get("undoes"), get("uid")
-    before, batch = get("before"), get("batch")
+    before, batch, parts = get("before"), get("batch"), get("parts")
     if not (type(at) is type(op) is type(task_id) is type(file) is type(to) is type(by) is str):
         return None
     for optional in (from_state, undoes, uid, batch):
@@ -130,11 +134,14 @@ def _parse(line: str | bytes) -> Event | None:
         for key, value in before.items():
             if value is not None and type(value) is not (dict if key == "blocked" else str):
                 return None
+    if parts is not None and (type(parts) is not list or not all(type(p) is str for p in parts)):
+        return None
     try:
         dt.datetime.fromisoformat(at)  # undo may write it into a file as a stamp: a time, one line
     except ValueError:
         return None
-    return Event(at, op, task_id, file, from_state, to, by, before, undoes, uid, batch)
+    parts = None if parts is None else tuple(parts)
+    return Event(at, op, task_id, file, from_state, to, by, before, undoes, uid, batch, parts)
 
 
 def _months(board_root: Path) -> list[Path]:

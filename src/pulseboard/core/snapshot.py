@@ -110,6 +110,13 @@ class Snapshot:
         first = self._by_id.get(task_id)
         return [] if first is None else [first, *self._twins.get(task_id, ())]
 
+    def is_done(self, task_id: str) -> bool:
+        """Whether a copy of the task is in done/ (a card's parts count: a lookup, not a scan)."""
+        first = self._by_id.get(task_id)
+        if first is None:
+            return False
+        return first.state == "done" or any(t.state == "done" for t in self._twins.get(task_id, ()))
+
     def distinct_ids(self, state: str, leaving_out: str | None = None) -> int:
         """How many tasks a column holds, each id once, and the one with `leaving_out` not at all
         (core/wip.py's count): worked out from the copies alone, not from every task."""

@@ -1,5 +1,6 @@
 """A task's fields as a person reads them (the one list `pulse show` and the detail view both
-show), and as a program reads them (`task_json`: the stable shape of `--json`, MCP and hooks).
+show, with its parent and parts: `family_rows`), and as a program reads them (`task_json`: the
+stable shape of `--json`, MCP and hooks).
 
 Values are plain text; each face makes them inert and adds its own look, and leaves out the
 fields with no value (given as "").
@@ -8,6 +9,7 @@ fields with no value (given as "").
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +55,34 @@ def task_rows(task: Task) -> list[tuple[str, str]]:
     ]
 
 
+def parts_done(task: Task, is_done: Callable[[str], bool]) -> int:
+    """How many of a task's parts (`children`) are done; is_done: whether an id has a copy in done/."""
+    return sum(1 for child in task.children if is_done(child))
+
+
+def family_rows(
+    task: Task, find: Callable[[str], Sequence[Task]], short: Callable[[str], str]
+) -> list[tuple[str, str]]:
+    """(name, value) for a task's parent and parts, each `a1b2  open     Title`, and how many parts
+    are done; find: the copies of an id on the board (none: it is not on the board)."""
+    rows: list[tuple[str, str]] = []
+    if task.parent:
+        rows.append(("parent", _related(task.parent, find(task.parent), short)))
+    if task.children:
+        found = {child: find(child) for child in task.children}
+        done = parts_done(task, lambda child: any(t.state == "done" for t in found[child]))
+        rows.append(("parts", f"{done}/{len(task.children)} done"))
+        rows += [("", _related(child, copies, short)) for child, copies in found.items()]
+    return rows
+
+
+def _related(task_id: str, copies: Sequence[Task], short: Callable[[str], str]) -> str:
+    if not copies:
+        return f"{task_id}  (not on the board)"
+    other = next((t for t in copies if t.state == "done"), copies[0])
+    return f"{short(task_id)}  {other.state:<8} {other.title}"
+
+
 def task_json(task: Task, short: str) -> dict[str, Any]:
     """The stable JSON shape of a task."""
     return {
@@ -72,6 +102,8 @@ def task_json(task: Task, short: str) -> dict[str, Any]:
         "done": task.done,
         "blocked": task.blocked,
         "holder": task.holder,
+        "parent": task.parent,
+        "children": list(task.children),
         "criteria": {"done": task.criteria[0], "total": task.criteria[1]},
         "error": task.error,
     }

@@ -1,8 +1,9 @@
 """The task file format: YAML frontmatter + Markdown body, read leniently and written surgically.
 
 `read_task_file` never raises: a file it cannot use comes back with `error` set and
-`writable` False. `update_owned_keys` changes only the keys pulse owns (started, done, blocked, holder)
-and keeps every other byte; it re-parses its result and refuses if anything else would change.
+`writable` False. `update_owned_keys` changes only the keys pulse owns (fields.OWNED_KEYS: the stamps,
+parent, children) and keeps every other byte; it re-parses its result and refuses if anything else
+would change.
 """
 
 from __future__ import annotations
@@ -45,6 +46,8 @@ RECORD_KEYS = (
     "error",
     "writable",
     "holder",
+    "parent",
+    "children",
 )
 
 
@@ -141,6 +144,8 @@ def empty_record(title: str, error: str | None) -> dict[str, Any]:
         "error": error,
         "writable": False,
         "holder": None,
+        "parent": None,
+        "children": [],
     }
 
 
@@ -178,6 +183,8 @@ def parse_text(text: str, fallback_title: str) -> dict[str, Any]:
         take(key, fields.clean_time, key)
     take("blocked", fields.clean_blocked)
     take("holder", fields.clean_holder)
+    take("parent", fields.clean_parent)
+    take("children", fields.clean_children)
     marks = _CRITERION.findall(parts.body)
     record["criteria"] = [sum(1 for m in marks if m != " "), len(marks)]
     record["error"] = "; ".join(problems) if problems else None  # every problem, not only the first
@@ -271,6 +278,9 @@ _YAML_WORDS = {"yes", "no", "on", "off", "true", "false", "null"}  # bare, YAML 
 
 
 def _owned_lines(key: str, value: Any, newline: str) -> list[str]:
+    if key in ("parent", "children"):  # an id YAML would read as a number is quoted, as in a new file
+        text = yaml.dump({key: value}, Dumper=_NewTaskDumper, allow_unicode=True, width=1 << 30)
+        return [text.replace("\n", newline)]
     if key == "holder" and (not _BARE_NAME.fullmatch(value) or value.lower() in _YAML_WORDS):
         return [f"holder: {json.dumps(value, ensure_ascii=False)}{newline}"]
     if key != "blocked":
@@ -296,10 +306,15 @@ def key_block(lines: list[str], key: str) -> tuple[int, int] | None:
     return None
 
 
+_CLEAN_OWNED: dict[str, Callable[[Any], Any]] = {
+    "holder": fields.clean_holder, "blocked": fields.clean_blocked, "parent": fields.clean_parent,
+    "children": fields.clean_children,
+}  # fmt: skip  # the others are stamps
+
+
 def _normalized(key: str, value: Any) -> Any:
-    if key == "holder":
-        return fields.clean_holder(value)
-    return fields.clean_blocked(value) if key == "blocked" else fields.clean_time(value, key)
+    clean = _CLEAN_OWNED.get(key)
+    return clean(value) if clean is not None else fields.clean_time(value, key)
 
 
 def update_owned_keys(text: str, changes: dict[str, Any]) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 from pulseboard.core import journal
 from pulseboard.core.board import STATES, Board
 from pulseboard.core.errors import PulseError
-from pulseboard.core.fields import OWNED_KEYS, parse_time
+from pulseboard.core.fields import STAMP_KEYS, parse_time
 from pulseboard.core.fsops import atomic_write
 from pulseboard.core.heartbeat_inputs import push_status
 from pulseboard.core.ids import id_from_stem
@@ -192,7 +192,7 @@ def _stamped(repo: Repo, path: str, board_path: str, here: list[str]) -> Stamped
             if len(data) > MAX_BYTES:
                 return None
             texts[side] = data.decode("utf-8")
-        bare = {side: update_owned_keys(text, dict.fromkeys(OWNED_KEYS)) for side, text in texts.items()}
+        bare = {side: update_owned_keys(text, dict.fromkeys(STAMP_KEYS)) for side, text in texts.items()}
     except (GitError, UnicodeDecodeError, ValueError):
         return None  # unreadable, or its frontmatter can't be edited safely: not pulse's to guess
     if bare["HEAD"] != bare["REBASE_HEAD"]:
@@ -208,7 +208,7 @@ def _stamped(repo: Repo, path: str, board_path: str, here: list[str]) -> Stamped
     task_id = id_from_stem(name[: -len(".md")])
     event = journal.new_event(
         "settle", task_id, name, state, state,
-        before={key: records[other].get(key) for key in OWNED_KEYS},
+        before={key: records[other].get(key) for key in STAMP_KEYS},
         undoes=_move_that_wrote(repo, board_path, other, keep, task_id, records[other]),
     )  # fmt: skip
     return Stamped(texts[keep].encode("utf-8"), event)

@@ -20,7 +20,9 @@ from pulseboard.core.reconcile import Plan
 
 if TYPE_CHECKING:  # made in workers after the first paint, imported there
     from pulseboard.core.batch import BatchResult
+    from pulseboard.core.board import Task
     from pulseboard.core.metrics import Stats
+    from pulseboard.core.split import SplitResult
 
 
 class BoardLoaded(Message):
@@ -149,6 +151,16 @@ class ReadyNow(Message):
     def __init__(self, ready: Ready) -> None:
         super().__init__()
         self.ready = ready
+
+
+class SplitDone(Message):
+    """A split the board asked for (core/split.py), made off the UI thread: its result, or why not."""
+
+    def __init__(self, task: Task, result: SplitResult | None, problem: str = "") -> None:
+        super().__init__()
+        self.task = task  # the parent as the board showed it
+        self.result = result
+        self.problem = problem
 
 
 class HooksDone(Message):

@@ -76,7 +76,8 @@ FAILED = {"load": "Could not read the board", "reconcile": "Could not re-read th
           "engine": "Could not build the heartbeat's engine; the full beat goes on",
           "figures-build": "Could not keep the figures up to date; they are worked out whole",
           "plan": "Could not make the plan", "ready": "Could not work out what is ready now",
-          "hooks": "Could not run the hooks", "archive": "Could not look at the archive"}  # fmt: skip
+          "hooks": "Could not run the hooks", "archive": "Could not look at the archive",
+          "split": "Could not split the task"}  # fmt: skip
 
 
 class BoardScreen(BoardKeys, BoardPulse, BoardArchive, Screen[None]):
@@ -405,6 +406,7 @@ class BoardScreen(BoardKeys, BoardPulse, BoardArchive, Screen[None]):
             suggested=self._suggested,
             marked=self.marked,
             silent=self.silent_ids,
+            is_done=self.live.snapshot.is_done,
         )
 
     def _overlaps_doing(self) -> Callable[[Task], bool]:

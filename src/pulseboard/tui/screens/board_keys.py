@@ -7,6 +7,7 @@ Every write goes through pulseboard.core, as the CLI's do; a refusal is one sent
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -14,11 +15,13 @@ from textual.app import SuspendNotSupported
 from textual.widgets import Input
 
 from pulseboard.core import actions, batch, journal
-from pulseboard.core.board import STATES, Entry, Task
+from pulseboard.core.board import STATES, Board, Entry, Task
 from pulseboard.core.doing_view import DoingHeld
 from pulseboard.core.errors import PulseError
 from pulseboard.core.heartbeat_inputs import mark_read
 from pulseboard.core.ready import ready_now
+from pulseboard.core.split import split_task, unchecked
+from pulseboard.core.task_view import family_rows
 from pulseboard.core.taskfile import read_body
 from pulseboard.core.text import named, one_line
 from pulseboard.core.undo import undo_batch, undo_message
@@ -41,6 +44,14 @@ if TYPE_CHECKING:
     from pulseboard.tui.screens.detail import DetailScreen
 else:
     _Screen = object
+
+
+def _split_job(board: Board, task: Task, picked: list[int], now: dt.datetime) -> messages.SplitDone:
+    """Make the parts off the UI thread (a file each): the result, or the core's sentence why not."""
+    try:
+        return messages.SplitDone(task, split_task(board, task.id, pick=picked, now=now))
+    except PulseError as exc:
+        return messages.SplitDone(task, None, str(exc))
 
 
 def sentence(text: str) -> str:
@@ -439,7 +450,7 @@ class BoardKeys(_Screen):
         try:
             task = actions.create_task(
                 self.board, new.title, priority=new.priority, estimate=new.estimate, touches=new.touches,
-                depends=new.depends, now=self.clock(), warnings=warnings,
+                depends=new.depends, parent=new.parent, now=self.clock(), warnings=warnings,
             )  # fmt: skip
         except PulseError as exc:
             self.action_new(heading, new, sentence(str(exc)))
@@ -447,6 +458,8 @@ class BoardKeys(_Screen):
         for warning in warnings:
             self.say(warning, severity="warning", timeout=10)
         self.live.put(task)
+        if new.parent is not None:
+            self._parent_changed(new.parent)
         self._show("open", keep=task)
         self._refresh_chrome()
         self.request_beat()
@@ -454,6 +467,11 @@ class BoardKeys(_Screen):
         self.say(f"Created {self.live.shorts.short(task.id)}: {task.title}", timeout=4)
         self._commit_file(task, "add")
         self.fire_hooks(created=[task])
+
+    def _parent_changed(self, parent_id: str) -> None:
+        """Show a parent as its file is after pulse gave it a part (its card's parts count)."""
+        for shown in self.live.snapshot.with_id(parent_id):
+            self._replace(shown, self.board.load(Entry(shown.state, shown.name, shown.id, shown.folder)))
 
     def action_detail(self) -> None:
         task = self.selected_task()
@@ -463,8 +481,10 @@ class BoardKeys(_Screen):
         past = journal.history(self.board.root, task.id)
         from pulseboard.tui.screens.detail import DetailScreen  # Markdown and its parser: not at start
 
-        short, body = self.live.shorts.short(task.id), read_body(task.path)
-        self._detail = DetailScreen(task, short, body, past, self, self.board.root)
+        short = self.live.shorts.short
+        self._detail = DetailScreen(
+            task, short(task.id), read_body(task.path), past, self, self._family(task), self.board.root
+        )
         self.app.push_screen(self._detail, lambda _: setattr(self, "_detail", None))
         if task.state == "doing":
             mark_read(self.board.root, task)  # its spec is on screen: settles a stale-spec note
@@ -527,7 +547,12 @@ class BoardKeys(_Screen):
     def _refresh_detail(self, old: Task, new: Task) -> None:
         """If the detail view shows this task, show it as it now is."""
         if self._detail is not None and self._detail.task.name == old.name:
-            self._detail.refresh_task(new, read_body(new.path), journal.history(self.board.root, new.id))
+            past = journal.history(self.board.root, new.id)
+            self._detail.refresh_task(new, read_body(new.path), past, self._family(new))
+
+    def _family(self, task: Task) -> list[tuple[str, str]]:
+        """The task's parent and parts as the detail view lists them, from the board as shown."""
+        return family_rows(task, self.live.snapshot.with_id, self.live.shorts.short)
 
     def reload(self) -> None:
         """Read pulse.yaml and every task file again."""
@@ -592,11 +617,51 @@ class BoardKeys(_Screen):
         elif action == "finish":
             self._ask_finish(task, suggestion.text)
         elif action == "split":
-            self.action_new(f'Split "{one_line(task.title)}": a first part', NewTask.like(task))
+            self._ask_split(task)
         elif action in ("re-read", "resolve"):
             self.action_detail()
         else:
             self.say(suggestion.text, title="Heartbeat", timeout=6)
+
+    def _ask_split(self, task: Task) -> None:
+        """The split dialog over the task's unchecked criteria that are no part yet; with none, the
+        new-task form for a part of it."""
+        parts = {t.title for child in task.children for t in self.live.snapshot.with_id(child)}
+        items = unchecked(read_body(task.path) or "", parts)
+        if not items:
+            self.action_new(f'Split "{one_line(task.title)}": a first part', NewTask.part_of(task))
+            return
+        from pulseboard.tui.screens.split import SplitScreen
+
+        def split(picked: list[int] | None) -> None:
+            if picked:
+                board, now = self.board, self.clock()
+                self._run(lambda: _split_job(board, task, picked, now), "split")
+
+        self.app.push_screen(SplitScreen(task, items), split)
+
+    def on_split_done(self, message: messages.SplitDone) -> None:
+        """Show the parts the core made (and the parent's parts count), or say why there are none."""
+        result = message.result
+        if result is None:
+            self.say(sentence(message.problem), title="Split", severity="error", timeout=8)
+            return
+        for warning in result.warnings:
+            self.say(warning, severity="warning", timeout=10)
+        for child in result.children:
+            self.live.put(child)
+        self._replace(message.task, result.parent)
+        self._show("open", keep=result.children[0])
+        self._refresh_chrome()
+        short = self.live.shorts.short
+        made = ", ".join(short(child.id) for child in result.children)
+        self.say(f"Split {short(result.parent.id)} into {len(result.children)}: {made}", timeout=5)
+        said = git.commit_message(
+            f"split into {len(result.children)}:", short(result.parent.id), result.parent
+        )
+        paths = [result.parent.path, *(child.path for child in result.children)]
+        self._commit(lambda: git.commit(self.board, paths, said))
+        self.fire_hooks(created=result.children)
 
     def _ask_finish(self, task: Task, why: str) -> None:
         choices = [Choice("done", "Done", "d", "success"), Choice("block", "Block…", "b", "warning"),

@@ -1,4 +1,5 @@
-"""One task's detail view: its fields, its body as Markdown, criteria to tick, its history.
+"""One task's detail view: its fields, its parent and parts, its body as Markdown, criteria to tick,
+its history.
 
 It shows and asks; it never writes. The task's keys (start, done, block, edit, ...) and a ticked
 criterion go to the board screen that opened it, as messages; the board acts on the task shown
@@ -66,12 +67,15 @@ class DetailScreen(Screen[None]):
         body: str | None,
         events: list[Event],
         owner: MessagePump,
+        family: list[tuple[str, str]] | None = None,
         root: Path | None = None,
     ) -> None:
-        """owner: the board screen, which gets this view's messages; root: the board's folder, where
-        git is asked what changed under a task in doing (services/drift.py)."""
+        """owner: the board screen, which gets this view's messages; family: its parent and parts
+        (core/task_view.py `family_rows`); root: the board's folder, where git is asked what
+        changed under a task in doing (services/drift.py)."""
         super().__init__()
         self._shown = task
+        self._family = family or []
         self._short = short
         self._body = body
         self._events = events
@@ -132,7 +136,9 @@ class DetailScreen(Screen[None]):
                 (self._short, "bold $accent"), "  ", (inert(task.title), "bold"), f"   {task.state}"
             )
         )
-        rows = [(name, value) for name, value in task_rows(task) if value]  # as `pulse show` lists them
+        rows = [
+            (name, value) for name, value in [*task_rows(task), *self._family] if value
+        ]  # as `pulse show`
         lines = [Content.assemble((f"{name:<9}", "dim"), inert(value)) for name, value in rows]
         self.query_one("#detail-fields", Static).update(Content("\n").join(lines))
         body = self._body or ""
@@ -159,11 +165,15 @@ class DetailScreen(Screen[None]):
     def tick(self, event: SelectionList.SelectionToggled) -> None:
         self._owner.post_message(self.Ticked(self._shown, int(event.selection.value)))
 
-    def refresh_task(self, task: Task, body: str | None, events: list[Event]) -> None:
+    def refresh_task(
+        self, task: Task, body: str | None, events: list[Event], family: list[tuple[str, str]] | None = None
+    ) -> None:
         """Show the task as it now is on disk, keeping the criteria cursor where it was."""
         selection = self.query_one("#criteria", SelectionList)
         highlighted = selection.highlighted
         self._shown, self._body, self._events = task, body, events
+        if family is not None:
+            self._family = family
         self._fill()
         self._look_for_drift()
         if highlighted is not None and highlighted < selection.option_count:

@@ -28,14 +28,13 @@ class NewTask:
     estimate: str | None = None
     touches: list[str] = field(default_factory=list)
     depends: list[str] = field(default_factory=list)
+    parent: str | None = None  # the id of the task it is a part of (a split's part)
 
     @classmethod
-    def like(cls, task: Task | None) -> NewTask:
-        """A form that starts with a task's priority and touches (a part of it, when splitting)."""
-        if task is None:
-            return cls()
+    def part_of(cls, task: Task) -> NewTask:
+        """A form for a part of a task: its priority and touches, and the task as its parent."""
         priority = task.priority if task.priority in PRIORITIES else "medium"
-        return cls(priority=priority, touches=list(task.touches))
+        return cls(priority=priority, touches=list(task.touches), parent=task.id)
 
 
 # The field a refusal is about, by the first of these words its sentence names (else the title).
@@ -98,5 +97,6 @@ class NewTaskScreen(FormScreen[NewTask]):
                 estimate=estimate or None,
                 touches=_split_list(self.query_one("#touches", Input).value),
                 depends=_split_list(self.query_one("#depends", Input).value),
+                parent=self._values.parent,
             )
         )

@@ -18,6 +18,7 @@ from rich.cells import cell_len, set_cell_size
 from pulseboard.core.board import Task
 from pulseboard.core.fields import format_duration, format_estimate, seconds_since
 from pulseboard.core.heartbeat import HeartbeatSettings, time_box
+from pulseboard.core.task_view import parts_done
 from pulseboard.core.text import one_line
 
 CARD_HEIGHT = 4
@@ -41,6 +42,7 @@ class CardContext:
     suggested: str | None = None  # the task the heartbeat's selected suggestion is about: ★ on its card
     marked: Collection[str] = frozenset()  # the file names of the tasks marked for a batch move: ●
     silent: Collection[str] = frozenset()  # ids of tasks whose holder went silent past the lease
+    is_done: Callable[[str], bool] = frozenset().__contains__  # whether an id has a copy in done/
 
 
 def _head(task: Task, context: CardContext) -> Line:
@@ -127,6 +129,13 @@ def _criteria(task: Task) -> Line:
     return [(f" ☑ {done}/{total}", "card--meta")] if total else []
 
 
+def _parts(task: Task, context: CardContext) -> Line:
+    """Parts (`pulse split`) done of all: ⋔ 2/3, a dict lookup per part."""
+    if not task.children:
+        return []
+    return [(f" ⋔ {parts_done(task, context.is_done)}/{len(task.children)}", "card--meta")]
+
+
 def card_lines(task: Task, context: CardContext, width: int) -> list[Line]:
     """The card's CARD_HEIGHT - 1 content lines, each fitted to exactly width cells."""
     head = _head(task, context)
@@ -138,6 +147,7 @@ def card_lines(task: Task, context: CardContext, width: int) -> list[Line]:
     if task.estimate is not None:
         head.append((f" {format_estimate(task.estimate)}", "card--meta"))
     head.extend(_criteria(task))
+    head.extend(_parts(task, context))
     head.extend(_markers(task, context))
     title = one_line(" ".join(task.title.split()))
     meta = [(one_line(text), style) for text, style in _meta(task, context)]
