@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+import signal
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +25,9 @@ from aiohttp import hdrs, web
 from textual_serve.server import Server
 from yarl import URL
 
+from pulseboard.cli.serve import is_loopback
+
 PAGE = Path(__file__).with_name("serve_page")  # app_index.html: the page textual-serve renders
-LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
 STOP_WAIT_S = 10.0  # how long ctrl+c waits for the app processes to quit
 
 
@@ -52,8 +54,19 @@ class BoardServer(Server):
         app.middlewares.append(self.guard)
         return app
 
+    def serve(self, debug: bool = False) -> None:
+        """textual-serve's `serve`, announcing the address once it listens (an error, if it can't)."""
+        self.initialize_logging()
+        loop = asyncio.new_event_loop()
+        for signal_number in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signal_number, self.request_exit)
+        web.run_app(
+            self._make_app(), host=self.host, port=self.port, loop=loop, handle_signals=False,
+            print=lambda _: print(self.announce, flush=True),
+        )  # fmt: skip
+
     async def on_startup(self, app: web.Application) -> None:
-        print(self.announce, flush=True)
+        """Nothing: textual-serve's banner would show before the port is bound."""
 
     async def on_shutdown(self, app: web.Application) -> None:
         """Cancel every open session: textual-serve then tells its app to quit and waits for it."""
@@ -91,8 +104,8 @@ class BoardServer(Server):
     def _refusal(self, request: web.Request) -> str | None:
         """Why the request is refused whatever its token (None: it is not)."""
         host = request.url.host or ""
-        if self.loopback and host not in LOOPBACK_NAMES:
-            return f"This board answers only at 127.0.0.1 or localhost, not {host}."
+        if self.loopback and not is_loopback(host):
+            return f"This board answers only at this machine's loopback (127.0.0.1, localhost), not {host}."
         origin = request.headers.get(hdrs.ORIGIN)
         if request.path == "/ws" and origin is not None and URL(origin).raw_authority != request.host:
             return "A board session opens only from the board's own page."
