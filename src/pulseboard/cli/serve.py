@@ -30,9 +30,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the board until ctrl+c; beyond loopback, only to those who have the token."""
     board = open_board(args)
     root = board.root.absolute()
-    loopback = is_loopback(args.host)
     token = args.token
-    if not loopback:
+    if not is_loopback(args.host):
         if token is None:
             token = secrets.token_urlsafe(24)
         warn(
@@ -51,7 +50,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
         port=args.port,
         title=f"{name} · pulse",
         token=token,
-        loopback=loopback,
         announce=f"pulse serve: the board {name} at {url} (one app per tab; ctrl+c stops)",
     )
     try:

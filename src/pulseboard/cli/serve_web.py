@@ -32,15 +32,14 @@ STOP_WAIT_S = 10.0  # how long ctrl+c waits for the app processes to quit
 
 
 class BoardServer(Server):
-    """textual-serve's Server for one board: `announce` is printed once it starts."""
+    """textual-serve's Server for one board: `announce` is printed once it listens."""
 
     def __init__(
-        self, command: str, *, host: str, port: int, title: str, token: str | None, loopback: bool,
-        announce: str,
-    ) -> None:  # fmt: skip
+        self, command: str, *, host: str, port: int, title: str, token: str | None, announce: str
+    ) -> None:
         super().__init__(command, host=host, port=port, title=title, templates_path=PAGE)
         self.token = token
-        self.loopback = loopback
+        self.loopback = is_loopback(host)
         self.announce = announce
         self.cookie = f"pulse_token_{port}"  # cookies ignore the port: two boards on one host keep theirs
         self.sessions: set[asyncio.Task[Any]] = set()
