@@ -89,7 +89,7 @@ def test_bash_completes_commands_states_and_ids(project: Path, on_path: Path) ->
     navbar = ids["Fix the navbar"]
 
     assert bash_tab("pulse sh", project, on_path) == ["show"]
-    assert bash_tab("pulse s", project, on_path) == ["split", "show", "start", "sync", "stats"]
+    assert bash_tab("pulse s", project, on_path) == ["split", "show", "start", "sync", "stats", "serve"]
     assert sorted(bash_tab("pulse ls --state d", project, on_path)) == ["doing", "done"]
     assert bash_tab(f"pulse mv {navbar[:6]} bl", project, on_path) == ["blocked"]
     assert bash_tab(f"pulse show {navbar[:3]}", project, on_path) == [navbar]

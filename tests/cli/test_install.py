@@ -82,6 +82,7 @@ def test_a_wheel_from_a_clean_clone_installs_a_working_pulse(tmp_path: Path) -> 
     shown = json.loads(ok(run(bin_dir / "python", APP_SCRIPT, work / "tasks", cwd=work)).stdout)
     assert Path(shown["package"]).is_relative_to(tmp_path / "venv"), shown  # the wheel's, not src/
     assert Path(shown["stylesheet"]).is_relative_to(tmp_path / "venv") and Path(shown["stylesheet"]).is_file()
+    assert Path(shown["package"]).with_name("cli").joinpath("serve_page", "app_index.html").is_file()
     assert shown["loaded"] and shown["cards"] == ["Ship the wheel"]
     assert shown["titles"] == ["Open 1", "Doing 0/3", "Done 0", "Blocked 0"]
     assert shown["themes"] == ["pulse-ansi16", "pulse-dark", "pulse-high-contrast", "pulse-light"]

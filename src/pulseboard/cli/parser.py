@@ -7,6 +7,7 @@ so that `main` imports only the module of the command being run and start-up sta
 from __future__ import annotations
 
 import argparse
+import string
 from collections.abc import Callable
 
 from pulseboard import __version__
@@ -16,6 +17,7 @@ from pulseboard.core.fields import PRIORITIES
 
 MAX_DAYS = 3660  # ten years: `pulse stats --days`
 
+TOKEN_CHARACTERS = frozenset(string.ascii_letters + string.digits + "-_")  # `pulse serve --token`
 Command = Callable[..., argparse.ArgumentParser]  # command(name, handler, help_text, *, with_json=False)
 
 
@@ -52,6 +54,19 @@ def _seconds(text: str) -> float:
     if not value > 0:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds above 0")
     return value
+
+
+def _port(text: str) -> int:
+    value = int(text) if text.isdigit() else 0
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (1 to 65535)")
+    return value
+
+
+def _token(text: str) -> str:
+    if len(text) < 16 or not set(text) <= TOKEN_CHARACTERS:
+        raise argparse.ArgumentTypeError("a token is at least 16 letters, digits, '-' or '_'")
+    return text
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -282,7 +297,7 @@ def _board_commands(command: Command) -> None:
 
 def _agent_commands(command: Command) -> None:
     """What people and agents share: note, renew (cli/holders.py); agents (cli/agents.py); plan
-    (cli/plan.py); mcp (cli/mcp.py)."""
+    (cli/plan.py); mcp (cli/mcp.py); serve (cli/serve.py)."""
     p = command(
         "note", "holders:cmd_note", "add a timestamped line under the task's ## Notes", with_json=True
     )
@@ -309,3 +324,11 @@ def _agent_commands(command: Command) -> None:
     p.add_argument("--hands", type=_count, default=3, metavar="N", help="how many lanes (default 3)")
 
     command("mcp", "mcp:cmd_mcp", "serve the board to MCP clients over stdio (for agents that speak MCP)")
+
+    p = command("serve", "serve:cmd_serve", "the board in a browser: one board app per tab (textual-serve)")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="the address to listen on (default 127.0.0.1); beyond loopback a token is required")
+    p.add_argument("--port", type=_port, default=8000, help="the port to listen on (default 8000)")
+    p.add_argument("--token", type=_token, help="require this token (?token= once, then a cookie); "
+                   "beyond loopback one is made up when not given")
+    p.add_argument("--poll", action="store_true", help="poll the folder instead of native file events")
