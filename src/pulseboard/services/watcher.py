@@ -1,19 +1,24 @@
 """Watching a board's folder with watchfiles: batches of changed paths, as hints for the reconciler.
 
-The watcher never decides what changed; it only says where to look. It survives what a real
-folder goes through: the board folder missing at start, deleted and recreated while watched (a
-native watch then goes silent for good, so a periodic tick checks the folder is still there and
-restarts), and native watching failing (it falls back to polling and says so). watchfiles is
-imported only here, only when the board starts watching.
+The watcher never decides what changed; it only says where to look. It watches the board's own
+folders one by one, not the tree under them (`watched_folders`), and survives what a real folder
+goes through: the board folder missing at start, deleted and recreated while watched (a native
+watch then goes silent for good, so a periodic tick checks the folder is still there and
+restarts), a state or archive folder made or removed (the watch starts again on the folders there
+are), and native watching failing (it falls back to polling and says so). watchfiles is imported
+only here, only when the board starts watching.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from pulseboard.core.board import ARCHIVE_DIR, STATES
 
 TICK_MS = 500  # how often an idle watch wakes to check the folder is still there
 STEP_MS = 30  # a batch closes after this long without a new change (watchfiles' step)
@@ -50,10 +55,11 @@ async def watch(root: Path, *, poll: bool = False, stop: asyncio.Event | None = 
             missing = False
             yield Batch(None, f"The board folder {root} is back.")
         watched = _inode(root)
+        folders = watched_folders(root)
         try:
             async for changes in watchfiles.awatch(
-                root, watch_filter=None, step=STEP_MS, stop_event=stop, force_polling=polling,
-                rust_timeout=TICK_MS, yield_on_timeout=True,
+                *folders, watch_filter=None, step=STEP_MS, stop_event=stop, force_polling=polling,
+                rust_timeout=TICK_MS, yield_on_timeout=True, recursive=False,
             ):  # fmt: skip
                 if changes or not announced:
                     yield Batch(frozenset(path for _change, path in changes), ready=not announced)
@@ -63,6 +69,8 @@ async def watch(root: Path, *, poll: bool = False, stop: asyncio.Event | None = 
                     if root.is_dir():
                         yield Batch(None)
                     break
+                if changes and watched_folders(root) != folders:
+                    break  # a folder made, gone or made again: watch the folders there are now
         except FileNotFoundError:
             continue
         except (OSError, RuntimeError) as exc:  # watchfiles reports a failed native watch as RuntimeError
@@ -70,6 +78,21 @@ async def watch(root: Path, *, poll: bool = False, stop: asyncio.Event | None = 
                 raise
             polling = True
             yield Batch(None, f"Watching files natively failed ({exc}); polling the folder instead.")
+
+
+def watched_folders(root: Path) -> dict[Path, int | None]:
+    """What a watch looks at, each folder alone (never recursively), with its inode: the board
+    folder (pulse.yaml, a state folder made or removed), each state folder there is (its task
+    files), and the archive's folder and months (the Done title's count). No folder's files are
+    walked to set a watch up: a board with 90,000 archived files starts watching as fast as one
+    without (a recursive watch walked them all, holding the interpreter for 0.2 s)."""
+    archive = root / ARCHIVE_DIR
+    try:
+        months = [archive / name for name in sorted(os.listdir(archive))]
+    except OSError:
+        months = []
+    folders = [root, *(root / state for state in STATES), archive, *months]
+    return {folder: inode for folder in folders if (inode := _inode(folder)) is not None and folder.is_dir()}
 
 
 def _inode(folder: Path) -> int | None:
