@@ -146,8 +146,8 @@ def card_lines(task: Task, context: CardContext, width: int) -> list[Line]:
         head.append((f" {mark}", f"card--{task.priority}"))
     if task.estimate is not None:
         head.append((f" {format_estimate(task.estimate)}", "card--meta"))
+    head.extend(_parts(task, context))  # before the criteria: once split, its parts are its progress
     head.extend(_criteria(task))
-    head.extend(_parts(task, context))
     head.extend(_markers(task, context))
     title = one_line(" ".join(task.title.split()))
     meta = [(one_line(text), style) for text, style in _meta(task, context)]
