@@ -61,5 +61,8 @@ def test_the_done_title_follows_an_archive_made_beside_the_board(tmp_path: Path)
         subprocess.run([*PULSE, "--board", str(board.root), "archive"], env=clean_env(), check=True,
                        capture_output=True, timeout=20)  # fmt: skip
         await wait_for(pilot, lambda: "Done 0 · 2 archived" in done_title(app), timeout=15)
+        subprocess.run([*PULSE, "--board", str(board.root), "unarchive", "iiii000001"], env=clean_env(),
+                       check=True, capture_output=True, timeout=20)  # fmt: skip
+        await wait_for(pilot, lambda: "Done 1 · 1 archived" in done_title(app), timeout=15)
 
     drive(app, script, size=(160, 50))

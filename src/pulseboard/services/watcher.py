@@ -4,16 +4,15 @@ The watcher never decides what changed; it only says where to look. It watches t
 folders one by one, not the tree under them (`watched_folders`), and survives what a real folder
 goes through: the board folder missing at start, deleted and recreated while watched (a native
 watch then goes silent for good, so a periodic tick checks the folder is still there and
-restarts), a state or archive folder made or removed (the watch starts again on the folders there
-are), and native watching failing (it falls back to polling and says so). watchfiles is imported
-only here, only when the board starts watching.
+restarts), a state folder made or removed (the watch starts again on the folders there are), and
+native watching failing (it falls back to polling and says so). watchfiles is imported only here,
+only when the board starts watching.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,15 +82,11 @@ async def watch(root: Path, *, poll: bool = False, stop: asyncio.Event | None = 
 def watched_folders(root: Path) -> dict[Path, int | None]:
     """What a watch looks at, each folder alone (never recursively), with its inode: the board
     folder (pulse.yaml, a state folder made or removed), each state folder there is (its task
-    files), and the archive's folder and months (the Done title's count). No folder's files are
-    walked to set a watch up: a board with 90,000 archived files starts watching as fast as one
-    without (a recursive watch walked them all, holding the interpreter for 0.2 s)."""
-    archive = root / ARCHIVE_DIR
-    try:
-        months = [archive / name for name in sorted(os.listdir(archive))]
-    except OSError:
-        months = []
-    folders = [root, *(root / state for state in STATES), archive, *months]
+    files) and the archive's folder (a month made). Not the archive's months: a watch lists the
+    files of each folder it is given, and a board with 90,000 archived files must start watching as
+    fast as one without (a recursive watch of the board walked them all: 0.2 s, holding the
+    interpreter). What leaves done/ tells the board to count the archive again."""
+    folders = [root, *(root / state for state in STATES), root / ARCHIVE_DIR]
     return {folder: inode for folder in folders if (inode := _inode(folder)) is not None and folder.is_dir()}
 
 

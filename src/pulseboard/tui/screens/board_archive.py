@@ -2,8 +2,8 @@
 column's title, and `archive.after` in pulse.yaml done on its own (core/archive.py).
 
 Both run off the UI thread: counting is a listing of the archive's month folders (names only, no
-file read: ~20 ms at 90,000), done after the first paint, every hour, and when something changes
-under archive/. The board's own archive run takes the done tasks as the board holds them, is
+file read: ~50 ms at 90,000), done after the first paint, every hour, and when done/ changes or a
+month is made. The board's own archive run takes the done tasks as the board holds them, is
 journalled and committed like any batch, and `u` undoes it.
 """
 
@@ -53,11 +53,13 @@ class BoardArchive(_Screen):
         self._run(job, "archive")
 
     def archive_touched(self, paths: Collection[str] | None) -> bool:
-        """Whether a batch of changes on disk reaches into the archive (None: anything may have)."""
+        """Whether a batch of changes on disk may have changed the archive (None: anything may
+        have): a path in it, or in done/, where archived tasks leave from and come back to (the
+        watch never lists the archive's months: services/watcher.py)."""
         if paths is None:
             return True
-        inside = str(self.board.root / ARCHIVE_DIR)
-        return any(path.startswith(inside) for path in paths)
+        folders = (str(self.board.root / ARCHIVE_DIR), str(self.board.root / "done"))
+        return any(path.startswith(folders) for path in paths)
 
     def on_archive_counted(self, message: messages.ArchiveCounted) -> None:
         if message.count != self.archived:
