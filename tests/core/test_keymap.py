@@ -26,6 +26,7 @@ from pulseboard.core.keymap import (
     key_label,
     key_name,
     keys_label,
+    taken_keys,
 )
 
 
@@ -71,41 +72,48 @@ def test_where_actions_apply() -> None:
 # --------------------------------------------------------------------------- the pulse.yaml template
 
 
-def test_the_template_lists_every_action_with_its_default_key_and_its_help() -> None:
+def test_the_template_lists_every_action_with_its_default_key_and_its_help_commented_out() -> None:
     section = DEFAULT_CONFIG_TEXT[DEFAULT_CONFIG_TEXT.index("\nkeys:") + 1 :]
-    lines = [line for line in section.splitlines()[1:] if not line.strip().startswith("#")]
-    assert [line.split(":")[0].strip() for line in lines] == [action.id for action in ACTIONS]
+    lines = [line for line in section.splitlines()[1:] if line.startswith("  # ")]
+    assert [line[4:].split(":")[0] for line in lines] == [action.id for action in ACTIONS]
     for line, action in zip(lines, ACTIONS, strict=True):
-        entry, comment = line.split(" # ", 1)
+        entry, comment = line[4:].split(" # ", 1)
         assert entry.strip() == f"{action.id}: {action.keys}"
         assert comment == action.help
-    assert yaml.safe_load(DEFAULT_CONFIG_TEXT)["keys"] == {action.id: action.keys for action in ACTIONS}
+    assert yaml.safe_load(DEFAULT_CONFIG_TEXT)["keys"] is None  # a board names only what it changes
 
 
-def test_the_template_parses_back_to_the_defaults(root: Path) -> None:
+def test_the_template_keeps_the_defaults_and_uncommenting_a_line_remaps_it(root: Path) -> None:
     assert (root / "pulse.yaml").read_text(encoding="utf-8") == DEFAULT_CONFIG_TEXT
-    assert load_settings(root).keys == tuple((action.id, action.keys) for action in ACTIONS)
+    assert load_settings(root).keys == ()
+    text = DEFAULT_CONFIG_TEXT.replace("  # start: s ", "  start: x   ")
+    (root / "pulse.yaml").write_text(text, encoding="utf-8")
+    assert load_settings(root).keys == (("start", "x"),)
 
 
 # --------------------------------------------------------------------------- checking keys:
 
 
-def test_a_remap_onto_another_actions_key_is_refused_naming_both(root: Path) -> None:
+def test_two_remaps_onto_one_key_are_refused_naming_both(root: Path) -> None:
     own_key = "; give each action its own key."
-    assert refused(root, "  start: v\n") == "keys.start and keys.stats both use v" + own_key
-    assert refused(root, "  down: n\n") == "keys.down and keys.new both use n" + own_key
-    assert refused(root, "  apply: '?'\n").startswith(
-        "keys.apply and keys.help both use ?;"
-    )  # ? is question_mark
-    assert refused(root, "  apply: x\n  undo: x\n").startswith("keys.undo and keys.apply both use x;")
+    assert refused(root, "  apply: x\n  undo: x\n") == "keys.apply and keys.undo both use x" + own_key
     assert refused(root, "  start: x,y\n  done: y\n").startswith("keys.start and keys.done both use y;")
+    assert refused(root, "  back: z\n  start: z\n").startswith("keys.back and keys.start both use z;")
 
 
-def test_a_key_the_detail_view_uses_for_back_clashes_only_with_what_applies_there(root: Path) -> None:
-    assert refused(root, "  back: s\n").startswith("keys.back and keys.start both use s;")
-    assert refused(root, "  back: ctrl+r\n").startswith("keys.back and keys.reload both use ctrl+r;")
+def test_a_remap_onto_a_default_key_takes_it_and_says_so(root: Path) -> None:
+    """A default a later pulse gives an action must never stop a board that remapped that key."""
+    for keys, said in [
+        ("  start: v\n", "keys.start takes v, the default of stats (Stats); give it a key under keys:."),
+        ("  down: n\n", "keys.down takes n, the default of new (New); give it a key under keys:."),
+        ("  apply: '?'\n", "keys.apply takes ?, the default of help"),
+        ("  first: j\n", "keys.first takes j, the default of down (Down); it keeps down."),
+    ]:
+        (root / "pulse.yaml").write_text("keys:\n" + keys, encoding="utf-8")
+        pairs = load_settings(root).keys
+        assert taken_keys(pairs, "pulse.yaml")[0].startswith(f"pulse.yaml: {said}"), keys
     (root / "pulse.yaml").write_text("keys:\n  back: n\n  clear_filter: x\n", encoding="utf-8")
-    assert dict(load_settings(root).keys) == {"back": "n", "clear_filter": "x"}  # new and back never meet
+    assert taken_keys(load_settings(root).keys, "pulse.yaml") == []  # new and back never meet
 
 
 def test_swapped_keys_are_no_clash(root: Path) -> None:
@@ -133,10 +141,10 @@ def test_a_bad_key_name_is_refused(root: Path, value: str) -> None:
 
 
 def test_a_clash_is_reported_when_pulse_starts_and_by_every_command(root: Path) -> None:
-    (root / "pulse.yaml").write_text("keys:\n  start: v\n", encoding="utf-8")
+    (root / "pulse.yaml").write_text("keys:\n  start: x\n  stats: x\n", encoding="utf-8")
     for command in ([], ["ls"], ["next"]):
         line = assert_user_error(pulse(*command, cwd=root.parent), "pulse.yaml")
-        assert line.endswith("keys.start and keys.stats both use v; give each action its own key."), line
+        assert line.endswith("keys.start and keys.stats both use x; give each action its own key."), line
 
 
 # --------------------------------------------------------------------------- key names

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support.board_helpers import Maker, drive, make_board, new_app, wait_for
+from support.board_helpers import Maker, drive, make_board, new_app, notices, wait_for
 from support.helpers import where_is
 from textual.pilot import Pilot
 from textual.widgets import Static
@@ -93,11 +93,11 @@ def test_every_live_key_on_the_board_and_in_the_detail_view_is_the_tables_or_tex
 
 
 def test_textual_is_handed_only_the_keys_that_differ_from_their_defaults(tmp_path: Path) -> None:
-    """`init` writes every action's default key into pulse.yaml; Textual applies its keymap to each
-    binding of the focus chain at every key press, so the defaults are left out of it."""
-    board = make_board(tmp_path / "tasks")  # the template: all 35 actions at their defaults
-    text = (board.root / "pulse.yaml").read_text(encoding="utf-8")
-    (board.root / "pulse.yaml").write_text(text.replace("  start: s ", "  start: x "), encoding="utf-8")
+    """A pulse.yaml of an older pulse named every action at its default key; Textual applies its
+    keymap to each binding of the focus chain at every key press, so the defaults are left out."""
+    board = make_board(tmp_path / "tasks")
+    every = "keys:\n" + "".join(f"  {action.id}: {action.keys}\n" for action in ACTIONS)
+    (board.root / "pulse.yaml").write_text(every.replace("  start: s\n", "  start: x\n"), encoding="utf-8")
     task = Maker(board).task("Started by its remapped key")
     app = new_app(board)
 
@@ -107,6 +107,21 @@ def test_textual_is_handed_only_the_keys_that_differ_from_their_defaults(tmp_pat
         await pilot.press("j")  # a default key still moves the cursor
         await pilot.press("x")
         await wait_for(pilot, lambda: where_is(board.root, task.name) == ["doing"])
+
+    drive(app, script)
+
+
+def test_a_remap_onto_a_default_key_wins_and_the_board_says_so(tmp_path: Path) -> None:
+    """An older board remapped stats to w before a later pulse gave w to why: the board opens."""
+    board = make_board(tmp_path / "tasks", "keys:\n  stats: w\n")
+    app = new_app(board)
+
+    async def script(pilot: Pilot) -> None:
+        taken = [n for n in notices(app) if "takes w" in n]
+        why = "keys.stats takes w, the default of why (Why); give it a key under keys:."
+        assert taken == [f"{board.root / 'pulse.yaml'}: {why}"]
+        await pilot.press("w")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "StatsScreen")
 
     drive(app, script)
 

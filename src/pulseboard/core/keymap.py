@@ -176,14 +176,17 @@ def keys_of(keys: str) -> set[str]:
 
 
 def keys_section() -> str:
-    """The `keys:` section of the pulse.yaml template: every action, its default key, its help."""
+    """The `keys:` section of the pulse.yaml template: every action, its default key and its help,
+    commented out: a board names only the keys it changes, so a key a later pulse gives an action,
+    or an action it adds, never meets a file that pinned every default (nor an older pulse a name
+    it does not know)."""
     lines = [
-        "keys:             # the board's keys: change one to remap it (names as in textual: ctrl+s, f5)",
-        "                  # (a list such as down,j gives an action two keys)",
+        "keys:             # the board's keys: uncomment one and change it to remap it (names as in",
+        "                  # textual: ctrl+s, f5; a list such as down,j gives an action two keys)",
     ]
     for action in ACTIONS:
-        entry = f"  {action.id}: {action.keys}"
-        lines.append(f"{entry:<25} # {action.help}")
+        entry = f"  # {action.id}: {action.keys}"
+        lines.append(f"{entry:<27} # {action.help}")
     return "\n".join(lines) + "\n"
 
 
@@ -193,8 +196,11 @@ def _overlap(one: Action, other: Action) -> bool:
 
 
 def check_keys(given: Mapping[object, object], where: str) -> tuple[tuple[str, str], ...]:
-    """The (action, keys) pairs of a `keys:` section, checked: each names an action and a key,
-    and no two actions live in the same place share a key. `where` starts each error ("pulse.yaml")."""
+    """The (action, keys) pairs of a `keys:` section, checked: each names an action and a key, and
+    no two actions it names that live in the same place share a key. An action it names may take
+    the default key of one it does not (the remap wins; `taken_keys` says so): else a default a
+    later pulse adds would stop a board that remapped that key from opening. `where` starts each
+    error ("pulse.yaml")."""
     for action, keys in given.items():
         if action not in BY_ID:
             raise PulseError(f"{where}: keys.{clip(str(action))} is not a board action; {_suggest(action)}")
@@ -217,19 +223,36 @@ def check_keys(given: Mapping[object, object], where: str) -> tuple[tuple[str, s
                     f"{where}: keys.{action_id} uses {key_label(key)}, which {RESERVED[key]}; "
                     f"give {action_id} another key."
                 )
-    remapped = dict(pairs)
-    for index, one in enumerate(ACTIONS):
-        for other in ACTIONS[index + 1 :]:
+    named = [BY_ID[action_id] for action_id, _ in pairs]
+    for index, one in enumerate(named):
+        for other in named[index + 1 :]:
             shared = mapped[one.id] & mapped[other.id]
             if shared and _overlap(one, other):
-                first, second = (
-                    (other, one) if other.id in remapped and one.id not in remapped else (one, other)
-                )
                 raise PulseError(
-                    f"{where}: keys.{first.id} and keys.{second.id} both use "
+                    f"{where}: keys.{one.id} and keys.{other.id} both use "
                     f"{', '.join(key_label(key) for key in sorted(shared))}; give each action its own key."
                 )
     return pairs
+
+
+def taken_keys(pairs: tuple[tuple[str, str], ...], where: str) -> list[str]:
+    """A sentence for each action whose default key a remap in `pairs` took (the remap wins where
+    both apply): `pulse.yaml: keys.start takes v, the default of stats (Stats); give it a key under
+    keys:.`"""
+    remapped = dict(pairs)
+    said = []
+    for action in ACTIONS:
+        if action.id in remapped:
+            continue
+        for taker, keys in pairs:
+            lost = keys_of(action.keys) & keys_of(keys)
+            if lost and _overlap(action, BY_ID[taker]):
+                left = ",".join(sorted(keys_of(action.keys) - lost))
+                keeps = f"it keeps {keys_label(left)}" if left else "give it a key under keys:"
+                taken = ", ".join(key_label(key) for key in sorted(lost))
+                whose = f"the default of {action.id} ({action.label})"
+                said.append(f"{where}: keys.{taker} takes {taken}, {whose}; {keeps}.")
+    return said
 
 
 def _suggest(action: object) -> str:

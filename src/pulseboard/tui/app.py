@@ -21,7 +21,7 @@ from textual.screen import Screen
 from pulseboard.core.board import Board
 from pulseboard.core.config import CONFIG_NAME, Settings
 from pulseboard.core.errors import PulseError
-from pulseboard.core.keymap import BOARD, BY_ID, DETAIL, EVERYWHERE
+from pulseboard.core.keymap import BOARD, BY_ID, DETAIL, EVERYWHERE, taken_keys
 from pulseboard.core.prefs import chosen_theme, combined_keys, load_prefs, prefs_path, save_prefs
 from pulseboard.core.read_ahead import ReadAhead
 from pulseboard.tui.bindings import bindings, help_rows, key_hint
@@ -111,6 +111,9 @@ class PulseApp(App[None]):
         keys, clash = combined_keys(settings, self.prefs, where)
         if clash:
             say(self, clash, title="Your keys not used", severity="warning", timeout=10)
+        named_in = where if self.prefs.keys and not clash else str(self.board.root / CONFIG_NAME)
+        for taken in taken_keys(keys, named_in):  # the remap wins; said when the keys are applied
+            say(self, taken, title="Keys", severity="warning", timeout=10)
         # only the keys that differ from an action's default: Textual applies its keymap to every
         # binding of the focus chain at each key press (~5 ms for a pulse.yaml listing all 35)
         self.set_keymap({action: key for action, key in keys if key.replace(" ", "") != BY_ID[action].keys})
