@@ -111,7 +111,7 @@ def test_a_file_that_is_not_a_regular_file_is_the_defaults_and_one_sentence(path
         ("view: [compact]\n", "`view` must be a mapping of settings."),
         ("wip: {doing: 2}\n", "wip is not a setting; use theme, view or keys."),
         ("keys:\n  launch: x\n", "keys.launch is not a board action"),
-        ("keys:\n  start: d\n", "keys.start and keys.done both use d"),
+        ("keys:\n  start: x\n  done: x\n", "keys.start and keys.done both use x"),
     ],
 )
 def test_a_bad_setting_falls_back_alone_with_one_sentence(path: Path, text: str, said: str) -> None:
