@@ -281,6 +281,13 @@ class _Graph:
     def deps_done(self, task: Task) -> bool:
         return deps_done(task, self._resolved[task.id], self._undone[task.id])
 
+    def first_undone(self, task: Task) -> str | None:
+        """What a task still waits on, by `deps_done`'s rule: None when every dependency is done,
+        else the first one not done (an id), or "" for one naming no task or several."""
+        if self.deps_done(task):
+            return None
+        return next((dep for dep in sorted(self.edges.get(task.id, ())) if not self._done[dep]), "")
+
     def put(self, key: Key, task: Task, new_id: bool) -> None:
         """A task file comes (new_id: the first file of its id)."""
         if new_id:
@@ -851,6 +858,11 @@ class HeartbeatEngine:
             self._place[key] = want
 
     # -- the beat ---------------------------------------------------------------------------------
+
+    def waiting_on(self, task: Task) -> str | None:
+        """What a task with dependencies still waits on (a card's ⇠ mark): `_Graph.first_undone`,
+        the rule that keeps it out of the start suggestions; None for one with none or all done."""
+        return self._graph.first_undone(task) if task.depends else None
 
     def touches_doing(self, task: Task) -> bool:
         """Whether the task touches what another task in doing touches (a card's overlap mark):

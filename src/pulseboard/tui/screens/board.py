@@ -48,7 +48,7 @@ from pulseboard.tui.plain import say
 from pulseboard.tui.screens.board_archive import BoardArchive
 from pulseboard.tui.screens.board_keys import BoardKeys
 from pulseboard.tui.screens.board_pulse import BoardPulse
-from pulseboard.tui.widgets.cards import CardContext
+from pulseboard.tui.widgets.cards import CardContext, nothing_waited_on
 from pulseboard.tui.widgets.column import TaskColumn
 from pulseboard.tui.widgets.columns import Columns, TopBar
 from pulseboard.tui.widgets.filter_field import FilterField
@@ -397,6 +397,7 @@ class BoardScreen(BoardKeys, BoardPulse, BoardArchive, Screen[None]):
 
     def card_context(self) -> CardContext:
         """What cards need from the board; called for every card drawn, so it costs O(1)."""
+        engine = self._engine.value
         return CardContext(
             now=self.clock(),
             short=self.live.shorts.short,
@@ -407,6 +408,7 @@ class BoardScreen(BoardKeys, BoardPulse, BoardArchive, Screen[None]):
             marked=self.marked,
             silent=self.silent_ids,
             is_done=self.live.snapshot.is_done,
+            waiting_on=engine.waiting_on if engine is not None else nothing_waited_on,
         )
 
     def _overlaps_doing(self) -> Callable[[Task], bool]:

@@ -192,6 +192,8 @@ class BoardPulse(_Screen):
         if self._kept(message.name).built(message.value, message.generation):
             keep_long_lived()
             self.request_beat()
+            if message.name == "engine":
+                self.column("open").forget()  # its cards' ⇠ marks come from the engine
 
     def kept_build_failed(self, name: str) -> None:
         """A build raised (its worker ended in error): nothing waits for it, the full pass goes on."""

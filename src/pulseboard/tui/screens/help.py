@@ -48,7 +48,7 @@ class HelpScreen(ModalScreen[None]):
             yield Static(
                 "Card marks: ✖ a file pulse can't read (enter shows why) · ⧉ the same task in two "
                 "folders · ⇄ touches the same files as a task in Doing · ★ the heartbeat's pick · "
-                "● marked (space) · ☑ 2/5 criteria ticked · ⋔ 2/3 parts done\n"
+                "● marked (space) · ☑ 2/5 criteria ticked · ⋔ 2/3 parts done · ⇠ a1b2 waits on a1b2\n"
                 "ctrl+p: every action, go to a task, change the theme.  escape: close",
                 classes="hint",
             )

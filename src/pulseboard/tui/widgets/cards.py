@@ -30,6 +30,11 @@ Piece = tuple[str, str]  # (text, style name: a component class of the column, o
 Line = list[Piece]
 
 
+def nothing_waited_on(task: Task) -> str | None:
+    """`CardContext.waiting_on` before the heartbeat's engine is built: no ⇠ mark yet."""
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class CardContext:
     """What a card needs beyond its task: the time, short ids, and board-wide markers."""
@@ -43,6 +48,8 @@ class CardContext:
     marked: Collection[str] = frozenset()  # the file names of the tasks marked for a batch move: ●
     silent: Collection[str] = frozenset()  # ids of tasks whose holder went silent past the lease
     is_done: Callable[[str], bool] = frozenset().__contains__  # whether an id has a copy in done/
+    waiting_on: Callable[[Task], str | None] = nothing_waited_on  # what an open task still waits on
+
 
 
 def _head(task: Task, context: CardContext) -> Line:
@@ -69,6 +76,10 @@ def _markers(task: Task, context: CardContext) -> Line:
         pieces.append((" ⧉", "card--conflict"))
     if task.state != "done" and context.overlaps_doing(task):
         pieces.append((" ⇄", "card--overlap"))
+    if task.state == "open" and task.depends:  # not startable yet: what it waits on (the heartbeat's rule)
+        waited = context.waiting_on(task)
+        if waited is not None:
+            pieces.append((f" ⇠ {context.short(waited) if waited else '?'}", "card--blocked"))
     return pieces
 
 
