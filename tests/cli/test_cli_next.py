@@ -57,8 +57,10 @@ def test_next_lists_a_task_once_with_its_other_reasons_grouped_under_it(tmp_path
     made = [
         create_task(board, t, estimate="5m", touches=["src/nav.py"]) for t in ("Fix the nav", "Pin the nav")
     ]
-    for task in made:  # started an hour ago, its file written now: past its box, a changed spec, an overlap
+    for task in made:  # started an hour ago, its spec edited now: past its box, a changed spec, an overlap
         move_task(board, task.id, "doing", now=an_hour_ago)
+        path = root / "doing" / task.name
+        path.write_text(path.read_text() + "\nIt must work on mobile too.\n")
     first, second = sorted(made, key=lambda t: t.id)  # doing: by start, then id
     shortlist = json.loads(pulse("next", "--json", cwd=tmp_path).stdout)
     assert [(s["kind"], s["ids"]) for s in shortlist] == [

@@ -371,6 +371,7 @@ def test_a_stale_spec_is_settled_by_reading_it(tmp_path: Path) -> None:
     stamp = at(30).timestamp()  # edited well after it was started at at(1)
     import os
 
+    task.path.write_text(task.path.read_text() + "\nAnd the export must be CSV too.\n")
     os.utime(task.path, (stamp, stamp))
     app = new_app(board)
 

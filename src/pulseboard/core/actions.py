@@ -33,10 +33,13 @@ from pulseboard.core.fsops import (
 from pulseboard.core.overlap import first_overlap
 from pulseboard.core.taskfile import (
     MAX_BYTES,
+    SPEC_KEYS,
     link_problem,
+    read_body,
     read_task_file,
     render_new_task,
     rewrite,
+    spec_digest,
     toggle_criterion,
     update_owned_keys,
 )
@@ -375,9 +378,11 @@ def move_entry(
     except PermissionError:
         raise PulseError(f"permission denied moving {entry.key} to {to_state}/.") from None
     moment = _now(now)
+    spec = _spec(record, target_dir / entry.name) if to_state == "doing" else None
     event = journal.new_event(
-        "move", entry.id, entry.name, entry.state, to_state, moment, before=before, undoes=undoes, batch=batch
-    )
+        "move", entry.id, entry.name, entry.state, to_state, moment,
+        before=before, undoes=undoes, batch=batch, spec=spec,
+    )  # fmt: skip
     history_problem = record_history(board, event)
     moved = Entry(to_state, entry.name, entry.id, target_dir)
     changes = (
@@ -391,6 +396,12 @@ def move_entry(
     if history_problem:
         warnings.append(f"moved, but {history_problem}")
     return MoveResult(board.load(moved), entry.state, short_of(entry.id), warnings)
+
+
+def _spec(record: dict[str, Any], path: Path) -> str | None:
+    """The digest of what a task asks for as it starts (the stale-spec rule compares it later)."""
+    body = read_body(path)
+    return None if body is None else spec_digest(record["title"], [record[key] for key in SPEC_KEYS], body)
 
 
 def write_stamps(board: Board, entry: Entry, changes: dict[str, Any]) -> str | None:

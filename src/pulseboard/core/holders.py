@@ -27,12 +27,12 @@ from pulseboard.core.errors import PulseError
 from pulseboard.core.fields import format_duration, format_time, parse_time
 from pulseboard.core.heartbeat_rules import Suggestion
 from pulseboard.core.layout import NOTES_LOCK
-from pulseboard.core.taskfile import read_task_file, rewrite, split, update_owned_keys
+from pulseboard.core.taskfile import NOTES_HEADING, read_task_file, rewrite, split, update_owned_keys
 from pulseboard.core.text import named, one_line
 from pulseboard.core.turns import taking_turns
 from pulseboard.core.wip import distinct
 
-NOTES = "## Notes"
+NOTES = NOTES_HEADING  # the section `pulse note` adds its lines to (taskfile.spec_digest leaves them out)
 SHOWN = 3  # a limit message names this many of the holder's tasks
 BAND_SILENT = 850  # ranks above a stale spec (800), below two tasks in doing that clash (900)
 

@@ -16,7 +16,7 @@ import json
 import os
 import secrets
 import sys
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -45,6 +45,7 @@ class Event:
     uid: str | None = None  # a move's own random name: two moves in one second stay apart
     batch: str | None = None  # the moves of one batch share this random name; undo reverts them together
     parts: tuple[str, ...] | None = None  # a split's: the ids of the parts it gave the task
+    spec: str | None = None  # a start's: the digest of what the task asked for then (taskfile.spec_digest)
 
     @property
     def key(self) -> str:
@@ -80,6 +81,8 @@ def record(board_root: Path, event: Event) -> None:
         fields["batch"] = event.batch
     if event.parts is not None:
         fields["parts"] = list(event.parts)
+    if event.spec is not None:
+        fields["spec"] = event.spec
     line = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
     append_line(folder / f"{event.at[:7]}.jsonl", line)
 
@@ -122,10 +125,10 @@ def _parse(line: str | bytes) -> Event | None:
     get = raw.get
     at, op, task_id, file, to = get("at"), get("op"), get("id"), get("file"), get("to")
     by, from_state, undoes, uid = get("by", "unknown"), get("from"), get("undoes"), get("uid")
-    before, batch, parts = get("before"), get("batch"), get("parts")
+    before, batch, parts, spec = get("before"), get("batch"), get("parts"), get("spec")
     if not (type(at) is type(op) is type(task_id) is type(file) is type(to) is type(by) is str):
         return None
-    for optional in (from_state, undoes, uid, batch):
+    for optional in (from_state, undoes, uid, batch, spec):
         if optional is not None and type(optional) is not str:
             return None
     if before is not None:  # the owned keys a move replaced, as undo writes them back
@@ -141,7 +144,7 @@ def _parse(line: str | bytes) -> Event | None:
     except ValueError:
         return None
     parts = None if parts is None else tuple(parts)
-    return Event(at, op, task_id, file, from_state, to, by, before, undoes, uid, batch, parts)
+    return Event(at, op, task_id, file, from_state, to, by, before, undoes, uid, batch, parts, spec)
 
 
 def _months(board_root: Path) -> list[Path]:
@@ -163,11 +166,19 @@ def read_events(board_root: Path) -> Iterator[Event]:
                     yield event
 
 
-def latest_times(board_root: Path, holders: dict[str, str], since: float) -> dict[str, float]:
-    """Task id -> the time of its newest journal line by its holder at or after `since` (epoch
-    seconds), for the tasks asked about (id -> holder): reads only the months that reach so far."""
+def start_specs(board_root: Path, ids: Collection[str], since: float) -> dict[str, str]:
+    """Task id -> the spec digest its newest start at or after `since` (epoch seconds) recorded,
+    for the ids asked about: reads only the months that reach so far."""
     first = format_time(dt.datetime.fromtimestamp(since, dt.UTC))
-    latest: dict[str, float] = {}
+    specs: dict[str, str] = {}
+    for event in _events_since(board_root, first):
+        if event.spec is not None and event.to_state == "doing" and event.id in ids:
+            specs[event.id] = event.spec
+    return specs
+
+
+def _events_since(board_root: Path, first: str) -> Iterator[Event]:
+    """The journal's events at or after the time `first` (a stamp), from the months that reach so far."""
     for path in _months(board_root):
         if path.stem < first[:7]:
             continue
@@ -178,9 +189,19 @@ def latest_times(board_root: Path, holders: dict[str, str], since: float) -> dic
         with handle:
             for line in handle:
                 event = _parse(line)
-                if event is not None and holders.get(event.id) == event.by and event.at >= first:
-                    at = dt.datetime.fromisoformat(event.at).timestamp()
-                    latest[event.id] = max(latest.get(event.id, 0.0), at)
+                if event is not None and event.at >= first:
+                    yield event
+
+
+def latest_times(board_root: Path, holders: dict[str, str], since: float) -> dict[str, float]:
+    """Task id -> the time of its newest journal line by its holder at or after `since` (epoch
+    seconds), for the tasks asked about (id -> holder): reads only the months that reach so far."""
+    first = format_time(dt.datetime.fromtimestamp(since, dt.UTC))
+    latest: dict[str, float] = {}
+    for event in _events_since(board_root, first):
+        if holders.get(event.id) == event.by:
+            at = dt.datetime.fromisoformat(event.at).timestamp()
+            latest[event.id] = max(latest.get(event.id, 0.0), at)
     return latest
 
 

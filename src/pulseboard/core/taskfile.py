@@ -8,11 +8,12 @@ would change.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
 import stat as stat_module
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -254,6 +255,27 @@ def read_body(path: Path) -> str | None:
         return split(read_regular(path, MAX_BYTES).decode("utf-8")).body
     except (OSError, ValueError):
         return None
+
+
+NOTES_HEADING = "## Notes"  # where `pulse note` adds its lines (core/holders.py)
+SPEC_KEYS = ("priority", "estimate", "touches", "depends", "tags")  # with the title and body: a spec
+_NOTE_LINE = re.compile(r"- \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ ")  # a line `pulse note` wrote
+
+
+def spec_digest(title: str, given: Sequence[object], body: str) -> str:
+    """What a task asks for, as a short digest: its title, the fields given (SPEC_KEYS' values, from
+    a record or a Task) and its body, leaving out what is not the spec (the stamps pulse
+    writes, the lines `pulse note` adds under `## Notes`, line ends and trailing blanks). Taken at
+    a start and compared later: a file git checked out anew (a new mtime, the same text) is no
+    changed spec."""
+    kept = [
+        line.rstrip()
+        for line in body.replace("\r\n", "\n").split("\n")
+        if line.rstrip() != NOTES_HEADING and not _NOTE_LINE.match(line)
+    ]
+    shown = [list(value) if isinstance(value, tuple) else value for value in given]
+    text = json.dumps([title, shown, "\n".join(kept).strip()])
+    return hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=8).hexdigest()
 
 
 def criteria(body: str) -> list[tuple[bool, str]]:
