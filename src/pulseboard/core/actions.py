@@ -81,30 +81,23 @@ def create_task(
     board: Board,
     title: str,
     *,
-    priority: str | None = None,
-    estimate: str | None = None,
-    touches: Sequence[str] = (),
-    depends: Sequence[str] = (),
-    tags: Sequence[str] = (),
-    body: str = "",
     parent: str | None = None,
     now: dt.datetime | None = None,
-    randbits: Callable[[int], int] = secrets.randbits,
     warnings: list[str] | None = None,
+    **fields: Any,
 ) -> Task:
-    """Write a new task file in open/ under a fresh id; never overwrites anything. parent: the task
-    (id prefix or file name) it is a part of: the new file names it, and it lists the new id among
-    its `children`.
+    """Write a new task file in open/ under a fresh id; never overwrites anything. fields: the
+    task's as `new_task` takes them (priority, estimate, touches, depends, tags, body, randbits).
+    parent: the task (id prefix or file name) it is a part of: the new file names it, and it lists
+    the new id among its `children`.
 
     What half-succeeded (the file made, its history or its parent's list not written) is added to warnings.
     """
     entries = board.entries()
     above = parent_entry(board, parent, entries, "given a part") if parent is not None else None
     task = new_task(
-        board, entries, title, priority=priority, estimate=estimate, touches=touches, depends=depends,
-        tags=tags, body=body, parent=above.id if above else None, now=now, randbits=randbits,
-        warnings=warnings,
-    )  # fmt: skip
+        board, entries, title, parent=above.id if above else None, now=now, warnings=warnings, **fields
+    )
     if above is not None:
         problem = link_children(board, above, [task.id], now)
         if problem and warnings is not None:

@@ -2,10 +2,11 @@
 
 The engine (core/heartbeat.py) is pure; this module gathers its inputs: the file times of the tasks
 in doing (for stale specs; a file newer than its start counts only if its spec differs from the
-digest its start journalled, so a checkout or a fresh clone is no change), the read marks that settle a stale spec once a task is re-read
-(`.pulse/cache/read-marks.json`, written here by `mark_read`), and how the last push went
-(`.pulse/cache/push.json`, written by services/git after each push, read only here: `push_status`).
-`suggest` is the one entry point for the board's pane, `pulse next`, `claim` and `beat`.
+digest its start journalled, so a checkout or a fresh clone is no change), the read marks that
+settle a stale spec once a task is re-read (`.pulse/cache/read-marks.json`, written here by
+`mark_read`), and how the last push went (`.pulse/cache/push.json`, written by services/git after
+each push, read only here: `push_status`). `suggest` is the one entry point for the board's pane,
+`pulse next`, `claim` and `beat`.
 """
 
 from __future__ import annotations
