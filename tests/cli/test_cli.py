@@ -320,11 +320,30 @@ def test_show_text_and_json(proj: Path) -> None:
     assert "Context here." in lines and "- [ ] three" in lines
 
     data = pulse_json("show", short, cwd=proj)
-    assert set(data) == STABLE_KEYS | {"body"}
+    assert set(data) == STABLE_KEYS | {"body", "history"}
     assert data["body"] == body
     assert data["id"] == task.id
     assert data["estimate_seconds"] == 90
     assert data["criteria"] == {"done": 1, "total": 3}
+
+
+def test_show_lists_the_tasks_history_from_the_journal(proj: Path) -> None:
+    task = create_task(board_of(proj), "Walk it")
+    other = create_task(board_of(proj), "Another")
+    pulse_ok("start", task.id, cwd=proj, env=clean_env(PULSE_ACTOR="ana"))
+    pulse_ok("start", other.id, cwd=proj)
+    pulse_ok("done", task.id, cwd=proj, env=clean_env(PULSE_ACTOR="bo"))
+    text = pulse_ok("show", task.id, cwd=proj).split("\nHistory\n")[1].splitlines()
+    assert [line.split()[1:] for line in text] == [
+        ["create", "-", "→", "open", "by", "test"],
+        ["move", "open", "→", "doing", "by", "ana"],
+        ["move", "doing", "→", "done", "by", "bo"],
+    ]  # each with its time first; the other task's moves are not its own
+    history = pulse_json("show", task.id, cwd=proj)["history"]
+    assert [(e["op"], e["from"], e["to"], e["by"]) for e in history] == [
+        ("create", None, "open", "test"), ("move", "open", "doing", "ana"), ("move", "doing", "done", "bo"),
+    ]  # fmt: skip
+    assert all(e["at"].endswith("Z") for e in history)
 
 
 # --------------------------------------------------------------------------- moves

@@ -129,15 +129,16 @@ def test_claim_show_list_note_renew_done_answer_as_the_cli_does(project: Path) -
             shown = await call(client, "show", id=claimed["short"])
             assert shown == cli("show", first.id)  # keys and values, body included
             assert {k: v for k, v in claimed.items() if k in STABLE_KEYS} == {
-                k: v for k, v in shown.items() if k != "body"
+                k: v for k, v in shown.items() if k not in ("body", "history")
             }
+            assert [e["op"] for e in shown["history"]] == ["create", "move"]
             assert await call(client, "list", brief=False) == cli("ls")
             brief = await call(client, "list", states=["doing"], mine=True)
             assert brief == [{k: claimed[k] for k in BRIEF}]
 
             # the note lands in the file; done moves it to done/, as the CLI's move JSON says
             noted = await call(client, "note", id=claimed["id"], text="the navbar is  a flexbox")
-            assert noted == {k: v for k, v in cli("show", first.id).items() if k != "body"}
+            assert noted == {k: v for k, v in cli("show", first.id).items() if k not in ("body", "history")}
             assert "agent-7: the navbar is a flexbox" in moved.read_text(encoding="utf-8")
             renewed = await call(client, "renew", id=claimed["short"])  # only the holder renews
             assert renewed == pulse_json("renew", first.id, cwd=project, env=clean_env(PULSE_ACTOR="agent-7"))

@@ -106,6 +106,7 @@ class BoardTools:
         """One task's fields and body (as `pulse show ID --json`); for a task in doing, this is the
         re-read of its spec. id: the id, a unique prefix of it, or the file name."""
         from pulseboard.core.heartbeat_inputs import mark_read
+        from pulseboard.core.task_view import show_json
         from pulseboard.core.taskfile import read_body
 
         board = self._board()
@@ -113,8 +114,7 @@ class BoardTools:
         task = board.load(board.find(id, entries))
         body = read_body(task.path)
         mark_read(board.root, task)  # only a task in doing: settles the heartbeat's stale-spec note
-        short = ids.short_id(task.id, [e.id for e in entries])
-        return {**output.task_json(task, short), "body": None if body is None else body.replace("\r\n", "\n")}
+        return show_json(board.root, task, ids.short_id(task.id, [e.id for e in entries]), body)
 
     def add(
         self,

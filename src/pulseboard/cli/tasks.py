@@ -100,7 +100,7 @@ def cmd_ls(args: argparse.Namespace) -> int:
 
 def cmd_show(args: argparse.Namespace) -> int:
     """One task's fields and body; showing a task in doing/ counts as re-reading its spec."""
-    from pulseboard.core.task_view import family_rows
+    from pulseboard.core.task_view import family_rows, history_line, show_json
 
     board = open_board(args)
     entries = board.entries()
@@ -118,15 +118,17 @@ def cmd_show(args: argparse.Namespace) -> int:
         shorts = ids.ShortIds(e.id for e in entries).short
         family = family_rows(task, lambda i: [board.load(e) for e in found if e.id == i], shorts)
     body = read_body(task.path)
-    body = None if body is None else body.replace("\r\n", "\n")
     if task.state == "doing":
         from pulseboard.core.heartbeat_inputs import mark_read
 
         mark_read(board.root, task)  # the spec re-read: settles the heartbeat's stale-spec note
     if args.json:
-        print(output.dumps({**output.task_json(task, short), "body": body}))
-    else:
-        print(output.task_details(task, short, body, family))
+        print(output.dumps(show_json(board.root, task, short, body)))
+        return 0
+    print(output.task_details(task, short, None if body is None else body.replace("\r\n", "\n"), family))
+    past = journal.history(board.root, task.id, task.created)
+    if past:
+        print("\nHistory\n" + "\n".join(f"  {history_line(event)}" for event in past))
     return 0
 
 

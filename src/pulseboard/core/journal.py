@@ -298,6 +298,16 @@ class JournalTail:
         return added, grew
 
 
-def history(board_root: Path, task_id: str) -> list[Event]:
-    """Every journal event of one task, oldest first."""
-    return [event for event in read_events(board_root) if event.id == task_id]
+def history(board_root: Path, task_id: str, created: str | None = None) -> list[Event]:
+    """Every journal event of one task, oldest first; created: its `created` stamp, when it has a
+    readable one, so only the months from its month on are read (nothing of a task comes first)."""
+    try:
+        made = dt.datetime.fromisoformat(created) if created else None
+    except ValueError:
+        made = None
+    if made is None:
+        events: Iterator[Event] = read_events(board_root)
+    else:
+        month = (made if made.tzinfo is None else made.astimezone(dt.UTC)).strftime("%Y-%m")
+        events = _events_since(board_root, month)
+    return [event for event in events if event.id == task_id]

@@ -15,6 +15,7 @@ from typing import Any
 
 from pulseboard.core.board import Task
 from pulseboard.core.fields import format_estimate
+from pulseboard.core.journal import Event
 
 
 def display_path(path: Path) -> str:
@@ -107,3 +108,24 @@ def task_json(task: Task, short: str) -> dict[str, Any]:
         "criteria": {"done": task.criteria[0], "total": task.criteria[1]},
         "error": task.error,
     }
+
+
+def history_line(event: Event) -> str:
+    """One journal event of a task as `pulse show` and the detail view list it:
+    `2026-12-02T05:07:19Z  move   open → doing  by ana`."""
+    return f"{event.at}  {event.op:<6} {event.from_state or '-'} → {event.to_state}  by {event.by}"
+
+
+def history_json(event: Event) -> dict[str, str | None]:
+    """One journal event of a task in `pulse show --json`'s `history`."""
+    return {"at": event.at, "op": event.op, "from": event.from_state, "to": event.to_state, "by": event.by}
+
+
+def show_json(root: Path, task: Task, short: str, body: str | None) -> dict[str, Any]:
+    """`pulse show ID --json` (and the MCP face's `show`): the task's JSON, its body (LF line ends)
+    and its history from the journal."""
+    from pulseboard.core.journal import history
+
+    past = history(root, task.id, created=task.created)
+    text = None if body is None else body.replace("\r\n", "\n")
+    return {**task_json(task, short), "body": text, "history": [history_json(event) for event in past]}

@@ -478,7 +478,7 @@ class BoardKeys(_Screen):
         if task is None:
             self._say_empty()
             return
-        past = journal.history(self.board.root, task.id)
+        past = journal.history(self.board.root, task.id, created=task.created)
         from pulseboard.tui.screens.detail import DetailScreen  # Markdown and its parser: not at start
 
         short = self.live.shorts.short

@@ -26,7 +26,7 @@ from textual.widgets.selection_list import Selection
 from pulseboard.core.board import Task
 from pulseboard.core.journal import Event
 from pulseboard.core.keymap import DETAIL
-from pulseboard.core.task_view import task_rows
+from pulseboard.core.task_view import history_line, task_rows
 from pulseboard.core.taskfile import criteria
 from pulseboard.core.text import inert
 from pulseboard.tui.bindings import bindings
@@ -151,7 +151,7 @@ class DetailScreen(Screen[None]):
             selection.highlighted = 0  # so the first space ticks the first criterion
         self.query_one("#criteria-label").display = bool(items)
         self.query_one("#body", Markdown).update(inert(body) if body.strip() else "*No description.*")
-        history = [f"{e.at}  {e.op:<6} {e.from_state or '-'} → {e.to_state}  by {e.by}" for e in self._events]
+        history = [history_line(event) for event in self._events]
         self.query_one("#history", Static).update(plain("\n".join(history) or "No moves recorded by pulse."))
 
     @property
