@@ -967,3 +967,20 @@ def test_doctor_fix_keeps_the_chosen_copy_and_sets_the_others_aside(proj: Path) 
     assert [p.name.endswith(f"-blocked-{task.name}") for p in trash] == [True]
     assert not stale.exists() and fresh.exists()
     assert "No problems found." in fixed.stdout
+
+
+def test_add_start_makes_a_task_straight_into_doing_as_a_start_does(proj: Path) -> None:
+    root = proj / "tasks"
+    data = pulse_json("add", "Hot fix", "--start", cwd=proj, env=clean_env(PULSE_ACTOR="ana"))
+    assert (data["state"], data["holder"]) == ("doing", "ana") and data["started"]
+    name = Path(data["path"]).name
+    assert where_is(root, name) == ["doing"]
+    assert [(e["op"], e.get("to")) for e in journal_events(root) if e["id"] == data["id"]] == [
+        ("create", "open"), ("move", "doing"),
+    ]  # fmt: skip
+    (root / "pulse.yaml").write_text("wip:\n  doing: 1\n  hard: true\n", encoding="utf-8")
+    refused = pulse("add", "One too many", "--start", cwd=proj)
+    assert refused.returncode == 1 and "was added to open/ but not started: doing/ is full" in refused.stderr
+    assert [t["title"] for t in pulse_json("ls", "--state", "open", cwd=proj)] == ["One too many"]
+    forced = pulse_json("add", "Urgent", "--start", "--force", cwd=proj)
+    assert forced["state"] == "doing"

@@ -137,6 +137,8 @@ def _task_commands(command: Command) -> None:
     )
     p.add_argument("--tag", dest="tags", action="append", default=[], metavar="T")
     p.add_argument("--parent", metavar="ID", help="the task this one is a part of (it lists it in children)")
+    p.add_argument("--start", action="store_true", help="start it at once: into doing/, held by you")
+    p.add_argument("--force", action="store_true", help="with --start: start it past a hard WIP limit")
     body = p.add_mutually_exclusive_group()
     body.add_argument("--body", metavar="TEXT")
     body.add_argument("--edit", action="store_true", help="open the new file in your editor")

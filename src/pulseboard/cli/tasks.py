@@ -12,6 +12,7 @@ from pulseboard.cli.common import open_board, warn
 from pulseboard.cli.gitglue import commit_batch, commit_file, commit_move
 from pulseboard.core import actions, ids, journal
 from pulseboard.core.board import STATES, Board, NoMatch, Task, locate
+from pulseboard.core.errors import PulseError
 from pulseboard.core.snapshot import Snapshot
 from pulseboard.core.taskfile import read_body
 from pulseboard.core.text import one_line
@@ -33,7 +34,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    """Create a task in open/ (and open it in the editor with --edit)."""
+    """Create a task in open/ (and open it in the editor with --edit; with --start, start it)."""
     board = open_board(args)
     warnings: list[str] = []
     task = actions.create_task(
@@ -57,11 +58,21 @@ def cmd_add(args: argparse.Namespace) -> int:
         task = board.load(board.find(task.id))
     short = ids.short_id(task.id, [e.id for e in board.entries()])
     commit_file(board, task, short, "add")
+    hooks_glue.created(board, task)
+    if args.start:  # straight into doing: the move every start makes (WIP, holder, stamps, journal)
+        try:
+            result = actions.move_task(board, task.id, "doing", force=args.force)
+        except PulseError as exc:
+            raise PulseError(f"{short} was added to open/ but not started: {exc}") from None
+        commit_move(board, result)
+        for warning in result.warnings:
+            warn(warning)
+        hooks_glue.moved(board, [result])
+        task = result.task
     if args.json:
         print(output.dumps(output.task_json(task, short)))
     else:
         print(f"{short}  {task.path}")
-    hooks_glue.created(board, task)
     return 0
 
 
