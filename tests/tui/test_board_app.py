@@ -33,7 +33,7 @@ from support.board_helpers import (
 from support.helpers import frontmatter, where_is
 from textual.command import CommandList, CommandPalette
 from textual.pilot import Pilot
-from textual.widgets import Input, SelectionList, Static
+from textual.widgets import Input, Markdown, SelectionList, Static
 
 from pulseboard.core.board import STATES, Board
 from pulseboard.tui.app import PulseApp
@@ -500,6 +500,9 @@ def test_detail_view_ticks_one_criterion_on_disk_and_nothing_else(board: Board, 
         ]
         assert selection.selected == [2]
         assert app.focused is selection
+        prose = screen.query_one("#body", Markdown).source  # the criteria once: in the list, not the body
+        assert "wrong password" not in prose and "- [" not in prose
+        assert "Make the login form honest." in prose and "Notes: nothing else." in prose
         for _ in range(3):  # to the second criterion (today the first down highlights the first one)
             if selection.highlighted == 1:
                 break

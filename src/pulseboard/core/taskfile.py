@@ -278,6 +278,26 @@ def spec_digest(title: str, given: Sequence[object], body: str) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=8).hexdigest()
 
 
+_CRITERIA_HEADING = re.compile(r"criteria|acceptance|done when", re.I)
+_CRITERION_WHOLE_LINE = re.compile(r"^[ \t]*[-*+][ \t]+\[[ xX]\].*(?:\r?\n|\Z)", re.M)
+
+
+def without_criteria(body: str) -> str:
+    """The body with its acceptance criteria lines taken out (the detail view lists them to tick),
+    and the heading they were under (`## Acceptance criteria`, `## Done when`) when nothing else is."""
+    kept: list[str] = []
+    content = False  # whether the lines after this one, up to the next heading, say anything
+    for line in reversed(_CRITERION_WHOLE_LINE.sub("", body).split("\n")):
+        if line.lstrip().startswith("#"):
+            if content or not _CRITERIA_HEADING.search(line):
+                kept.append(line)
+            content = False
+        else:
+            kept.append(line)
+            content = content or bool(line.strip())
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(reversed(kept)))
+
+
 def criteria(body: str) -> list[tuple[bool, str]]:
     """The acceptance criteria (`- [ ]` / `- [x]` lines) of a body: (checked, text) each."""
     return [(m.group(1) != " ", m.group(2)) for m in _CRITERION_LINE.finditer(body)]

@@ -27,7 +27,7 @@ from pulseboard.core.board import Task
 from pulseboard.core.journal import Event
 from pulseboard.core.keymap import DETAIL
 from pulseboard.core.task_view import history_line, task_rows
-from pulseboard.core.taskfile import criteria
+from pulseboard.core.taskfile import criteria, without_criteria
 from pulseboard.core.text import inert
 from pulseboard.tui.bindings import bindings
 from pulseboard.tui.plain import plain
@@ -150,7 +150,8 @@ class DetailScreen(Screen[None]):
         if items:
             selection.highlighted = 0  # so the first space ticks the first criterion
         self.query_one("#criteria-label").display = bool(items)
-        self.query_one("#body", Markdown).update(inert(body) if body.strip() else "*No description.*")
+        prose = without_criteria(body) if items else body  # the criteria are the list above
+        self.query_one("#body", Markdown).update(inert(prose) if prose.strip() else "*No description.*")
         history = [history_line(event) for event in self._events]
         self.query_one("#history", Static).update(plain("\n".join(history) or "No moves recorded by pulse."))
 
