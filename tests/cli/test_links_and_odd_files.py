@@ -386,3 +386,12 @@ def test_a_huge_task_is_listed_as_too_large_and_show_does_not_print_its_body(boa
     shown = no_crash(run("show", "big", cwd=cwd))
     assert len(shown.stdout) < 100_000, len(shown.stdout)
     assert "x" * 1000 not in shown.stdout
+
+
+def test_an_older_boards_gitignore_gets_the_lines_it_lacks_and_keeps_its_own(board: Board) -> None:
+    gitignore = board.root / ".pulse" / ".gitignore"
+    gitignore.write_bytes(b"cache/\n# mine\nscratch/")  # before trash/ was ignored; no final newline
+    run("add", "x", cwd=board.root.parent)
+    assert gitignore.read_bytes() == b"cache/\n# mine\nscratch/\ntrash/\n"
+    run("add", "y", cwd=board.root.parent)
+    assert gitignore.read_bytes() == b"cache/\n# mine\nscratch/\ntrash/\n"  # once

@@ -267,6 +267,19 @@ def ensure_file(path: Path, data: bytes) -> None:
         _refuse_link(path)
 
 
+def ensure_lines(path: Path, data: bytes) -> None:
+    """ensure_file, and for a file there already, the lines of data it lacks added at its end (a
+    `.gitignore` from an older pulse gets the lines a newer one needs); every other byte kept."""
+    ensure_file(path, data)
+    with contextlib.suppress(OSError):  # the lines are a convenience: never stop a write for them
+        have = read_regular(path, SMALL_FILE)
+        present = set(have.splitlines())
+        missing = [line for line in data.splitlines() if line and line not in present]
+        if missing:
+            ending = b"" if not have or have.endswith(b"\n") else b"\n"
+            atomic_write(path, have + ending + b"\n".join(missing) + b"\n")
+
+
 def too_large(size: int, limit: int) -> str:
     """Why a file is not read: `is too large (50.0 MB; pulse reads files up to 1 MB)`."""
     return f"is too large ({size / (1 << 20):.1f} MB; pulse reads files up to {limit / (1 << 20):g} MB)"

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pulseboard.core.fsops import ensure_file, safe_folder
+from pulseboard.core.fsops import ensure_lines, safe_folder
 
 PULSE_DIR = ".pulse"
 JOURNAL = "journal"
@@ -83,7 +83,7 @@ def ensure_pulse_dir(root: Path) -> Path:
     """
     base = safe_folder(root, PULSE_DIR, JOURNAL).parent
     for name, content in _META.items():
-        ensure_file(base / name, content.encode("utf-8"))
+        ensure_lines(base / name, content.encode("utf-8"))  # a board made by an older pulse gets new lines
     return base
 
 
