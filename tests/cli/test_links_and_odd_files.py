@@ -140,6 +140,8 @@ def test_a_dangling_gitignore_link_does_not_make_pulse_create_its_target(
     no_crash(run("add", "x", cwd=cwd))
     assert not os.path.lexists(target)
     assert gitignore.is_symlink()
+    months = list((board.root / ".pulse" / "journal").glob("*.jsonl"))  # the history is written all the same
+    assert months and '"op":"create"' in months[0].read_text()
 
 
 def replace_with_link(folder: Path, outside: Path) -> None:

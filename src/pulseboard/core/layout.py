@@ -17,9 +17,10 @@ pulse never writes through a link, and a cloned repository can't point it outsid
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
-from pulseboard.core.fsops import ensure_lines, safe_folder
+from pulseboard.core.fsops import UnsafePathError, ensure_lines, safe_folder
 
 PULSE_DIR = ".pulse"
 JOURNAL = "journal"
@@ -88,8 +89,13 @@ def ensure_pulse_dir(root: Path) -> Path:
 
 
 def journal_folder(root: Path) -> Path:
-    """`.pulse/journal/` (with `.pulse/`'s git files), made if missing; never a link."""
-    return ensure_pulse_dir(root) / JOURNAL
+    """`.pulse/journal/` (with `.pulse/`'s git files), made if missing; never a link. Only the two
+    folders must be real for history to be written: a git file that is a link is left as it is
+    (doctor reports it) rather than stopping every move's journal line."""
+    folder = safe_folder(root, PULSE_DIR, JOURNAL)
+    with contextlib.suppress(UnsafePathError):
+        ensure_pulse_dir(root)
+    return folder
 
 
 def cache_dir(root: Path) -> Path:
