@@ -1014,6 +1014,27 @@ def test_palette_goes_to_a_task_by_part_of_its_title(board: Board, maker: Maker)
     drive(app, script)
 
 
+def test_palette_finds_a_task_by_a_word_in_its_body_as_the_filter_does(board: Board, maker: Maker) -> None:
+    maker.task("Alpha")
+    target = maker.task("Speed up the import", body="The kafka consumer lags behind.\n")
+    app = new_app(board)
+
+    async def script(pilot: Pilot) -> None:
+        await pilot.press("ctrl+p")
+        commands = app.screen.query_one(CommandList)
+        await pilot.press(*"kafk")  # the body index is read while the first letters are typed
+        await wait_for(pilot, lambda: app.board_screen._body_index is not None)
+        await pilot.pause(0.3)
+        await pilot.press("a")
+        await wait_for(pilot, lambda: commands.option_count > 0, timeout=3)
+        assert "Speed up the import" in str(commands.get_option_at_index(0).prompt)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: not isinstance(app.screen, CommandPalette), timeout=2)
+        assert app.board_screen.column("open").selected.name == target.name
+
+    drive(app, script)
+
+
 # -- 13. help and remapped keys -------------------------------------------------------------------
 
 

@@ -17,7 +17,7 @@ what such a word means. The empty query matches every task.
 The board holds no bodies, so `matches` takes them from the caller: `body(task)` gives the task's body
 lower-cased (core/bodies.py), or None when it is not known yet, which matches no word (and so leaves a
 `-word` holding). It is asked only for a task that every other part of the query lets through and
-whose fields miss a plain word or phrase. Without `body`, bodies are not searched (the palette).
+whose fields miss a plain word or phrase. Without `body`, bodies are not searched.
 
 `Query.parse` lowercases the text once (and is cached, so a face may call it per keystroke or per
 task); `matches` then does two `in`s per word on the task's lowercased fields, made once per task
@@ -275,11 +275,18 @@ def _word_score(task: Task, word: str) -> float:
     return 0.0
 
 
-def find_tasks(text: str, tasks: Iterable[Task], limit: int = 40) -> list[tuple[float, Task]]:
+BODY_SCORE = 0.05  # a task only its body matches: found, after every task its fields match
+
+
+def find_tasks(
+    text: str, tasks: Iterable[Task], limit: int = 40, body: Bodies | None = None
+) -> list[tuple[float, Task]]:
     """The best `limit` tasks matching `text`, with their scores, best first (ties in the given
-    order); nothing for an empty query. What the palette's "go to task" offers."""
+    order); nothing for an empty query. What the palette's "go to task" offers; with `body`, its
+    words are looked for in bodies too, as the filter's are."""
     query = Query.parse(text)
     if not query:
         return []
-    scored = ((query.score(task), n, task) for n, task in enumerate(tasks) if query.matches(task))
+    found = (task for task in tasks if query.matches(task, body))
+    scored = ((query.score(task) or BODY_SCORE, n, task) for n, task in enumerate(found))
     return [(score, task) for score, _, task in heapq.nsmallest(limit, scored, key=lambda s: (-s[0], s[1]))]

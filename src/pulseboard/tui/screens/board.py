@@ -334,10 +334,10 @@ class BoardScreen(BoardKeys, BoardPulse, BoardArchive, Screen[None]):
         self.say(message.text, title="git", severity="warning", timeout=8)
 
     def find(self, text: str) -> list[tuple[float, str, Task]]:
-        """The palette's question: tasks matching `text` by the filter's rule, best first, each
-        with its score and the line that names it."""
+        """The palette's question: tasks matching `text` by the filter's rule (bodies too, from the
+        filter's body index), best first, each with its score and the line that names it."""
         shorts = self.live.shorts
-        found = find_tasks(text, self.live.snapshot)
+        found = find_tasks(text, self.live.snapshot, body=self._bodies(Query.parse(text)))
         return [(score, inert(f"{shorts.short(t.id)}  {t.title}  ({t.state})"), t) for score, t in found]
 
     def action_stats(self) -> None:
