@@ -242,3 +242,12 @@ def test_a_task_split_into_parts_is_not_suggested_to_start() -> None:
     """Its parts are what to start; it waits for them (then parts_finished says finish it)."""
     board = view(task("p1", children=("c1",)), task("c1"))
     assert said(rules.next_to_start(board)) == [("start", ("c1",))]
+
+
+def test_a_task_split_into_parts_has_no_time_box_of_its_own() -> None:
+    """Past its box in doing, a task says split it; once split, its parts have the boxes."""
+    two_hours_ago = stamp(120)
+    whole = task("p1", "doing", started=two_hours_ago, estimate=600)
+    assert said(rules.time_boxes(view(whole))) == [("split", ("p1",))]
+    split = replace(whole, children=("c1", "c2"))
+    assert rules.time_boxes(view(split, task("c1"), task("c2"))) == []

@@ -470,7 +470,7 @@ class _Doing:
             if len(earlier) < CLASHES_PER_TASK or key < earlier[-1]:
                 self._reclash(later)
         moment = parse_time(task.started)
-        if moment is not None:
+        if moment is not None and not task.children:  # split into parts: no box of its own (past_box)
             self._box[key] = None
             self._version[key] = version = next(self._versions)
             heapq.heappush(

@@ -243,7 +243,10 @@ def minutes_in_doing(elapsed: float) -> float:
 
 
 def past_box(task: Task, elapsed: float, settings: HeartbeatSettings) -> str | None:
-    """ "split" past twice the task's time box, "consider-split" past it, else None."""
+    """ "split" past twice the task's time box, "consider-split" past it, else None (always for a
+    task split into parts already: its parts have their own boxes)."""
+    if task.children:
+        return None
     consider, split = time_box(task, settings)
     if elapsed > split:
         return "split"
