@@ -63,8 +63,13 @@ def _port(text: str) -> int:
     return value
 
 
+def weak_token(text: str) -> bool:
+    """Whether a token for `pulse serve` is too weak or odd to use (also $PULSE_SERVE_TOKEN's)."""
+    return len(text) < 16 or not set(text) <= TOKEN_CHARACTERS
+
+
 def _token(text: str) -> str:
-    if len(text) < 16 or not set(text) <= TOKEN_CHARACTERS:
+    if weak_token(text):
         raise argparse.ArgumentTypeError("a token is at least 16 letters, digits, '-' or '_'")
     return text
 
@@ -331,6 +336,6 @@ def _agent_commands(command: Command) -> None:
     p.add_argument("--host", default="127.0.0.1",
                    help="the address to listen on (default 127.0.0.1); beyond loopback a token is required")
     p.add_argument("--port", type=_port, default=8000, help="the port to listen on (default 8000)")
-    p.add_argument("--token", type=_token, help="require this token (?token= once, then a cookie); "
-                   "beyond loopback one is made up when not given")
+    p.add_argument("--token", type=_token, help="require this token (?token= once, then a cookie; default "
+                   "$PULSE_SERVE_TOKEN, not in the process list); beyond loopback one is made up if none")
     p.add_argument("--poll", action="store_true", help="poll the folder instead of native file events")

@@ -20,9 +20,11 @@ from pathlib import Path
 from urllib.parse import quote
 
 from pulseboard.cli.common import open_board, warn
+from pulseboard.cli.parser import weak_token
 from pulseboard.core.errors import PulseError
 from pulseboard.core.text import one_line
 
+TOKEN_VARIABLE = "PULSE_SERVE_TOKEN"
 EVERYWHERE = frozenset({"", "0.0.0.0", "::"})  # the hosts that listen on every interface
 
 
@@ -30,7 +32,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the board until ctrl+c; beyond loopback, only to those who have the token."""
     board = open_board(args)
     root = board.root.absolute()
-    token = args.token
+    token = args.token or token_from_environment()
     if not is_loopback(args.host):
         if token is None:
             token = secrets.token_urlsafe(24)
@@ -58,6 +60,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
         reason = os.strerror(exc.errno) if exc.errno else str(exc)
         raise PulseError(f"cannot listen on {args.host}:{args.port}: {reason}.") from None
     return 0
+
+
+def token_from_environment() -> str | None:
+    """$PULSE_SERVE_TOKEN: a token kept out of the process list (as `--token` is not)."""
+    token = os.environ.get(TOKEN_VARIABLE) or None
+    if token is not None and weak_token(token):
+        raise PulseError(f"${TOKEN_VARIABLE} is too weak: a token is at least 16 letters, digits, - or _.")
+    return token
 
 
 def is_loopback(host: str) -> bool:
