@@ -93,6 +93,9 @@ def test_bash_completes_commands_states_and_ids(project: Path, on_path: Path) ->
     assert sorted(bash_tab("pulse ls --state d", project, on_path)) == ["doing", "done"]
     assert bash_tab(f"pulse mv {navbar[:6]} bl", project, on_path) == ["blocked"]
     assert bash_tab(f"pulse show {navbar[:3]}", project, on_path) == [navbar]
+    letter = next(i for i, c in enumerate(navbar) if c.isalpha())  # a generated id has a letter
+    typed = navbar[: max(letter + 1, 3)].upper()  # pulse reads an id in any case: so does a TAB
+    assert bash_tab(f"pulse show {typed}", project, on_path) == [typed + navbar[3:]]
     assert sorted(bash_tab("pulse show ", project, on_path)) == sorted(ids.values())
     # a start offers what is not in doing already; renew only what is
     assert sorted(bash_tab("pulse start ", project, on_path)) == sorted([navbar, ids["Write the docs"]])

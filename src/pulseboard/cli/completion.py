@@ -43,7 +43,8 @@ class TaskIds:
             titles = board.titles(prefix, states, most=TITLES_AT_MOST if titled else 0)
         except (PulseError, OSError):
             return {}  # no board here: nothing to offer, and nothing printed into the command line
-        return {task_id: _shown(title) for task_id, title in titles.items()}
+        # an id as typed so far (pulse reads ids in any case; the shell keeps what starts like the word)
+        return {prefix + task_id[len(prefix) :]: _shown(title) for task_id, title in titles.items()}
 
 
 def _shown(title: str) -> str:
