@@ -565,6 +565,7 @@ class BoardScreen(BoardKeys, BoardPulse, BoardArchive, Screen[None]):
 
     def on_resize(self) -> None:
         self.apply_view()  # compact by width
+        self.pane.fit(self.size.height)  # more suggestions on a tall screen
         self._refresh_chrome()  # titles that fit
 
     def _refresh_chrome(self) -> None:

@@ -20,6 +20,8 @@ from pulseboard.core.heartbeat import Suggestion, group_by_task
 from pulseboard.core.text import clip, one_line
 
 SHOWN = 3  # suggestions on screen at once, under the header line; the selected one is always among them
+MOST_SHOWN = 8  # on a tall screen the pane grows to this many (`fit`)
+ROOMY = 40  # screen lines from which the pane grows: a row more for each 5 lines more
 PULSE_S = 0.8  # how long the heart stays lit after a beat
 ALSO_CHARS = 160  # a row's grouped reasons are cut here (the pane's width cuts them sooner)
 ACTION_STYLE = {
@@ -72,6 +74,7 @@ class HeartbeatPane(Static):
         self.folded = False  # one line: the selected suggestion only
         self.terms = False  # the score terms behind each rank: hidden until asked for
         self._first = 0  # the position of the first row on screen
+        self.shown = SHOWN  # rows on screen (`fit`)
         self._short: Callable[[str], str] = lambda task_id: task_id[:4]
 
     @property
@@ -108,7 +111,21 @@ class HeartbeatPane(Static):
         """Fold the pane to one line (the selected suggestion), or open it again."""
         self.folded = not self.folded
         self.set_class(self.folded, "folded")
+        self._size_pane()
         self._render_pane()
+
+    def fit(self, screen_height: int) -> None:
+        """As many rows as the screen has room for: SHOWN up to ROOMY lines, one more each 5 lines
+        after (a tall terminal's columns are half empty anyway), MOST_SHOWN at most."""
+        shown = max(SHOWN, min(MOST_SHOWN, SHOWN + (screen_height - ROOMY) // 5))
+        if shown != self.shown:
+            self.shown = shown
+            self._size_pane()
+            self._render_pane()
+
+    def _size_pane(self) -> None:
+        """The pane's height: its rows, the header and the border (folded: pulse.tcss's)."""
+        self.styles.height = None if self.folded else self.shown + 2
 
     def drop(self, gone: Set[str]) -> None:
         """Tasks gone from the board leave the pane at once, not at the next beat."""
@@ -141,7 +158,7 @@ class HeartbeatPane(Static):
         if self.folded or where is None or where.y < 1:
             return
         position = self._first + where.y - 1
-        if position >= min(self._first + SHOWN, len(self.suggestions)):
+        if position >= min(self._first + self.shown, len(self.suggestions)):
             return
         self.index = position
         self._render_pane()
@@ -162,9 +179,10 @@ class HeartbeatPane(Static):
         if hints:
             head.append((f"  ·  {hints}", "$text-muted"))
         # The rows scroll only as far as the selection needs: a clicked row stays where it was.
-        self._first = max(0, min(self._first, self.index, total - SHOWN), self.index - SHOWN + 1)
+        self._first = max(0, min(self._first, self.index, total - self.shown), self.index - self.shown + 1)
         lines = [Content.assemble(*head)]
-        lines.extend(self._line(position) for position in range(self._first, min(self._first + SHOWN, total)))
+        end = min(self._first + self.shown, total)
+        lines.extend(self._line(position) for position in range(self._first, end))
         self.update(Content("\n").join(lines), layout=False)
 
     def _line(self, position: int) -> Content:
