@@ -77,12 +77,12 @@ def answers(port: int) -> bool:
 
 
 @contextmanager
-def serving(root: Path, *args: str) -> Iterator[Served]:
+def serving(root: Path, *args: str, **env: str) -> Iterator[Served]:
     """`pulse serve` on a free loopback port, in its own process group; stopped with ctrl+c after."""
     port = free_port()
     process = subprocess.Popen(
         [*PULSE, "--board", str(root), "serve", "--port", str(port), *args],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=clean_env(), cwd=root.parent,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=clean_env(**env), cwd=root.parent,
         start_new_session=True, preexec_fn=ctrl_c_as_in_a_terminal,
     )  # fmt: skip
     served = Served(process, f"http://127.0.0.1:{port}", port)
@@ -229,6 +229,25 @@ def test_a_token_is_traded_once_for_a_cookie_that_every_request_needs(tmp_path: 
 
     with serving(board.root, "--token", TOKEN) as served:
         asyncio.run(visit(served))
+
+
+def test_the_token_can_come_from_the_environment_out_of_the_process_list(tmp_path: Path) -> None:
+    board, _ = two_task_board(tmp_path)
+
+    async def visit(served: Served) -> None:
+        async with aiohttp.ClientSession(served.url) as stranger, stranger.get("/") as answer:
+            assert answer.status == 401
+        jar = aiohttp.CookieJar(unsafe=True)  # cookies for an address, not only a name
+        first = f"/?token={TOKEN}"
+        async with aiohttp.ClientSession(served.url, cookie_jar=jar) as guest, guest.get(first) as answer:
+            assert answer.status == 200  # after the redirect, with the cookie
+        command_line = Path(f"/proc/{served.process.pid}/cmdline").read_bytes()
+        assert TOKEN.encode() not in command_line
+
+    with serving(board.root, PULSE_SERVE_TOKEN=TOKEN) as served:
+        asyncio.run(visit(served))
+    weak = pulse("--board", board.root, "serve", cwd=tmp_path, env=clean_env(PULSE_SERVE_TOKEN="short"))
+    assert weak.returncode == 1 and "PULSE_SERVE_TOKEN is too weak" in weak.stderr
 
 
 def test_on_loopback_only_this_machines_names_and_pages_get_in(tmp_path: Path) -> None:
