@@ -251,3 +251,13 @@ def test_a_task_split_into_parts_has_no_time_box_of_its_own() -> None:
     assert said(rules.time_boxes(view(whole))) == [("split", ("p1",))]
     split = replace(whole, children=("c1", "c2"))
     assert rules.time_boxes(view(split, task("c1"), task("c2"))) == []
+
+
+def test_a_start_note_names_what_the_task_waited_on() -> None:
+    """Ready now: its depends as written (a generated id by its first characters), all done."""
+    done = task("a1b2c3d4e5", "done")
+    board = view(done, task("o1", depends=("a1b2c3d4e5",)), task("o2", depends=("a1b2", "fix-nav")),
+                 task("fix-nav", "done"))  # fmt: skip
+    result = {s.ids[0]: s.text for s in rules.next_to_start(board)}
+    assert result["o1"] == 'Start "Task o1". Ready now: a1b2 was done.'
+    assert result["o2"] == 'Start "Task o2". Ready now: a1b2, fix-nav were done.'
