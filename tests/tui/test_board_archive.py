@@ -66,3 +66,21 @@ def test_the_done_title_follows_an_archive_made_beside_the_board(tmp_path: Path)
         await wait_for(pilot, lambda: "Done 1 · 1 archived" in done_title(app), timeout=15)
 
     drive(app, script, size=(160, 50))
+
+
+def test_a_move_into_done_is_no_reason_to_count_the_archive_again(tmp_path: Path) -> None:
+    """Counting lists every archived name: it follows what may change the archive, not every done."""
+    from types import SimpleNamespace
+
+    from pulseboard.tui.screens.board_archive import BoardArchive
+
+    board = make_board(tmp_path / "tasks")
+    screen = SimpleNamespace(board=board)
+    done, doing = board.root / "done" / "a.md", board.root / "doing" / "a.md"
+    done.write_text("---\ntitle: A\n---\n")  # moved from doing/ (gone) to done/ (there)
+    touched = BoardArchive.archive_touched
+    assert not touched(screen, {str(doing), str(done)})  # type: ignore[arg-type]
+    assert touched(screen, {str(done)})  # came from elsewhere: unarchived, or made by hand
+    done.unlink()
+    assert touched(screen, {str(done)})  # left done/ for no folder of the board: archived
+    assert touched(screen, {str(board.root / "archive" / "2026-12")}) and touched(screen, None)  # type: ignore[arg-type]

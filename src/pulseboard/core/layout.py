@@ -20,7 +20,7 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
-from pulseboard.core.fsops import UnsafePathError, ensure_lines, safe_folder
+from pulseboard.core.fsops import UnsafePathError, ensure_file, ensure_lines, safe_folder
 
 PULSE_DIR = ".pulse"
 JOURNAL = "journal"
@@ -35,6 +35,7 @@ NOTES_LOCK = "notes.lock"
 
 GITATTRIBUTES = ".gitattributes"
 GITIGNORE = ".gitignore"
+_LINES_SEEN: set[Path] = set()  # git files whose lines this process has checked (every journal line asks)
 _META = {
     GITATTRIBUTES: f"{JOURNAL}/*.jsonl merge=union\n",
     GITIGNORE: f"{CACHE}/\n{TRASH}/\n",
@@ -84,7 +85,11 @@ def ensure_pulse_dir(root: Path) -> Path:
     """
     base = safe_folder(root, PULSE_DIR, JOURNAL).parent
     for name, content in _META.items():
-        ensure_lines(base / name, content.encode("utf-8"))  # a board made by an older pulse gets new lines
+        if (base / name) in _LINES_SEEN:
+            ensure_file(base / name, content.encode("utf-8"))
+        else:  # read once a process: a board made by an older pulse gets the lines it lacks
+            ensure_lines(base / name, content.encode("utf-8"))
+            _LINES_SEEN.add(base / name)
     return base
 
 
