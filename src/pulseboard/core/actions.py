@@ -362,14 +362,7 @@ def move_entry(
         warnings += overlap_check(doing, entry, record, short_of)
     before = {key: record.get(key) for key in fields.STAMP_KEYS}  # for the journal: what undo restores
     target_dir = safe_folder(board.root, to_state)
-    try:
-        rename_noreplace(entry.path, target_dir / entry.name)
-    except FileNotFoundError:
-        raise PulseError(f"{entry.key} is gone: another process moved or deleted it first.") from None
-    except FileExistsError:
-        raise PulseError(f"{to_state}/{entry.name} already exists; pulse never overwrites a file.") from None
-    except PermissionError:
-        raise PulseError(f"permission denied moving {entry.key} to {to_state}/.") from None
+    rename_task(entry.path, entry.key, target_dir / entry.name, f"{to_state}/{entry.name}")
     moment = _now(now)
     spec = _spec(record, target_dir / entry.name) if to_state == "doing" else None
     event = journal.new_event(
@@ -389,6 +382,20 @@ def move_entry(
     if history_problem:
         warnings.append(f"moved, but {history_problem}")
     return MoveResult(board.load(moved), entry.state, short_of(entry.id), warnings)
+
+
+def rename_task(source: Path, source_key: str, target: Path, target_key: str) -> None:
+    """Rename a task file, never over another (a move, an archive, an unarchive); PulseError in one
+    sentence for what went wrong (keys: `open/x.md`, `archive/2026-10/x.md`)."""
+    try:
+        rename_noreplace(source, target)
+    except FileNotFoundError:
+        raise PulseError(f"{source_key} is gone: another process moved or deleted it first.") from None
+    except FileExistsError:
+        raise PulseError(f"{target_key} already exists; pulse never overwrites a file.") from None
+    except PermissionError:
+        where = os.path.dirname(target_key)
+        raise PulseError(f"permission denied moving {source_key} to {where}/.") from None
 
 
 def _spec(record: dict[str, Any], path: Path) -> str | None:

@@ -18,12 +18,12 @@ from dataclasses import replace
 from pathlib import Path
 
 from pulseboard.core import ids, journal
-from pulseboard.core.actions import MoveResult, os_reason, record_history
+from pulseboard.core.actions import MoveResult, os_reason, record_history, rename_task
 from pulseboard.core.batch import BatchResult, Refusal
 from pulseboard.core.board import ARCHIVE_DIR, Board, Entry, Task
 from pulseboard.core.doctor import dependency_graph
 from pulseboard.core.errors import PulseError
-from pulseboard.core.fsops import rename_noreplace, safe_folder
+from pulseboard.core.fsops import safe_folder
 from pulseboard.core.metrics_history import seconds
 
 DEFAULT_AFTER_S = 30 * 86400  # `pulse archive` with no --older-than and no archive.after setting
@@ -86,9 +86,13 @@ def archive(
             if month not in folders:
                 folders[month] = safe_folder(board.root, ARCHIVE_DIR, month)
             folder = folders[month]
-            _rename(task.path, folder / task.name, f"{state}/{task.name}")
+            rename_task(task.path, f"done/{task.name}", folder / task.name, f"{state}/{task.name}")
         except PulseError as exc:
             result.refused.append(Refusal(short_of(task.id), str(exc), None, task.title, "archived"))
+            continue
+        except OSError as exc:  # what a batch of moves says too
+            why = f"done/{task.name} can't be moved ({os_reason(exc)})."
+            result.refused.append(Refusal(short_of(task.id), why, None, task.title, "archived"))
             continue
         kept = {key: getattr(task, key) for key in STAMPS}
         event = journal.new_event(
@@ -115,7 +119,7 @@ def unarchive(
     if not entry.state.startswith(f"{ARCHIVE_DIR}/"):
         raise PulseError(f"{entry.key} is not archived.")
     done = safe_folder(board.root, "done")
-    _rename(entry.path, done / entry.name, f"done/{entry.name}")
+    rename_task(entry.path, entry.key, done / entry.name, f"done/{entry.name}")
     with contextlib.suppress(OSError):  # the month's last file gone back: no empty folder left behind
         entry.folder.rmdir()
     undoes = undoes or _last_archive(board, entry.id)
@@ -125,18 +129,6 @@ def unarchive(
     problem = record_history(board, event)
     back = board.load(Entry("done", entry.name, entry.id, done))
     return MoveResult(back, entry.state, short_of(entry.id), [f"restored, but {problem}"] if problem else [])
-
-
-def _rename(source: Path, target: Path, shown: str) -> None:
-    """rename_noreplace with pulse's sentences for what can go wrong."""
-    try:
-        rename_noreplace(source, target)
-    except FileNotFoundError:
-        raise PulseError(f"{source.name} is gone: another process moved or deleted it first.") from None
-    except FileExistsError:
-        raise PulseError(f"{shown} already exists; pulse never overwrites a file.") from None
-    except OSError as exc:
-        raise PulseError(f"{source.name} can't be moved to {shown} ({os_reason(exc)}).") from None
 
 
 def _last_archive(board: Board, task_id: str) -> str | None:
